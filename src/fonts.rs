@@ -1,0 +1,164 @@
+//! Fonts: the bundled Fandol faces, the official families a user may add
+//! with `--font-path`, the font chain of each [`Face`], and the check that
+//! no character of the report would come out as tofu.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use typst::foundations::Bytes;
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+
+use crate::check::{Finding, Severity};
+use crate::layout::{Document, Face};
+
+/// The Fandol fonts, compiled into the binary so that an installed binary
+/// needs nothing else. Each stands in for one official face.
+const BUNDLED: &[(Face, &[u8])] = &[
+    (Face::Title, include_bytes!("../fonts/FandolSong-Bold.otf")),
+    (Face::Hei, include_bytes!("../fonts/FandolHei-Regular.otf")),
+    (Face::Kai, include_bytes!("../fonts/FandolKai-Regular.otf")),
+    (Face::Fang, include_bytes!("../fonts/FandolFang-Regular.otf")),
+    (Face::Song, include_bytes!("../fonts/FandolSong-Regular.otf")),
+];
+
+/// The official families of each face, most preferred first, under their
+/// usual Chinese and English names.
+pub fn official_names(face: Face) -> &'static [&'static str] {
+    match face {
+        Face::Title => &["方正小标宋简体", "FZXiaoBiaoSong-B05S", "方正小标宋_GBK", "FZXiaoBiaoSong-B05"],
+        Face::Hei => &["黑体", "SimHei", "方正黑体_GBK", "FZHei-B01"],
+        Face::Kai => &["楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "方正楷体_GBK", "FZKai-Z03"],
+        Face::Fang => &["仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong", "方正仿宋_GBK", "FZFangSong-Z02"],
+        Face::Song => &["宋体", "SimSun", "方正书宋_GBK", "FZShuSong-Z01"],
+    }
+}
+
+/// One face's fonts, tried in order for every character.
+#[derive(Clone, Debug)]
+pub struct Chain {
+    /// Family names as Typst knows them.
+    pub families: Vec<String>,
+    /// The weight to ask for (the bundled title stand-in is a bold 宋体).
+    pub weight: u16,
+    /// Index in [`Fonts::fonts`] of each family's font, in chain order.
+    fonts: Vec<usize>,
+}
+
+/// Every font a render may use, and the chain of each face.
+pub struct Fonts {
+    pub fonts: Vec<Font>,
+    pub book: LazyHash<FontBook>,
+    pub chains: BTreeMap<Face, Chain>,
+}
+
+/// Errors while reading a user's font directory.
+#[derive(Debug, thiserror::Error)]
+pub enum FontError {
+    #[error("字体目录 {0} 不存在或不是目录")]
+    NotADirectory(String),
+}
+
+impl Fonts {
+    /// The bundled fonts only, parsed once per process and shared.
+    pub fn bundled() -> Arc<Fonts> {
+        static BUNDLED_FONTS: OnceLock<Arc<Fonts>> = OnceLock::new();
+        BUNDLED_FONTS.get_or_init(|| Arc::new(Fonts::with_dirs(&[] as &[&Path]).expect("no directories to read"))).clone()
+    }
+
+    /// The bundled fonts plus every font in `dirs`; where the directories
+    /// hold an official family, its face uses it first.
+    pub fn with_dirs(dirs: &[impl AsRef<Path>]) -> Result<Fonts, FontError> {
+        let mut db = fontdb::Database::new();
+        for dir in dirs {
+            let dir = dir.as_ref();
+            if !dir.is_dir() {
+                return Err(FontError::NotADirectory(dir.display().to_string()));
+            }
+            db.load_fonts_dir(dir);
+        }
+        // User fonts, each with every family name the font carries, sorted
+        // by path so the order never depends on directory listing order.
+        let mut faces: Vec<_> = db.faces().collect();
+        faces.sort_by_key(|f| (format!("{:?}", f.source), f.index));
+        let mut fonts = Vec::new();
+        let mut names: Vec<Vec<String>> = Vec::new();
+        for face in faces {
+            let loaded = db.with_face_data(face.id, |data, index| Font::new(Bytes::new(data.to_vec()), index));
+            if let Some(Some(font)) = loaded {
+                names.push(face.families.iter().map(|(n, _)| n.to_lowercase()).collect());
+                fonts.push(font);
+            }
+        }
+        let user = fonts.len();
+        for (_, data) in BUNDLED {
+            fonts.push(Font::new(Bytes::new(*data), 0).expect("bundled font parses"));
+        }
+
+        let mut chains = BTreeMap::new();
+        for (i, (face, _)) in BUNDLED.iter().enumerate() {
+            let mut chain = Vec::new();
+            for official in official_names(*face) {
+                let wanted = official.to_lowercase();
+                if let Some(k) = names.iter().position(|n| n.contains(&wanted)) {
+                    if !chain.contains(&k) {
+                        chain.push(k);
+                    }
+                }
+            }
+            chain.push(user + i);
+            let families = chain.iter().map(|&k| fonts[k].info().family.clone()).collect();
+            let weight = fonts[user + i].info().variant.weight.to_number();
+            chains.insert(*face, Chain { families, weight, fonts: chain });
+        }
+        let book = LazyHash::new(FontBook::from_fonts(&fonts));
+        Ok(Fonts { fonts, book, chains })
+    }
+
+    /// The chain of a face.
+    pub fn chain(&self, face: Face) -> &Chain {
+        &self.chains[&face]
+    }
+
+    /// Checks every character a user wrote against the chain of the face it
+    /// will be set in: a character no font has is a refusal, one that only a
+    /// later font of the chain has is a note.
+    pub fn coverage(&self, doc: &Document) -> Vec<Finding> {
+        let mut out: Vec<Finding> = Vec::new();
+        for run in doc.runs() {
+            let Some(source) = &run.source else { continue };
+            let chain = self.chain(run.face);
+            let mut seen = Vec::new();
+            for c in run.text.chars().filter(|c| !c.is_whitespace()) {
+                if seen.contains(&c) {
+                    continue;
+                }
+                seen.push(c);
+                let has = |k: &usize| self.fonts[*k].info().coverage.contains(c as u32);
+                let (severity, message) = match chain.fonts.iter().position(|k| has(k)) {
+                    Some(0) => continue,
+                    Some(k) => (
+                        Severity::Note,
+                        format!(
+                            "字符“{c}”（U+{:04X}）{}没有，改用 {}",
+                            c as u32,
+                            chain.families[..k].join("、"),
+                            chain.families[k]
+                        ),
+                    ),
+                    None => (
+                        Severity::Refusal,
+                        format!(
+                            "字符“{c}”（U+{:04X}）没有任何可用字体能显示，会印成方块（已试 {}）；请改用常用字，或用 --font-path 提供含此字的字体",
+                            c as u32,
+                            chain.families.join("、")
+                        ),
+                    ),
+                };
+                out.push(Finding { severity, place: run.face.name().to_string(), path: source.clone(), message });
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,757 @@
+//! Deserialization driven by the official form: the keys each table takes
+//! come from [`crate::form`], so a misspelt or misplaced key is refused with
+//! the keys that were expected. Messages are written for report writers.
+
+use std::collections::BTreeSet;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::{Block, Counts, Report, Signature, TableA, TableB, TableC, Value, Written};
+use crate::form::table_a::{self, Kind, Shape};
+use crate::form::table_b::{self, Role};
+use crate::form::{self, table_c, Columns, Format};
+
+/// The largest year accepted: reports are dated with four digits.
+const LAST_YEAR: i64 = 9999;
+
+fn list(keys: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+    keys.into_iter().map(|k| k.as_ref().to_string()).collect::<Vec<_>>().join("、")
+}
+
+fn unknown_key<E: de::Error>(key: &str, expected: &str, hint: Option<String>) -> E {
+    let mut msg = format!("不认识的字段“{key}”（此处可用：{expected}）");
+    if let Some(hint) = hint {
+        msg.push('；');
+        msg.push_str(&hint);
+    }
+    E::custom(msg)
+}
+
+fn duplicate_key<E: de::Error>(key: &str) -> E {
+    E::custom(format!("字段“{key}”出现了两次，只能写一次"))
+}
+
+/// Reads the keys of a JSON object one by one, refusing duplicates.
+struct Keys {
+    seen: BTreeSet<String>,
+}
+
+impl Keys {
+    fn new() -> Self {
+        Keys { seen: BTreeSet::new() }
+    }
+
+    fn next<'de, A: MapAccess<'de>>(&mut self, map: &mut A) -> Result<Option<String>, A::Error> {
+        match map.next_key::<String>()? {
+            Some(key) if !self.seen.insert(key.clone()) => Err(duplicate_key(&key)),
+            other => Ok(other),
+        }
+    }
+
+    fn has(&self, key: &str) -> bool {
+        self.seen.contains(key)
+    }
+}
+
+// ---------------------------------------------------------------- the report
+
+/// Deserializes a whole report of a known template version.
+pub(super) struct ReportSeed {
+    pub format: Format,
+}
+
+impl<'de> DeserializeSeed<'de> for ReportSeed {
+    type Value = Report;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Report, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ReportSeed {
+    type Value = Report;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("一个对象（整份报告）")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Report, A::Error> {
+        let mut keys = Keys::new();
+        let mut format_given = None;
+        let mut year = None;
+        let mut agency = None;
+        let mut title = None;
+        let mut preamble = None;
+        let mut overview = None;
+        let mut proactive = None;
+        let mut applications = None;
+        let mut review = None;
+        let mut problems = None;
+        let mut other_matters = None;
+        let mut signature = None;
+        while let Some(key) = keys.next(&mut map)? {
+            match key.as_str() {
+                "$schema" => {
+                    map.next_value::<String>()?;
+                }
+                "format" => format_given = Some(map.next_value::<FormatName>()?.0),
+                "year" => year = Some(map.next_value::<Year>()?.0),
+                "agency" => agency = Some(map.next_value::<NonBlank>()?.0),
+                "title" => title = Some(map.next_value::<NonBlank>()?.0),
+                "preamble" => preamble = Some(map.next_value::<Blocks>()?.0),
+                "overview" => overview = Some(map.next_value::<Blocks>()?.0),
+                "proactive" => proactive = Some(map.next_value_seed(TableASeed { format: self.format })?),
+                "applications" => {
+                    applications = Some(map.next_value_seed(TableBSeed { format: self.format })?)
+                }
+                "review_litigation" => review = Some(map.next_value_seed(TableCSeed)?),
+                "problems" => problems = Some(map.next_value::<Blocks>()?.0),
+                "other_matters" => other_matters = Some(map.next_value::<Blocks>()?.0),
+                "signature" => signature = Some(map.next_value::<SignatureDe>()?.0),
+                other => {
+                    return Err(unknown_key(other, &list(form::PARTS.iter().map(|p| p.key)), None));
+                }
+            }
+        }
+        for part in form::PARTS.iter().filter(|p| p.required) {
+            if !keys.has(part.key) {
+                return Err(A::Error::custom(format!(
+                    "缺少“{}”（{}），这是必填部分",
+                    part.key, part.label
+                )));
+            }
+        }
+        let (Some(year), Some(agency), Some(overview), Some(proactive), Some(applications)) =
+            (year, agency, overview, proactive, applications)
+        else {
+            unreachable!("required parts were checked above")
+        };
+        let (Some(review), Some(problems), Some(other_matters)) = (review, problems, other_matters) else {
+            unreachable!("required parts were checked above")
+        };
+        Ok(Report {
+            format: self.format,
+            format_given: format_given.is_some(),
+            year,
+            agency,
+            title,
+            preamble: preamble.unwrap_or_default(),
+            overview,
+            proactive,
+            applications,
+            review_litigation: review,
+            problems,
+            other_matters,
+            signature,
+        })
+    }
+}
+
+/// `"2019"` or `"2021"`.
+struct FormatName(Format);
+
+impl<'de> Deserialize<'de> for FormatName {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = FormatName;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("字符串 \"2019\" 或 \"2021\"")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<FormatName, E> {
+                Format::parse(s).map(FormatName).ok_or_else(|| {
+                    E::custom(format!("模板版本只能是 \"2019\" 或 \"2021\"，这里写的是 \"{s}\""))
+                })
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// A report year: an integer from 2019 to 9999.
+pub(super) struct Year(pub i64);
+
+impl<'de> Deserialize<'de> for Year {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Year;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("年份（整数，如 2023）")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Year, E> {
+                if v < Format::FIRST_YEAR {
+                    Err(E::custom(format!(
+                        "报告年度 {v} 早于 2019 年：2019 年以前的年报没有统一格式，本工具不支持"
+                    )))
+                } else if v > LAST_YEAR {
+                    Err(E::custom(format!("报告年度 {v} 不是四位数的年份")))
+                } else {
+                    Ok(Year(v))
+                }
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Year, E> {
+                self.visit_i64(i64::try_from(v).unwrap_or(i64::MAX))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Year, E> {
+                Err(E::custom(format!("报告年度应为整数，这里写的是 {v}")))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A string with something other than white space in it.
+struct NonBlank(String);
+
+impl<'de> Deserialize<'de> for NonBlank {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if s.trim().is_empty() {
+            Err(D::Error::custom("不能为空"))
+        } else {
+            Ok(NonBlank(s))
+        }
+    }
+}
+
+struct SignatureDe(Signature);
+
+impl<'de> Deserialize<'de> for SignatureDe {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = SignatureDe;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("落款对象 {\"agency\": …, \"date\": …}")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<SignatureDe, A::Error> {
+                let mut keys = Keys::new();
+                let (mut agency, mut date) = (None, None);
+                while let Some(key) = keys.next(&mut map)? {
+                    match key.as_str() {
+                        "agency" => agency = Some(map.next_value::<String>()?),
+                        "date" => date = Some(map.next_value::<String>()?),
+                        other => return Err(unknown_key(other, "agency、date", None)),
+                    }
+                }
+                match (agency, date) {
+                    (Some(agency), Some(date)) => Ok(SignatureDe(Signature { agency, date })),
+                    (None, _) => Err(A::Error::custom("落款缺少“agency”（机关名称）")),
+                    (_, None) => Err(A::Error::custom("落款缺少“date”（日期）")),
+                }
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+// -------------------------------------------------------------------- prose
+
+struct Blocks(Vec<Block>);
+
+impl<'de> Deserialize<'de> for Blocks {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Blocks;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("段落数组（如 [\"第一段\", \"第二段\"]）")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Blocks, A::Error> {
+                let mut blocks = Vec::new();
+                while let Some(block) = seq.next_element::<BlockDe>()? {
+                    blocks.push(block.0);
+                }
+                Ok(Blocks(blocks))
+            }
+        }
+        d.deserialize_seq(V)
+    }
+}
+
+struct BlockDe(Block);
+
+impl<'de> Deserialize<'de> for BlockDe {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = BlockDe;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("段落（字符串）、小标题 {\"heading\": …} 或带引语的段落 {\"lead\": …, \"text\": …}")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<BlockDe, E> {
+                Ok(BlockDe(Block::Paragraph(s.to_string())))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BlockDe, A::Error> {
+                let mut keys = Keys::new();
+                let (mut heading, mut lead, mut text) = (None, None, None);
+                while let Some(key) = keys.next(&mut map)? {
+                    match key.as_str() {
+                        "heading" => heading = Some(map.next_value::<NonBlank>()?.0),
+                        "lead" => lead = Some(map.next_value::<NonBlank>()?.0),
+                        "text" => text = Some(map.next_value::<String>()?),
+                        other => return Err(unknown_key(other, "heading，或 lead 与 text", None)),
+                    }
+                }
+                match (heading, lead, text) {
+                    (Some(h), None, None) => Ok(BlockDe(Block::Heading(h))),
+                    (None, Some(lead), Some(text)) => Ok(BlockDe(Block::Lead { lead, text })),
+                    (None, Some(_), None) => Err(A::Error::custom("有“lead”（引语）却没有“text”（正文）")),
+                    (None, None, Some(_)) => Err(A::Error::custom("有“text”却没有“lead”；普通段落直接写字符串即可")),
+                    (None, None, None) => Err(A::Error::custom("空对象：段落应写成字符串，或 {\"heading\": …}")),
+                    (Some(_), _, _) => Err(A::Error::custom("“heading”（小标题）不能与“lead”/“text”写在同一个对象里")),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+// ------------------------------------------------------------------- numbers
+
+/// A count cell: a non-negative integer, or `null` for a blank.
+pub(super) struct Count(pub Option<u64>);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Count;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("件数（非负整数，空白写 null）")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Count, E> {
+                Ok(Count(Some(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Count, E> {
+                u64::try_from(v)
+                    .map(|v| Count(Some(v)))
+                    .map_err(|_| E::custom(format!("件数不能是负数，这里写的是 {v}")))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Count, E> {
+                Err(E::custom(if v.fract() == 0.0 && v >= 0.0 {
+                    format!("件数 {v} 太大，超出了可以处理的范围")
+                } else {
+                    format!("件数应为非负整数，这里写的是 {v}")
+                }))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Count, E> {
+                Err(E::custom(format!(
+                    "件数要写成数字而不是字符串：这里写的是 \"{v}\"（空白请写 null）"
+                )))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Count, E> {
+                Ok(Count(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A signed change (2019 本年增/减), or `null` for a blank.
+struct Signed(Option<i64>);
+
+impl<'de> Deserialize<'de> for Signed {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Signed;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("增减数（整数，可为负，空白写 null）")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Signed, E> {
+                Ok(Signed(Some(v)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Signed, E> {
+                i64::try_from(v)
+                    .map(|v| Signed(Some(v)))
+                    .map_err(|_| E::custom(format!("增减数 {v} 太大，超出了可以处理的范围")))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Signed, E> {
+                Err(E::custom(format!("增减数应为整数，这里写的是 {v}")))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Signed, E> {
+                Ok(Signed(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An amount: a JSON number kept digit for digit, a string kept as
+/// written, or `null` for a blank.
+struct Amount(Option<String>);
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw = Box::<RawValue>::deserialize(d)?;
+        let text = raw.get();
+        match text.as_bytes().first() {
+            Some(b'n') => Ok(Amount(None)),
+            Some(b'"') => serde_json::from_str::<String>(text)
+                .map(|s| Amount(Some(s)))
+                .map_err(D::Error::custom),
+            Some(b'-') => Err(D::Error::custom(format!("金额不能是负数，这里写的是 {text}"))),
+            Some(b'0'..=b'9') => Ok(Amount(Some(text.to_string()))),
+            _ => Err(D::Error::custom(format!(
+                "金额应写成数字（如 0.35）或字符串（如 \"73802895.90元\"），这里写的是 {text}"
+            ))),
+        }
+    }
+}
+
+/// A row of counts with its total: an object with the columns' keys, or an
+/// array of the parts with the total optionally last.
+pub(super) struct CountsSeed {
+    pub columns: Columns,
+}
+
+impl<'de> DeserializeSeed<'de> for CountsSeed {
+    type Value = Counts;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Counts, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CountsSeed {
+    type Value = Counts;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let n = self.columns.parts.len();
+        write!(
+            f,
+            "一行数字：{} 个数的数组（可在最后加总计，共 {} 个），或含 {} 的对象",
+            n,
+            n + 1,
+            list(self.columns.parts.iter().map(|p| p.0))
+        )
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Counts, A::Error> {
+        let n = self.columns.parts.len();
+        let mut values = Vec::with_capacity(n + 1);
+        while let Some(Count(v)) = seq.next_element::<Count>()? {
+            values.push(v);
+        }
+        if values.len() != n && values.len() != n + 1 {
+            return Err(A::Error::custom(format!(
+                "这一行有 {} 个数；应为 {n} 个（{}）或 {} 个（最后一个是总计）",
+                values.len(),
+                list(self.columns.parts.iter().map(|p| p.1)),
+                n + 1
+            )));
+        }
+        let total = (values.len() == n + 1).then(|| values.pop().flatten());
+        Ok(Counts { parts: values, total, written: Written::Array })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Counts, A::Error> {
+        let cols = self.columns;
+        let mut keys = Keys::new();
+        let mut parts = vec![None; cols.parts.len()];
+        let mut total = None;
+        while let Some(key) = keys.next(&mut map)? {
+            if let Some(i) = cols.parts.iter().position(|p| p.0 == key) {
+                parts[i] = map.next_value::<Count>()?.0;
+            } else if key == cols.total.0 {
+                total = Some(map.next_value::<Count>()?.0);
+            } else {
+                let expected = list(cols.parts.iter().map(|p| p.0).chain([cols.total.0]));
+                return Err(unknown_key(&key, &expected, None));
+            }
+        }
+        if let Some((key, label)) = cols.parts.iter().find(|p| !keys.has(p.0)) {
+            return Err(A::Error::custom(format!("这一行缺少“{key}”（{label}）")));
+        }
+        Ok(Counts { parts, total, written: Written::Object })
+    }
+}
+
+// ------------------------------------------------------------------- table A
+
+struct TableASeed {
+    format: Format,
+}
+
+impl<'de> DeserializeSeed<'de> for TableASeed {
+    type Value = TableA;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<TableA, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+/// Why a key of the other template version is not accepted here.
+fn other_format_hint(format: Format, found_there: bool) -> Option<String> {
+    found_there.then(|| {
+        let other = format.other();
+        format!(
+            "这是 {other} 格式的写法，而本报告按 {format} 格式（由 format 字段或年度决定）"
+        )
+    })
+}
+
+impl<'de> Visitor<'de> for TableASeed {
+    type Value = TableA;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("对象（表二各项）")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TableA, A::Error> {
+        let rows: Vec<_> = table_a::rows(self.format).collect();
+        let mut values: Vec<Option<Vec<Value>>> = vec![None; rows.len()];
+        let mut keys = Keys::new();
+        while let Some(key) = keys.next(&mut map)? {
+            let Some(i) = rows.iter().position(|(_, row)| row.key == key) else {
+                let hint = other_format_hint(self.format, table_a::rows(self.format.other()).any(|(_, r)| r.key == key));
+                return Err(unknown_key(&key, &list(rows.iter().map(|(_, r)| r.key)), hint));
+            };
+            values[i] = Some(map.next_value_seed(ItemRowSeed { shape: rows[i].0.shape })?);
+        }
+        if let Some(((item, row), _)) = rows.iter().zip(&values).find(|(_, v)| v.is_none()) {
+            return Err(A::Error::custom(format!(
+                "缺少“{}”（{}·{}）",
+                row.key, item.title, row.label
+            )));
+        }
+        Ok(TableA { rows: values.into_iter().flatten().collect() })
+    }
+}
+
+struct ItemRowSeed {
+    shape: Shape,
+}
+
+fn value_of<'de, D: Deserializer<'de>>(kind: Kind, d: D) -> Result<Value, D::Error> {
+    Ok(match kind {
+        Kind::Count => Value::Count(Count::deserialize(d)?.0),
+        Kind::Signed => Value::Signed(Signed::deserialize(d)?.0),
+        Kind::Amount => Value::Amount(Amount::deserialize(d)?.0),
+    })
+}
+
+/// Deserializes one table A value of a given kind.
+struct ValueSeed(Kind);
+
+impl<'de> DeserializeSeed<'de> for ValueSeed {
+    type Value = Value;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        value_of(self.0, d)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for ItemRowSeed {
+    type Value = Vec<Value>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<Value>, D::Error> {
+        match self.shape {
+            Shape::Scalar(field) => Ok(vec![value_of(field.kind, d)?]),
+            Shape::Object(_) => d.deserialize_map(self),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for ItemRowSeed {
+    type Value = Vec<Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "含 {} 的对象", list(self.shape.fields().iter().map(|x| x.key)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<Value>, A::Error> {
+        let fields = self.shape.fields();
+        let mut values: Vec<Option<Value>> = vec![None; fields.len()];
+        let mut keys = Keys::new();
+        while let Some(key) = keys.next(&mut map)? {
+            let Some(i) = fields.iter().position(|f| f.key == key) else {
+                return Err(unknown_key(&key, &list(fields.iter().map(|f| f.key)), None));
+            };
+            values[i] = Some(map.next_value_seed(ValueSeed(fields[i].kind))?);
+        }
+        if let Some((field, _)) = fields.iter().zip(&values).find(|(_, v)| v.is_none()) {
+            return Err(A::Error::custom(format!("缺少“{}”（{}）", field.key, field.header)));
+        }
+        Ok(values.into_iter().flatten().collect())
+    }
+}
+
+// ------------------------------------------------------------------- table B
+
+struct TableBSeed {
+    format: Format,
+}
+
+impl<'de> DeserializeSeed<'de> for TableBSeed {
+    type Value = TableB;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<TableB, D::Error> {
+        let lines = table_b::lines(self.format);
+        let mut rows = vec![None; lines.len()];
+        TreeSeed { format: self.format, prefix: String::new(), rows: &mut rows }.deserialize(d)?;
+        Ok(TableB { rows })
+    }
+}
+
+/// One object level of table B: its keys are the next path segments of the
+/// lines below `prefix`.
+struct TreeSeed<'a> {
+    format: Format,
+    prefix: String,
+    rows: &'a mut Vec<Option<Counts>>,
+}
+
+impl TreeSeed<'_> {
+    /// The keys expected at this level, in print order, with whether each
+    /// is a row (leaf) and whether it may be left out.
+    fn children(&self, format: Format) -> Vec<(&'static str, bool, bool)> {
+        let mut out: Vec<(&'static str, bool, bool)> = Vec::new();
+        for line in table_b::lines(format) {
+            let Some(rest) = line.path.strip_prefix(self.prefix.as_str()) else { continue };
+            let (key, leaf) = match rest.split_once('/') {
+                Some((key, _)) => (key, false),
+                None => (rest, true),
+            };
+            if !out.iter().any(|c| c.0 == key) {
+                out.push((key, leaf, line.role == Role::ResultTotal));
+            }
+        }
+        out
+    }
+
+    fn describe(&self) -> String {
+        let children = self.children(self.format);
+        format!("含 {} 的对象", list(children.iter().map(|c| c.0)))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for TreeSeed<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TreeSeed<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.describe())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<(), A::Error> {
+        let path = self.prefix.trim_end_matches('/');
+        let hint = match self.format {
+            Format::F2021 if path == "results/other" => {
+                "；只写一行的（六）其他处理属于 2019 格式，2021 格式分为三行"
+            }
+            _ => "",
+        };
+        Err(A::Error::custom(format!("这里应为{}，不是一行数字{hint}", self.describe())))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let children = self.children(self.format);
+        let lines = table_b::lines(self.format);
+        let mut keys = Keys::new();
+        while let Some(key) = keys.next(&mut map)? {
+            let path = format!("{}{key}", self.prefix);
+            let Some(&(_, leaf, _)) = children.iter().find(|c| c.0 == key) else {
+                let there = table_b::lines(self.format.other())
+                    .iter()
+                    .any(|l| l.path == path || l.path.starts_with(&format!("{path}/")));
+                let hint = other_format_hint(self.format, there);
+                return Err(unknown_key(&key, &list(children.iter().map(|c| c.0)), hint));
+            };
+            if leaf {
+                let i = lines.iter().position(|l| l.path == path).expect("leaf is a line");
+                self.rows[i] = Some(map.next_value_seed(CountsSeed { columns: table_b::APPLICANTS })?);
+            } else {
+                map.next_value_seed(TreeSeed {
+                    format: self.format,
+                    prefix: format!("{path}/"),
+                    rows: &mut *self.rows,
+                })?;
+            }
+        }
+        if let Some((key, _, _)) = children.iter().find(|c| !c.2 && !keys.has(c.0)) {
+            let path = format!("{}{key}", self.prefix);
+            let depth = path.split('/').count();
+            let name = lines
+                .iter()
+                .find(|l| l.path == path || l.path.starts_with(&format!("{path}/")))
+                .map(|l| l.labels[..depth.min(l.labels.len())].concat())
+                .unwrap_or_default();
+            return Err(A::Error::custom(format!("缺少“{key}”（{name}）")));
+        }
+        Ok(())
+    }
+}
+
+// ------------------------------------------------------------------- table C
+
+struct TableCSeed;
+
+impl<'de> DeserializeSeed<'de> for TableCSeed {
+    type Value = TableC;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<TableC, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for TableCSeed {
+    type Value = TableC;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "含 {} 的对象", list(table_c::GROUPS.iter().map(|g| g.key)))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TableC, A::Error> {
+        let mut groups: Vec<Option<Counts>> = vec![None; table_c::GROUPS.len()];
+        let mut keys = Keys::new();
+        while let Some(key) = keys.next(&mut map)? {
+            let Some(i) = table_c::GROUPS.iter().position(|g| g.key == key) else {
+                return Err(unknown_key(&key, &list(table_c::GROUPS.iter().map(|g| g.key)), None));
+            };
+            groups[i] = Some(map.next_value_seed(CountsSeed { columns: table_c::OUTCOMES })?);
+        }
+        if let Some((g, _)) = table_c::GROUPS.iter().zip(&groups).find(|(_, v)| v.is_none()) {
+            return Err(A::Error::custom(format!("缺少“{}”（{}）", g.key, g.label)));
+        }
+        Ok(TableC { groups: groups.into_iter().flatten().collect() })
+    }
+}
+
+/// What the first pass reads: the fields that decide the template version.
+/// Everything else is skipped here and checked by [`ReportSeed`].
+#[derive(Default)]
+pub(super) struct Head {
+    pub format: Option<Format>,
+    pub year: Option<i64>,
+}
+
+impl<'de> Deserialize<'de> for Head {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Head;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("一个对象（整份报告）")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Head, A::Error> {
+                let mut head = Head::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "format" => head.format = map.next_value::<serde_json::Value>()?.as_str().and_then(Format::parse),
+                        "year" => head.year = map.next_value::<serde_json::Value>()?.as_i64(),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                Ok(head)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}

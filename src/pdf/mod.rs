@@ -1,0 +1,33 @@
+//! The PDF backend: the layout, as data, typeset by the embedded Typst
+//! template with the chosen fonts.
+
+mod world;
+
+use typst::diag::SourceDiagnostic;
+use typst::foundations::Smart;
+use typst_layout::PagedDocument;
+
+use crate::fonts::Fonts;
+use crate::layout::Document;
+use world::ReportWorld;
+
+/// Typst could not typeset the document. With the bundled template and
+/// validated data this is a bug, reported with Typst's own words.
+#[derive(Debug, thiserror::Error)]
+#[error("排版失败（Typst）：{0}")]
+pub struct PdfError(String);
+
+/// Typesets a document into PDF bytes. Same document and fonts, same bytes.
+pub fn render(doc: &Document, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
+    let world = ReportWorld::new(doc, fonts);
+    let paged = typst::compile::<PagedDocument>(&world).output.map_err(|errs| describe(&errs))?;
+    let options = typst_pdf::PdfOptions {
+        creator: Smart::Custom(Some(format!("nianbao {}", env!("CARGO_PKG_VERSION")))),
+        ..Default::default()
+    };
+    typst_pdf::pdf(&paged, &options).map_err(|errs| describe(&errs))
+}
+
+fn describe(errs: &[SourceDiagnostic]) -> PdfError {
+    PdfError(errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("；"))
+}
