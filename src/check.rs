@@ -60,6 +60,8 @@ pub fn check(report: &Report) -> Vec<Finding> {
 
 #[derive(Default)]
 struct Findings {
+    /// The section being checked and its JSON pointer, for blank notes.
+    section: (&'static str, &'static str),
     list: Vec<Finding>,
     /// Blank cells counted as 0, per table (table name, count).
     blanks: Vec<(&'static str, &'static str, usize)>,
@@ -70,7 +72,8 @@ impl Findings {
         self.list.push(Finding { severity, place, path, message });
     }
 
-    fn blank_addend(&mut self, section: &'static str, path: &'static str) {
+    fn blank_addend(&mut self) {
+        let (section, path) = self.section;
         match self.blanks.iter_mut().find(|b| b.0 == section) {
             Some(b) => b.2 += 1,
             None => self.blanks.push((section, path, 1)),
@@ -91,23 +94,9 @@ impl Findings {
 
     /// Checks `total == sum(addends)`, where blank addends count as 0 and a
     /// blank total leaves the rule unchecked.
-    fn sum_rule(
-        &mut self,
-        section: &'static str,
-        section_path: &'static str,
-        place: String,
-        path: String,
-        total: Option<u128>,
-        addends: &[Option<u128>],
-        what: &str,
-    ) {
+    fn sum_rule(&mut self, place: String, path: String, total: Option<u128>, addends: &[Option<u128>], what: &str) {
         let Some(total) = total else {
-            self.push(
-                Severity::Note,
-                place,
-                path,
-                format!("{what}为空白，未核对"),
-            );
+            self.push(Severity::Note, place, path, format!("{what}为空白，未核对"));
             return;
         };
         if addends.iter().all(Option::is_none) {
@@ -115,16 +104,11 @@ impl Findings {
             return;
         }
         for _ in addends.iter().filter(|a| a.is_none()) {
-            self.blank_addend(section, section_path);
+            self.blank_addend();
         }
         let sum: u128 = addends.iter().flatten().sum();
         if sum != total {
-            self.push(
-                Severity::Refusal,
-                place,
-                path,
-                format!("{what}为 {total}，但应为 {sum}"),
-            );
+            self.push(Severity::Refusal, place, path, format!("{what}为 {total}，但应为 {sum}"));
         }
     }
 }
@@ -133,6 +117,7 @@ fn check_table_b(report: &Report, out: &mut Findings) {
     const SECTION: &str = form::SECTION_APPLICATIONS;
     const PATH: &str = "/applications";
     let lines = table_b::lines(report.format);
+    out.section = (SECTION, PATH);
     let cols = table_b::APPLICANTS;
     let rows = &report.applications.rows;
     let width = cols.parts.len() + 1;
@@ -145,7 +130,7 @@ fn check_table_b(report: &Report, out: &mut Findings) {
             let place = format!("{} · {}", line.name(), cols.total.1);
             let path = counts.pointer(&row_path(line), &cols, width - 1);
             let parts: Vec<_> = counts.parts.iter().map(|p| p.map(u128::from)).collect();
-            out.sum_rule(SECTION, PATH, place, path, total.map(u128::from), &parts, "总计（各类申请人之和）");
+            out.sum_rule(place, path, total.map(u128::from), &parts, "总计（各类申请人之和）");
         }
     }
 
@@ -167,7 +152,7 @@ fn check_table_b(report: &Report, out: &mut Findings) {
             Some((line, counts)) => {
                 let place = format!("{} · {}", line.name(), cols.label(c));
                 let path = counts.pointer(&row_path(line), &cols, c);
-                out.sum_rule(SECTION, PATH, place, path, counts.column(c), &results, "办理结果总计");
+                out.sum_rule(place, path, counts.column(c), &results, "办理结果总计");
                 counts.column(c)
             }
             None => sum_blank_as_zero(&results),
@@ -187,7 +172,7 @@ fn check_table_b(report: &Report, out: &mut Findings) {
         let l: u128 = left.iter().flatten().sum();
         let r: u128 = right.iter().flatten().sum();
         for _ in left.iter().filter(|a| a.is_none()) {
-            out.blank_addend(SECTION, PATH);
+            out.blank_addend();
         }
         if l != r {
             let path = lines
@@ -200,9 +185,7 @@ fn check_table_b(report: &Report, out: &mut Findings) {
                 Severity::Refusal,
                 format!("{SECTION} · {}", cols.label(c)),
                 path,
-                format!(
-                    "第一项加第二项之和为 {l}，第三项（七）总计加第四项之和为 {r}，两者应相等"
-                ),
+                format!("第一项加第二项之和为 {l}，第三项（七）总计加第四项之和为 {r}，两者应相等"),
             );
         }
     }
@@ -210,13 +193,14 @@ fn check_table_b(report: &Report, out: &mut Findings) {
 
 fn check_table_c(report: &Report, out: &mut Findings) {
     const SECTION: &str = form::SECTION_REVIEW;
+    out.section = (SECTION, "/review_litigation");
     for (group, counts) in table_c::GROUPS.iter().zip(&report.review_litigation.groups) {
         if let Some(total) = counts.total {
             let cols: Columns = table_c::OUTCOMES;
             let place = format!("{} · {}", group_name(group), cols.total.1);
             let path = counts.pointer(&format!("/review_litigation/{}", group.key), &cols, cols.parts.len());
             let parts: Vec<_> = counts.parts.iter().map(|p| p.map(u128::from)).collect();
-            out.sum_rule(SECTION, "/review_litigation", place, path, total.map(u128::from), &parts, "总计");
+            out.sum_rule(place, path, total.map(u128::from), &parts, "总计");
         }
     }
 }
@@ -254,7 +238,6 @@ fn check_overview(report: &Report, out: &mut Findings) {
 fn count_chars(text: &str) -> usize {
     text.chars().filter(|c| !c.is_whitespace()).count()
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -64,7 +64,9 @@ impl Fonts {
     /// The bundled fonts only, parsed once per process and shared.
     pub fn bundled() -> Arc<Fonts> {
         static BUNDLED_FONTS: OnceLock<Arc<Fonts>> = OnceLock::new();
-        BUNDLED_FONTS.get_or_init(|| Arc::new(Fonts::with_dirs(&[] as &[&Path]).expect("no directories to read"))).clone()
+        BUNDLED_FONTS
+            .get_or_init(|| Arc::new(Fonts::with_dirs(&[] as &[&Path]).expect("no directories to read")))
+            .clone()
     }
 
     /// The bundled fonts plus every font in `dirs`; where the directories
@@ -136,7 +138,7 @@ impl Fonts {
                 }
                 seen.push(c);
                 let has = |k: &usize| self.fonts[*k].info().coverage.contains(c as u32);
-                let (severity, message) = match chain.fonts.iter().position(|k| has(k)) {
+                let (severity, message) = match chain.fonts.iter().position(has) {
                     Some(0) => continue,
                     Some(k) => (
                         Severity::Note,

@@ -37,7 +37,8 @@ fn object(properties: Map<String, Value>, required: Vec<&str>, description: &str
 
 fn counts(columns: &Columns, description: &str) -> Value {
     let n = columns.parts.len();
-    let mut props: Map<String, Value> = columns.parts.iter().map(|(k, l)| (k.to_string(), with_description(count(), l))).collect();
+    let mut props: Map<String, Value> =
+        columns.parts.iter().map(|(k, l)| (k.to_string(), with_description(count(), l))).collect();
     props.insert(columns.total.0.into(), with_description(count(), columns.total.1));
     json!({
         "description": description,
@@ -129,7 +130,10 @@ pub fn schema() -> Value {
             "applications" => json!({"oneOf": FORMATS.map(|f| table_b_level(f, "", form::SECTION_APPLICATIONS))}),
             "review_litigation" => table_c(),
             "signature" => object(
-                Map::from_iter([("agency".into(), json!({"type": "string"})), ("date".into(), json!({"type": "string"}))]),
+                Map::from_iter([
+                    ("agency".into(), json!({"type": "string"})),
+                    ("date".into(), json!({"type": "string"})),
+                ]),
                 vec!["agency", "date"],
                 "落款",
             ),

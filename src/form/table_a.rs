@@ -75,10 +75,7 @@ const ITEMS_2021: &[Item] = &[
             count("repealed", "本年废止件数"),
             count("in_force", "现行有效件数"),
         ]),
-        rows: &[
-            Row { key: "rules", label: "规章" },
-            Row { key: "normative_documents", label: "行政规范性文件" },
-        ],
+        rows: &[Row { key: "rules", label: "规章" }, Row { key: "normative_documents", label: "行政规范性文件" }],
     },
     Item {
         title: "第二十条第（五）项",
@@ -88,18 +85,11 @@ const ITEMS_2021: &[Item] = &[
     Item {
         title: "第二十条第（六）项",
         shape: Shape::Scalar(DECISIONS_2021),
-        rows: &[
-            Row { key: "penalties", label: "行政处罚" },
-            Row { key: "coercion", label: "行政强制" },
-        ],
+        rows: &[Row { key: "penalties", label: "行政处罚" }, Row { key: "coercion", label: "行政强制" }],
     },
     Item {
         title: "第二十条第（八）项",
-        shape: Shape::Scalar(Field {
-            key: "",
-            header: "本年收费金额（单位：万元）",
-            kind: Kind::Amount,
-        }),
+        shape: Shape::Scalar(Field { key: "", header: "本年收费金额（单位：万元）", kind: Kind::Amount }),
         rows: &[Row { key: "fees", label: "行政事业性收费" }],
     },
 ];
@@ -116,10 +106,7 @@ const ITEMS_2019: &[Item] = &[
             count("published", "本年新公开数量"),
             count("total", "对外公开总数量"),
         ]),
-        rows: &[
-            Row { key: "rules", label: "规章" },
-            Row { key: "normative_documents", label: "规范性文件" },
-        ],
+        rows: &[Row { key: "rules", label: "规章" }, Row { key: "normative_documents", label: "规范性文件" }],
     },
     Item {
         title: "第二十条第（五）项",
@@ -132,10 +119,7 @@ const ITEMS_2019: &[Item] = &[
     Item {
         title: "第二十条第（六）项",
         shape: Shape::Object(DECISIONS_2019),
-        rows: &[
-            Row { key: "penalties", label: "行政处罚" },
-            Row { key: "coercion", label: "行政强制" },
-        ],
+        rows: &[Row { key: "penalties", label: "行政处罚" }, Row { key: "coercion", label: "行政强制" }],
     },
     Item {
         title: "第二十条第（八）项",

@@ -107,8 +107,14 @@ macro_rules! lines {
 }
 
 const LINES_2021: &[Line] = lines![
-    result("results/other/no_correction", &[RESULTS, OTHER, "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"]),
-    result("results/other/unpaid_fee", &[RESULTS, OTHER, "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"]),
+    result(
+        "results/other/no_correction",
+        &[RESULTS, OTHER, "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"]
+    ),
+    result(
+        "results/other/unpaid_fee",
+        &[RESULTS, OTHER, "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"]
+    ),
     result("results/other/other", &[RESULTS, OTHER, "3.其他"]),
 ];
 

@@ -12,12 +12,7 @@ pub struct Group {
 
 /// The four outcomes and their total, shared by every group.
 pub const OUTCOMES: Columns = Columns {
-    parts: &[
-        ("upheld", "结果维持"),
-        ("corrected", "结果纠正"),
-        ("other", "其他结果"),
-        ("pending", "尚未审结"),
-    ],
+    parts: &[("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"), ("pending", "尚未审结")],
     total: ("total", "总计"),
 };
 

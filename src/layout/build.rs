@@ -11,10 +11,7 @@ pub fn build(report: &Report) -> Document {
     let title_text = report.title();
     let title_source = if report.title.is_some() { "/title" } else { "/agency" };
     let mut blocks = vec![Block::Title {
-        lines: title::balance(&title_text)
-            .into_iter()
-            .map(|line| Run::user(line, Face::Title, title_source))
-            .collect(),
+        lines: title::balance(&title_text).into_iter().map(|line| Run::user(line, Face::Title, title_source)).collect(),
     }];
     prose(&mut blocks, &report.preamble, "/preamble");
     section(&mut blocks, form::SECTION_OVERVIEW);
@@ -37,10 +34,7 @@ pub fn build(report: &Report) -> Document {
             ],
         });
     }
-    Document {
-        meta: Meta { title: title_text, author: report.agency.clone(), lang: "zh", region: "CN" },
-        blocks,
-    }
+    Document { meta: Meta { title: title_text, author: report.agency.clone(), lang: "zh", region: "CN" }, blocks }
 }
 
 fn section(blocks: &mut Vec<Block>, heading: &str) {

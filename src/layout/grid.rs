@@ -79,23 +79,19 @@ impl Table {
             if c.rowspan == 0 || c.colspan == 0 || c.row + c.rowspan > rows || c.col + c.colspan > cols {
                 return Err(TableError::Outside { cell: i, rows, cols });
             }
-            for r in c.row..c.row + c.rowspan {
-                for k in c.col..c.col + c.colspan {
-                    let slot = if (r, k) == (c.row, c.col) { Slot::Anchor(i) } else { Slot::Covered(i) };
-                    if let Some(Slot::Anchor(j) | Slot::Covered(j)) = grid[r][k] {
+            for (r, row) in grid.iter_mut().enumerate().skip(c.row).take(c.rowspan) {
+                for (k, slot) in row.iter_mut().enumerate().skip(c.col).take(c.colspan) {
+                    if let Some(Slot::Anchor(j) | Slot::Covered(j)) = *slot {
                         return Err(TableError::Overlap { row: r, col: k, first: j, second: i });
                     }
-                    grid[r][k] = Some(slot);
+                    *slot = Some(if (r, k) == (c.row, c.col) { Slot::Anchor(i) } else { Slot::Covered(i) });
                 }
             }
         }
         grid.into_iter()
             .enumerate()
             .map(|(r, row)| {
-                row.into_iter()
-                    .enumerate()
-                    .map(|(k, s)| s.ok_or(TableError::Hole { row: r, col: k }))
-                    .collect()
+                row.into_iter().enumerate().map(|(k, s)| s.ok_or(TableError::Hole { row: r, col: k })).collect()
             })
             .collect()
     }

@@ -11,7 +11,7 @@ mod tables;
 mod title;
 
 pub use build::build;
-pub use grid::{Slot, Table, TableError};
+pub use grid::{Cell, Role, Slot, Table, TableError};
 
 use serde::Serialize;
 
@@ -91,14 +91,23 @@ impl Level {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Block {
     /// The title, already broken into balanced lines.
-    Title { lines: Vec<Run> },
+    Title {
+        lines: Vec<Run>,
+    },
     /// A heading on its own line.
-    Heading { level: Level, runs: Vec<Run> },
+    Heading {
+        level: Level,
+        runs: Vec<Run>,
+    },
     /// A body paragraph; a run-in lead is its first run, in its own face.
-    Paragraph { runs: Vec<Run> },
+    Paragraph {
+        runs: Vec<Run>,
+    },
     Table(Table),
     /// The closing signature, right-aligned, one run per line.
-    Signature { lines: Vec<Run> },
+    Signature {
+        lines: Vec<Run>,
+    },
 }
 
 /// Document metadata, taken from the report.
@@ -138,4 +147,10 @@ impl Document {
             _ => None,
         })
     }
+}
+
+/// Whether a cell of this role prints a label (header, row label, note)
+/// rather than a value.
+pub fn grid_role_is_label(role: grid::Role) -> bool {
+    role != grid::Role::Number
 }

@@ -103,9 +103,8 @@ pub fn table_b(format: Format, values: &TableB) -> Table {
     for (i, line) in lines.iter().enumerate() {
         let row = table_b::HEADER_ROWS + i;
         for (depth, label) in line.labels.iter().enumerate() {
-            let shares = |other: &table_b::Line| {
-                other.labels.len() > depth && other.labels[..=depth] == line.labels[..=depth]
-            };
+            let shares =
+                |other: &table_b::Line| other.labels.len() > depth && other.labels[..=depth] == line.labels[..=depth];
             if i > 0 && shares(&lines[i - 1]) {
                 continue;
             }

@@ -103,9 +103,7 @@ impl<'de> Visitor<'de> for ReportSeed {
                 "preamble" => preamble = Some(map.next_value::<Blocks>()?.0),
                 "overview" => overview = Some(map.next_value::<Blocks>()?.0),
                 "proactive" => proactive = Some(map.next_value_seed(TableASeed { format: self.format })?),
-                "applications" => {
-                    applications = Some(map.next_value_seed(TableBSeed { format: self.format })?)
-                }
+                "applications" => applications = Some(map.next_value_seed(TableBSeed { format: self.format })?),
                 "review_litigation" => review = Some(map.next_value_seed(TableCSeed)?),
                 "problems" => problems = Some(map.next_value::<Blocks>()?.0),
                 "other_matters" => other_matters = Some(map.next_value::<Blocks>()?.0),
@@ -117,10 +115,7 @@ impl<'de> Visitor<'de> for ReportSeed {
         }
         for part in form::PARTS.iter().filter(|p| p.required) {
             if !keys.has(part.key) {
-                return Err(A::Error::custom(format!(
-                    "缺少“{}”（{}），这是必填部分",
-                    part.key, part.label
-                )));
+                return Err(A::Error::custom(format!("缺少“{}”（{}），这是必填部分", part.key, part.label)));
             }
         }
         let (Some(year), Some(agency), Some(overview), Some(proactive), Some(applications)) =
@@ -161,9 +156,9 @@ impl<'de> Deserialize<'de> for FormatName {
                 f.write_str("字符串 \"2019\" 或 \"2021\"")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<FormatName, E> {
-                Format::parse(s).map(FormatName).ok_or_else(|| {
-                    E::custom(format!("模板版本只能是 \"2019\" 或 \"2021\"，这里写的是 \"{s}\""))
-                })
+                Format::parse(s)
+                    .map(FormatName)
+                    .ok_or_else(|| E::custom(format!("模板版本只能是 \"2019\" 或 \"2021\"，这里写的是 \"{s}\"")))
             }
         }
         d.deserialize_str(V)
@@ -183,9 +178,7 @@ impl<'de> Deserialize<'de> for Year {
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Year, E> {
                 if v < Format::FIRST_YEAR {
-                    Err(E::custom(format!(
-                        "报告年度 {v} 早于 2019 年：2019 年以前的年报没有统一格式，本工具不支持"
-                    )))
+                    Err(E::custom(format!("报告年度 {v} 早于 2019 年：2019 年以前的年报没有统一格式，本工具不支持")))
                 } else if v > LAST_YEAR {
                     Err(E::custom(format!("报告年度 {v} 不是四位数的年份")))
                 } else {
@@ -339,9 +332,7 @@ impl<'de> Deserialize<'de> for Count {
                 }))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Count, E> {
-                Err(E::custom(format!(
-                    "件数要写成数字而不是字符串：这里写的是 \"{v}\"（空白请写 null）"
-                )))
+                Err(E::custom(format!("件数要写成数字而不是字符串：这里写的是 \"{v}\"（空白请写 null）")))
             }
             fn visit_unit<E: de::Error>(self) -> Result<Count, E> {
                 Ok(Count(None))
@@ -391,9 +382,7 @@ impl<'de> Deserialize<'de> for Amount {
         let text = raw.get();
         match text.as_bytes().first() {
             Some(b'n') => Ok(Amount(None)),
-            Some(b'"') => serde_json::from_str::<String>(text)
-                .map(|s| Amount(Some(s)))
-                .map_err(D::Error::custom),
+            Some(b'"') => serde_json::from_str::<String>(text).map(|s| Amount(Some(s))).map_err(D::Error::custom),
             Some(b'-') => Err(D::Error::custom(format!("金额不能是负数，这里写的是 {text}"))),
             Some(b'0'..=b'9') => Ok(Amount(Some(text.to_string()))),
             _ => Err(D::Error::custom(format!(
@@ -487,9 +476,7 @@ impl<'de> DeserializeSeed<'de> for TableASeed {
 fn other_format_hint(format: Format, found_there: bool) -> Option<String> {
     found_there.then(|| {
         let other = format.other();
-        format!(
-            "这是 {other} 格式的写法，而本报告按 {format} 格式（由 format 字段或年度决定）"
-        )
+        format!("这是 {other} 格式的写法，而本报告按 {format} 格式（由 format 字段或年度决定）")
     })
 }
 
@@ -506,16 +493,14 @@ impl<'de> Visitor<'de> for TableASeed {
         let mut keys = Keys::new();
         while let Some(key) = keys.next(&mut map)? {
             let Some(i) = rows.iter().position(|(_, row)| row.key == key) else {
-                let hint = other_format_hint(self.format, table_a::rows(self.format.other()).any(|(_, r)| r.key == key));
+                let hint =
+                    other_format_hint(self.format, table_a::rows(self.format.other()).any(|(_, r)| r.key == key));
                 return Err(unknown_key(&key, &list(rows.iter().map(|(_, r)| r.key)), hint));
             };
             values[i] = Some(map.next_value_seed(ItemRowSeed { shape: rows[i].0.shape })?);
         }
         if let Some(((item, row), _)) = rows.iter().zip(&values).find(|(_, v)| v.is_none()) {
-            return Err(A::Error::custom(format!(
-                "缺少“{}”（{}·{}）",
-                row.key, item.title, row.label
-            )));
+            return Err(A::Error::custom(format!("缺少“{}”（{}·{}）", row.key, item.title, row.label)));
         }
         Ok(TableA { rows: values.into_iter().flatten().collect() })
     }
@@ -642,9 +627,7 @@ impl<'de> Visitor<'de> for TreeSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<(), A::Error> {
         let path = self.prefix.trim_end_matches('/');
         let hint = match self.format {
-            Format::F2021 if path == "results/other" => {
-                "；只写一行的（六）其他处理属于 2019 格式，2021 格式分为三行"
-            }
+            Format::F2021 if path == "results/other" => "；只写一行的（六）其他处理属于 2019 格式，2021 格式分为三行",
             _ => "",
         };
         Err(A::Error::custom(format!("这里应为{}，不是一行数字{hint}", self.describe())))
@@ -742,7 +725,9 @@ impl<'de> Deserialize<'de> for Head {
                 let mut head = Head::default();
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
-                        "format" => head.format = map.next_value::<serde_json::Value>()?.as_str().and_then(Format::parse),
+                        "format" => {
+                            head.format = map.next_value::<serde_json::Value>()?.as_str().and_then(Format::parse)
+                        }
                         "year" => head.year = map.next_value::<serde_json::Value>()?.as_i64(),
                         _ => {
                             map.next_value::<IgnoredAny>()?;

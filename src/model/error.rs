@@ -68,12 +68,7 @@ pub(super) fn translate(err: &serde_json::Error) -> String {
 
 /// serde's description of a found value, in Chinese.
 fn kind_of(found: &str) -> String {
-    let pairs = [
-        ("string ", "字符串 "),
-        ("integer ", "整数 "),
-        ("floating point ", "小数 "),
-        ("boolean ", "布尔值 "),
-    ];
+    let pairs = [("string ", "字符串 "), ("integer ", "整数 "), ("floating point ", "小数 "), ("boolean ", "布尔值 ")];
     for (en, zh) in pairs {
         if let Some(rest) = found.strip_prefix(en) {
             return format!("{zh}{}", rest.trim_matches('`'));

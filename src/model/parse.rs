@@ -41,10 +41,7 @@ pub fn parse_str(text: &str) -> Result<Report, InputError> {
     // tables A and B depends on it. Syntax errors are reported by the second
     // pass, with a path.
     let head: Head = serde_json::from_str(text).unwrap_or_default();
-    let format = head
-        .format
-        .or(head.year.map(Format::for_year))
-        .unwrap_or(Format::F2021);
+    let format = head.format.or(head.year.map(Format::for_year)).unwrap_or(Format::F2021);
 
     let mut de = serde_json::Deserializer::from_str(text);
     let mut track = serde_path_to_error::Track::new();
