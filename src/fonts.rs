@@ -35,6 +35,21 @@ pub fn official_names(face: Face) -> &'static [&'static str] {
     }
 }
 
+/// The fonts (by index into `names`, each font's family names in lower
+/// case) that carry an official family of `face`, most preferred first.
+fn official_fonts(names: &[Vec<String>], face: Face) -> Vec<usize> {
+    let mut chain = Vec::new();
+    for official in official_names(face) {
+        let wanted = official.to_lowercase();
+        if let Some(k) = names.iter().position(|n| n.contains(&wanted)) {
+            if !chain.contains(&k) {
+                chain.push(k);
+            }
+        }
+    }
+    chain
+}
+
 /// One face's fonts, tried in order for every character.
 #[derive(Clone, Debug)]
 pub struct Chain {
@@ -100,15 +115,7 @@ impl Fonts {
 
         let mut chains = BTreeMap::new();
         for (i, (face, _)) in BUNDLED.iter().enumerate() {
-            let mut chain = Vec::new();
-            for official in official_names(*face) {
-                let wanted = official.to_lowercase();
-                if let Some(k) = names.iter().position(|n| n.contains(&wanted)) {
-                    if !chain.contains(&k) {
-                        chain.push(k);
-                    }
-                }
-            }
+            let mut chain = official_fonts(&names, *face);
             chain.push(user + i);
             let families = chain.iter().map(|&k| fonts[k].info().family.clone()).collect();
             let weight = fonts[user + i].info().variant.weight.to_number();
@@ -162,5 +169,45 @@ impl Fonts {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(fonts: &[&[&str]]) -> Vec<Vec<String>> {
+        fonts.iter().map(|f| f.iter().map(|n| n.to_lowercase()).collect()).collect()
+    }
+
+    #[test]
+    fn official_families_are_found_by_chinese_or_english_name() {
+        let user =
+            names(&[&["SimHei", "黑体"], &["FangSong", "仿宋"], &["FangSong_GB2312"], &["KaiTi"], &["DejaVu Sans"]]);
+        assert_eq!(official_fonts(&user, Face::Hei), vec![0]);
+        assert_eq!(official_fonts(&user, Face::Fang), vec![2, 1], "仿宋_GB2312 before 仿宋");
+        assert_eq!(official_fonts(&user, Face::Kai), vec![3]);
+        assert!(official_fonts(&user, Face::Title).is_empty());
+        assert!(official_fonts(&user, Face::Song).is_empty());
+    }
+
+    #[test]
+    fn bundled_chains_end_in_fandol() {
+        let fonts = Fonts::bundled();
+        for face in Face::ALL {
+            let chain = fonts.chain(face);
+            assert_eq!(chain.families.len(), 1);
+            assert!(chain.families[0].starts_with("Fandol"), "{:?}", chain.families);
+        }
+        assert_eq!(fonts.chain(Face::Title).weight, 700);
+        assert_eq!(fonts.chain(Face::Fang).weight, 400);
+    }
+
+    #[test]
+    fn a_font_directory_adds_its_fonts() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        let fonts = Fonts::with_dirs(&[dir]).unwrap();
+        assert_eq!(fonts.fonts.len(), 2 * BUNDLED.len());
+        assert!(Fonts::with_dirs(&[std::path::Path::new("/no/such/dir")]).is_err());
     }
 }

@@ -161,6 +161,8 @@ fn fonts_are_embedded_and_subset_and_pages_are_a4() {
         assert_eq!((cols[n - 5], cols[n - 4]), ("yes", "yes"), "embedded and subset: {row}");
         assert!(cols[0].chars().nth(6) == Some('+'), "subset prefix: {row}");
     }
+    // Table B breaks across pages in the seed: its header rows repeat.
+    assert_eq!(pdftotext(&pdf).matches("申请人情况").count(), 2);
     let info = pdfinfo(&pdf);
     assert!(info.contains("Page size:       595.276 x 841.89 pts (A4)"), "{info}");
     assert!(info.contains("Title:           北关区乡村振兴局2023年政府信息公开工作年度报告"), "{info}");
