@@ -14,6 +14,7 @@
 //!   only the bundled template, the layout data and the fonts ([`fonts`]).
 
 pub mod check;
+pub mod docx;
 pub mod fonts;
 pub mod form;
 pub mod layout;

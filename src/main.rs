@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use nianbao::docx::{self, DocxFonts};
 use nianbao::fonts::Fonts;
 use nianbao::pipeline::{prepare, Prepared};
 use nianbao::{output, pdf, schema};
@@ -20,13 +21,23 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Render a report JSON to PDF.
+    /// Render a report JSON to PDF and/or DOCX.
     Render {
         /// The report (JSON, input contract v1).
         report: PathBuf,
-        /// Output file; default: beside the input with `.pdf`; `-` for stdout.
+        /// Output file; default: beside the input with `.pdf` (or `.docx`);
+        /// `-` for stdout. With several formats, each gets this path with
+        /// its own extension.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Output format (repeatable to write both in one run); default: from
+        /// the output's extension, else pdf.
+        #[arg(long = "format", value_enum)]
+        formats: Vec<Format>,
+        /// Font families the DOCX names: the official ones the users'
+        /// machines have, or the bundled Fandol families.
+        #[arg(long, value_enum, default_value = "official")]
+        docx_fonts: DocxFontsArg,
         /// Render even if the numbers do not add up (to reproduce what was
         /// published); every finding is still printed.
         #[arg(long)]
@@ -44,6 +55,27 @@ enum Command {
     Schema,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Pdf,
+    Docx,
+}
+
+impl Format {
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+        }
+    }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DocxFontsArg {
+    Official,
+    Fandol,
+}
+
 #[derive(clap::Args)]
 struct FontArgs {
     /// Add the fonts in DIR (repeatable); official families found there
@@ -59,8 +91,13 @@ const FAILED: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Render { report, output, allow_inconsistent, fonts } => {
-            render(&report, output, allow_inconsistent, &fonts)
+        Command::Render { report, output, formats, docx_fonts, allow_inconsistent, fonts } => {
+            let docx_fonts = match docx_fonts {
+                DocxFontsArg::Official => DocxFonts::Official,
+                DocxFontsArg::Fandol => DocxFonts::Fandol,
+            };
+            let options = RenderOptions { allow_inconsistent, docx_fonts };
+            targets(&report, output, formats).and_then(|targets| render(&report, &targets, &options, &fonts))
         }
         Command::Check { report, fonts } => check(&report, &fonts),
         Command::Schema => {
@@ -110,40 +147,83 @@ fn check(path: &Path, font_args: &FontArgs) -> Result<(), u8> {
     Ok(())
 }
 
-fn render(path: &Path, output: Option<PathBuf>, allow_inconsistent: bool, font_args: &FontArgs) -> Result<(), u8> {
-    let target = output.unwrap_or_else(|| path.with_extension("pdf"));
-    if target != Path::new("-") && output::same_file(path, &target) {
-        eprintln!("错误：输出文件 {} 就是输入文件，会把它覆盖", target.display());
+struct RenderOptions {
+    allow_inconsistent: bool,
+    docx_fonts: DocxFonts,
+}
+
+/// Where each requested format goes.
+fn targets(input: &Path, output: Option<PathBuf>, mut formats: Vec<Format>) -> Result<Vec<(Format, PathBuf)>, u8> {
+    if formats.is_empty() {
+        let docx = output.as_ref().and_then(|o| o.extension()).is_some_and(|e| e.eq_ignore_ascii_case("docx"));
+        formats.push(if docx { Format::Docx } else { Format::Pdf });
+    }
+    formats.dedup();
+    if formats.len() > 1 && output.as_deref() == Some(Path::new("-")) {
+        eprintln!("错误：同时输出多种格式时不能写到标准输出（-o -）");
         return Err(FAILED);
     }
+    let targets: Vec<_> = formats
+        .iter()
+        .map(|&f| {
+            let path = match &output {
+                Some(o) if formats.len() == 1 => o.clone(),
+                Some(o) => o.with_extension(f.extension()),
+                None => input.with_extension(f.extension()),
+            };
+            (f, path)
+        })
+        .collect();
+    for (_, target) in &targets {
+        if target != Path::new("-") && output::same_file(input, target) {
+            eprintln!("错误：输出文件 {} 就是输入文件，会把它覆盖", target.display());
+            return Err(FAILED);
+        }
+    }
+    Ok(targets)
+}
+
+fn render(path: &Path, targets: &[(Format, PathBuf)], options: &RenderOptions, font_args: &FontArgs) -> Result<(), u8> {
     let fonts = load_fonts(font_args)?;
     let prepared = read(path, &fonts)?;
     if !prepared.missing_glyphs.is_empty() {
         eprintln!("{}：有字符无法显示，未生成文件", path.display());
         return Err(REFUSED);
     }
-    if prepared.inconsistent() && !allow_inconsistent {
+    if prepared.inconsistent() && !options.allow_inconsistent {
         eprintln!(
             "{}：数据前后不一致，未生成文件；如需照原样重排已发布的报告，请加 --allow-inconsistent",
             path.display()
         );
         return Err(REFUSED);
     }
-    let bytes = pdf::render(&prepared.document, &fonts).map_err(|e| {
-        eprintln!("{}：{e}", path.display());
-        FAILED
-    })?;
-    if target == Path::new("-") {
-        let mut stdout = std::io::stdout().lock();
-        return stdout.write_all(&bytes).and_then(|()| stdout.flush()).map_err(|e| {
-            eprintln!("写入标准输出失败：{e}");
+    // Typeset everything first, so that a failure writes no file at all.
+    let mut outputs = Vec::new();
+    for (format, target) in targets {
+        let bytes = match format {
+            Format::Pdf => pdf::render(&prepared.document, &fonts).map_err(|e| e.to_string()),
+            Format::Docx => docx::render(&prepared.document, options.docx_fonts).map_err(|e| e.to_string()),
+        };
+        let bytes = bytes.map_err(|e| {
+            eprintln!("{}：{e}", path.display());
             FAILED
-        });
+        })?;
+        outputs.push((target, bytes));
     }
-    output::write_atomic(&target, &bytes).map_err(|e| {
-        eprintln!("{}：无法写入：{e}", target.display());
-        FAILED
-    })?;
-    eprintln!("{} → {}", path.display(), target.display());
+    for (target, bytes) in outputs {
+        if target == Path::new("-") {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(&bytes).and_then(|()| stdout.flush()).map_err(|e| {
+                eprintln!("写入标准输出失败：{e}");
+                FAILED
+            })?;
+            continue;
+        }
+        output::write_atomic(target, &bytes).map_err(|e| {
+            eprintln!("{}：无法写入：{e}", target.display());
+            FAILED
+        })?;
+        eprintln!("{} → {}", path.display(), target.display());
+    }
     Ok(())
 }

@@ -5,94 +5,13 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
-use nianbao::layout::{self, grid_role_is_label, Block, Cell, Table};
+use nianbao::layout::{self, Block};
 
 const FIXTURES: [&str; 3] = ["beiguan-2023.json", "pingtan-2023.json", "shanghai-govoffice-2019.json"];
-const MM: f64 = 72.0 / 25.4;
 
 fn document(name: &str) -> layout::Document {
     layout::build(&nianbao::model::parse_str(&fixture_text(name)).unwrap())
-}
-
-/// A word of `pdftotext -bbox`: page, box in points, text.
-#[derive(Debug)]
-struct Word {
-    page: usize,
-    x0: f64,
-    y0: f64,
-    x1: f64,
-    text: String,
-}
-
-impl Word {
-    /// A CJK bracket or stop at a line's start or end is set half-width
-    /// (标点压缩), but pdftotext reports its full advance: half an em of
-    /// slack on that side.
-    fn slack_left(&self) -> f64 {
-        if self.text.starts_with(|c| "（“《".contains(c)) {
-            8.5
-        } else {
-            0.5
-        }
-    }
-
-    fn slack_right(&self) -> f64 {
-        if self.text.ends_with(|c| "，。、；：？！”）》".contains(c)) {
-            8.5
-        } else {
-            0.5
-        }
-    }
-}
-
-fn words(pdf: &Path) -> Vec<Word> {
-    let out = std::process::Command::new("pdftotext").arg("-bbox").arg(pdf).arg("-").output().unwrap();
-    let xml = String::from_utf8(out.stdout).unwrap();
-    let attr = |line: &str, name: &str| -> f64 {
-        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-        line[start..].split('"').next().unwrap().parse().unwrap()
-    };
-    let mut page = 0;
-    let mut out = Vec::new();
-    for line in xml.lines() {
-        if line.contains("<page ") {
-            page += 1;
-        } else if line.trim_start().starts_with("<word ") {
-            let text = line.split('>').nth(1).unwrap().split('<').next().unwrap();
-            let text = text.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
-            out.push(Word { page, x0: attr(line, "xMin"), y0: attr(line, "yMin"), x1: attr(line, "xMax"), text });
-        }
-    }
-    out
-}
-
-/// The text of the columns a cell spans, top to bottom: the words whose
-/// left edge falls there, in reading order. A label that wraps inside its
-/// cell comes out whole in this stream.
-fn cell_stream(words: &[Word], table: &Table, cell: &Cell) -> String {
-    let edge = |c: usize| (28.0 + table.columns[..c].iter().sum::<f64>()) * MM;
-    let (from, to) = (edge(cell.col), edge(cell.col + cell.colspan));
-    words
-        .iter()
-        .filter(|w| w.x0 >= from - w.slack_left() && w.x0 < to - w.slack_left())
-        .map(|w| w.text.as_str())
-        .collect()
-}
-
-fn is_number(token: &str) -> bool {
-    let t = token.strip_suffix('元').unwrap_or(token);
-    let t = t.strip_prefix('-').unwrap_or(t);
-    t.starts_with(|c: char| c.is_ascii_digit()) && t.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',')
-}
-
-/// The numbers at the end of a `pdftotext -layout` line.
-fn trailing_numbers(line: &str) -> Vec<&str> {
-    let mut nums: Vec<&str> = line.split_whitespace().rev().take_while(|t| is_number(t)).collect();
-    nums.reverse();
-    nums
 }
 
 #[test]
@@ -102,39 +21,8 @@ fn every_label_and_number_is_in_its_row() {
         let pdf = dir.join(name).with_extension("pdf");
         render(&fixture(name), &pdf, &[]);
         let doc = document(name);
-        let words = words(&pdf);
+        assert_tables(&pdf, &doc, name);
         let text = pdftotext(&pdf);
-        let lines: Vec<&str> = text.lines().collect();
-        let mut cursor = 0;
-        for table in doc.tables() {
-            for cell in table.cells.iter().filter(|c| grid_role_is_label(c.role)) {
-                let label: String = cell.text().split_whitespace().collect();
-                let stream = cell_stream(&words, table, cell);
-                assert!(stream.contains(&label), "{name}: label {label} missing from column {}", cell.col);
-            }
-            for row in table.header_rows..table.rows {
-                let values: Vec<String> = table
-                    .cells
-                    .iter()
-                    .filter(|c| c.row == row && !grid_role_is_label(c.role))
-                    .map(|c| c.text())
-                    .filter(|t| !t.is_empty())
-                    .collect();
-                if values.is_empty() {
-                    continue;
-                }
-                let found = (cursor..lines.len()).find(|&i| trailing_numbers(lines[i]) == values);
-                let Some(at) = found else {
-                    panic!("{name}: row {row} values {values:?} not found in order after line {cursor}");
-                };
-                if let Some(label) = table.cells.iter().rfind(|c| c.row == row && grid_role_is_label(c.role)) {
-                    let head: String = label.text().chars().take(4).collect();
-                    let near = lines[at.saturating_sub(2)..(at + 3).min(lines.len())].iter().any(|l| l.contains(&head));
-                    assert!(near, "{name}: row {row} label {head} is not beside its numbers {values:?}");
-                }
-                cursor = at + 1;
-            }
-        }
         for heading in doc.blocks.iter().filter_map(|b| match b {
             Block::Heading { runs, .. } => Some(runs[0].text.clone()),
             _ => None,
