@@ -13,8 +13,10 @@
 //! - **Backends**: [`pdf`] typesets the layout with embedded Typst, serving
 //!   only the bundled template, the layout data and the fonts ([`fonts`]).
 
+pub mod batch;
 pub mod check;
 pub mod docx;
+pub mod example;
 pub mod fonts;
 pub mod form;
 pub mod layout;

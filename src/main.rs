@@ -1,17 +1,21 @@
-//! The `nianbao` command line: render, check, schema.
+//! The `nianbao` command line: render, check, batch, schema, example.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
-use nianbao::docx::{self, DocxFonts};
+use nianbao::batch::{self, Progress};
+use nianbao::docx::DocxFonts;
 use nianbao::fonts::Fonts;
+use nianbao::output::{self, Format};
 use nianbao::pipeline::{prepare, Prepared};
-use nianbao::{output, pdf, schema};
+use nianbao::{example, schema};
 
-/// Typesets a 政府信息公开工作年度报告 from JSON into an official-format PDF.
+/// Typesets a 政府信息公开工作年度报告 from JSON into an official-format PDF
+/// and an editable DOCX.
 #[derive(Parser)]
 #[command(name = "nianbao", version, about)]
 struct Cli {
@@ -30,20 +34,8 @@ enum Command {
         /// its own extension.
         #[arg(short, long)]
         output: Option<PathBuf>,
-        /// Output format (repeatable to write both in one run); default: from
-        /// the output's extension, else pdf.
-        #[arg(long = "format", value_enum)]
-        formats: Vec<Format>,
-        /// Font families the DOCX names: the official ones the users'
-        /// machines have, or the bundled Fandol families.
-        #[arg(long, value_enum, default_value = "official")]
-        docx_fonts: DocxFontsArg,
-        /// Render even if the numbers do not add up (to reproduce what was
-        /// published); every finding is still printed.
-        #[arg(long)]
-        allow_inconsistent: bool,
         #[command(flatten)]
-        fonts: FontArgs,
+        render: RenderArgs,
     },
     /// Check a report: print every finding; exit 1 if any refuses it.
     Check {
@@ -51,23 +43,66 @@ enum Command {
         #[command(flatten)]
         fonts: FontArgs,
     },
+    /// Render many reports: files, or folders searched for *.json.
+    Batch {
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output folder; outputs mirror the inputs' relative paths.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Parallel jobs; default: all cores.
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Render only slice I of N (1-based) of the sorted inputs.
+        #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+        shard: Option<(usize, usize)>,
+        /// Make cross-year mismatches (上年结转 vs last year's 结转下年度) refuse.
+        #[arg(long)]
+        strict: bool,
+        /// Write one JSON record per input here.
+        #[arg(long, value_name = "FILE.json")]
+        summary: Option<PathBuf>,
+        /// No progress output.
+        #[arg(long, short)]
+        quiet: bool,
+        #[command(flatten)]
+        render: RenderArgs,
+    },
     /// Print the JSON Schema of the input contract.
     Schema,
+    /// Write generated, valid reports (test data for batches and benchmarks).
+    Example {
+        #[arg(long, default_value_t = 10)]
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct RenderArgs {
+    /// Output format (repeatable to write both); default: from the output's
+    /// extension, else pdf.
+    #[arg(long = "format", value_enum)]
+    formats: Vec<FormatArg>,
+    /// Font families the DOCX names: the official ones the users' machines
+    /// have, or the bundled Fandol families.
+    #[arg(long, value_enum, default_value = "official")]
+    docx_fonts: DocxFontsArg,
+    /// Render even if the numbers do not add up (to reproduce what was
+    /// published); every finding is still printed.
+    #[arg(long)]
+    allow_inconsistent: bool,
+    #[command(flatten)]
+    fonts: FontArgs,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
+enum FormatArg {
     Pdf,
     Docx,
-}
-
-impl Format {
-    fn extension(self) -> &'static str {
-        match self {
-            Format::Pdf => "pdf",
-            Format::Docx => "docx",
-        }
-    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -84,6 +119,42 @@ struct FontArgs {
     font_path: Vec<PathBuf>,
 }
 
+impl RenderArgs {
+    /// The formats asked for, else the one `output`'s extension names, else PDF.
+    fn formats(&self, output: Option<&Path>) -> Vec<Format> {
+        let mut formats: Vec<Format> = self
+            .formats
+            .iter()
+            .map(|f| match f {
+                FormatArg::Pdf => Format::Pdf,
+                FormatArg::Docx => Format::Docx,
+            })
+            .collect();
+        if formats.is_empty() {
+            formats.push(output.and_then(Format::of).unwrap_or(Format::Pdf));
+        }
+        formats.sort();
+        formats.dedup();
+        formats
+    }
+
+    fn docx_fonts(&self) -> DocxFonts {
+        match self.docx_fonts {
+            DocxFontsArg::Official => DocxFonts::Official,
+            DocxFontsArg::Fandol => DocxFonts::Fandol,
+        }
+    }
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let (i, n) = s.split_once('/').ok_or("写成 I/N，如 2/8")?;
+    let (i, n): (usize, usize) = (i.parse().map_err(|_| "I 须为正整数")?, n.parse().map_err(|_| "N 须为正整数")?);
+    if n == 0 || i == 0 || i > n {
+        return Err(format!("分片 {i}/{n} 不存在：I 须在 1 到 N 之间"));
+    }
+    Ok((i, n))
+}
+
 /// Exit codes: 0 done, 1 the input was refused, 2 usage or I/O.
 const REFUSED: u8 = 1;
 const FAILED: u8 = 2;
@@ -91,19 +162,19 @@ const FAILED: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Render { report, output, formats, docx_fonts, allow_inconsistent, fonts } => {
-            let docx_fonts = match docx_fonts {
-                DocxFontsArg::Official => DocxFonts::Official,
-                DocxFontsArg::Fandol => DocxFonts::Fandol,
-            };
-            let options = RenderOptions { allow_inconsistent, docx_fonts };
-            targets(&report, output, formats).and_then(|targets| render(&report, &targets, &options, &fonts))
+        Command::Render { report, output, render: args } => {
+            let formats = args.formats(output.as_deref());
+            targets(&report, output, formats).and_then(|t| render(&report, &t, &args))
         }
         Command::Check { report, fonts } => check(&report, &fonts),
+        Command::Batch { inputs, output, jobs, shard, strict, summary, quiet, render } => {
+            run_batch(&inputs, &output, jobs, shard, strict, summary.as_deref(), quiet, &render)
+        }
         Command::Schema => {
             println!("{}", schema::schema_json());
             Ok(())
         }
+        Command::Example { count, seed, output } => write_examples(count, seed, &output),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -111,11 +182,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn load_fonts(args: &FontArgs) -> Result<std::sync::Arc<Fonts>, u8> {
+fn load_fonts(args: &FontArgs) -> Result<Arc<Fonts>, u8> {
     if args.font_path.is_empty() {
         return Ok(Fonts::bundled());
     }
-    Fonts::with_dirs(&args.font_path).map(std::sync::Arc::new).map_err(|e| {
+    Fonts::with_dirs(&args.font_path).map(Arc::new).map_err(|e| {
         eprintln!("错误：{e}");
         FAILED
     })
@@ -147,18 +218,8 @@ fn check(path: &Path, font_args: &FontArgs) -> Result<(), u8> {
     Ok(())
 }
 
-struct RenderOptions {
-    allow_inconsistent: bool,
-    docx_fonts: DocxFonts,
-}
-
 /// Where each requested format goes.
-fn targets(input: &Path, output: Option<PathBuf>, mut formats: Vec<Format>) -> Result<Vec<(Format, PathBuf)>, u8> {
-    if formats.is_empty() {
-        let docx = output.as_ref().and_then(|o| o.extension()).is_some_and(|e| e.eq_ignore_ascii_case("docx"));
-        formats.push(if docx { Format::Docx } else { Format::Pdf });
-    }
-    formats.dedup();
+fn targets(input: &Path, output: Option<PathBuf>, formats: Vec<Format>) -> Result<Vec<(Format, PathBuf)>, u8> {
     if formats.len() > 1 && output.as_deref() == Some(Path::new("-")) {
         eprintln!("错误：同时输出多种格式时不能写到标准输出（-o -）");
         return Err(FAILED);
@@ -183,14 +244,14 @@ fn targets(input: &Path, output: Option<PathBuf>, mut formats: Vec<Format>) -> R
     Ok(targets)
 }
 
-fn render(path: &Path, targets: &[(Format, PathBuf)], options: &RenderOptions, font_args: &FontArgs) -> Result<(), u8> {
-    let fonts = load_fonts(font_args)?;
+fn render(path: &Path, targets: &[(Format, PathBuf)], args: &RenderArgs) -> Result<(), u8> {
+    let fonts = load_fonts(&args.fonts)?;
     let prepared = read(path, &fonts)?;
     if !prepared.missing_glyphs.is_empty() {
         eprintln!("{}：有字符无法显示，未生成文件", path.display());
         return Err(REFUSED);
     }
-    if prepared.inconsistent() && !options.allow_inconsistent {
+    if prepared.inconsistent() && !args.allow_inconsistent {
         eprintln!(
             "{}：数据前后不一致，未生成文件；如需照原样重排已发布的报告，请加 --allow-inconsistent",
             path.display()
@@ -200,11 +261,7 @@ fn render(path: &Path, targets: &[(Format, PathBuf)], options: &RenderOptions, f
     // Typeset everything first, so that a failure writes no file at all.
     let mut outputs = Vec::new();
     for (format, target) in targets {
-        let bytes = match format {
-            Format::Pdf => pdf::render(&prepared.document, &fonts).map_err(|e| e.to_string()),
-            Format::Docx => docx::render(&prepared.document, options.docx_fonts).map_err(|e| e.to_string()),
-        };
-        let bytes = bytes.map_err(|e| {
+        let bytes = format.render(&prepared.document, &fonts, args.docx_fonts()).map_err(|e| {
             eprintln!("{}：{e}", path.display());
             FAILED
         })?;
@@ -225,5 +282,76 @@ fn render(path: &Path, targets: &[(Format, PathBuf)], options: &RenderOptions, f
         })?;
         eprintln!("{} → {}", path.display(), target.display());
     }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_batch(
+    inputs: &[PathBuf],
+    out_dir: &Path,
+    jobs: Option<usize>,
+    shard: Option<(usize, usize)>,
+    strict: bool,
+    summary_path: Option<&Path>,
+    quiet: bool,
+    args: &RenderArgs,
+) -> Result<(), u8> {
+    let fonts = load_fonts(&args.fonts)?;
+    let mut found = batch::collect(inputs).map_err(|e| {
+        eprintln!("错误：{e}");
+        FAILED
+    })?;
+    if let Some((i, n)) = shard {
+        found = batch::shard(found, i, n);
+    }
+    std::fs::create_dir_all(out_dir).map_err(|e| {
+        eprintln!("错误：无法创建输出目录 {}：{e}", out_dir.display());
+        FAILED
+    })?;
+    let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let options = batch::Options {
+        formats: args.formats(None),
+        jobs,
+        allow_inconsistent: args.allow_inconsistent,
+        strict,
+        docx_fonts: args.docx_fonts(),
+    };
+    let progress = Progress::for_stderr(found.len(), quiet);
+    let summary = batch::run(&found, out_dir, &options, &fonts, &progress);
+    for r in summary.records.iter().filter(|r| r.status != batch::Status::Rendered) {
+        eprintln!("{}：{}", r.path, r.reason.as_deref().unwrap_or(""));
+        for f in &r.findings {
+            eprintln!("    {f}");
+        }
+    }
+    eprintln!("完成 {} 份，拒绝 {} 份，失败 {} 份", summary.rendered, summary.refused, summary.failed);
+    if let Some(path) = summary_path {
+        let json = serde_json::to_vec_pretty(&summary).expect("summary serializes");
+        output::write_atomic(path, &json).map_err(|e| {
+            eprintln!("{}：无法写入：{e}", path.display());
+            FAILED
+        })?;
+    }
+    if summary.all_rendered() {
+        Ok(())
+    } else {
+        Err(REFUSED)
+    }
+}
+
+fn write_examples(count: usize, seed: u64, dir: &Path) -> Result<(), u8> {
+    for (relative, report) in example::reports(count, seed) {
+        let path = dir.join(relative);
+        let json = serde_json::to_string_pretty(&report).expect("report serializes");
+        let written = path
+            .parent()
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| output::write_atomic(&path, json.as_bytes()));
+        written.map_err(|e| {
+            eprintln!("{}：无法写入：{e}", path.display());
+            FAILED
+        })?;
+    }
+    eprintln!("{count} 份报告 → {}", dir.display());
     Ok(())
 }

@@ -1,8 +1,47 @@
-//! Writing outputs so that a failure never leaves a half-written file and
-//! never destroys an older good one.
+//! Output formats, and writing outputs so that a failure never leaves a
+//! half-written file and never destroys an older good one.
 
 use std::io::Write;
 use std::path::Path;
+
+use crate::docx::{self, DocxFonts};
+use crate::fonts::Fonts;
+use crate::layout::Document;
+use crate::pdf;
+
+/// What a report can be rendered to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    Pdf,
+    Docx,
+}
+
+impl Format {
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Pdf => "pdf",
+            Format::Docx => "docx",
+        }
+    }
+
+    /// The format a path's extension names, if any.
+    pub fn of(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "pdf" => Some(Format::Pdf),
+            "docx" => Some(Format::Docx),
+            _ => None,
+        }
+    }
+
+    /// Renders a document in this format.
+    pub fn render(self, doc: &Document, fonts: &Fonts, docx_fonts: DocxFonts) -> Result<Vec<u8>, String> {
+        match self {
+            Format::Pdf => pdf::render(doc, fonts).map_err(|e| e.to_string()),
+            Format::Docx => docx::render(doc, docx_fonts).map_err(|e| e.to_string()),
+        }
+    }
+}
 
 /// Writes `bytes` to a temporary file beside `target`, then renames it into
 /// place: readers see the old file or the new one, never a part.

@@ -6,11 +6,20 @@ use crate::fonts::Fonts;
 use crate::layout::{self, Document};
 use crate::model::{self, locate, InputError, Report};
 
-/// A report that was read and laid out, with everything the checks found.
+/// A report that was read and checked.
+pub struct Checked {
+    pub report: Report,
+    /// Findings of the 勾稽 rules (refusals and notes), with their lines.
+    pub findings: Vec<Located>,
+    /// The input text, to locate later findings in.
+    text: String,
+}
+
+/// A report that was laid out, with everything the checks found.
 pub struct Prepared {
     pub report: Report,
     pub document: Document,
-    /// Findings of the 勾稽 rules (refusals and notes).
+    /// Findings of the 勾稽 rules and font notes.
     pub findings: Vec<Located>,
     /// Characters no font has: these refuse the report whatever the options.
     pub missing_glyphs: Vec<Located>,
@@ -32,26 +41,53 @@ impl std::fmt::Display for Located {
     }
 }
 
+/// Whether any finding refuses the report.
+pub fn inconsistent(findings: &[Located]) -> bool {
+    findings.iter().any(|f| f.finding.severity == Severity::Refusal)
+}
+
+impl Checked {
+    /// Attaches a finding made outside the report (e.g. across years).
+    pub fn add(&mut self, finding: Finding) {
+        let line = locate(&self.text, &finding.path);
+        self.findings.push(Located { finding, line });
+    }
+
+    /// Lays the report out and checks its characters against the fonts.
+    pub fn prepare(self, fonts: &Fonts) -> Prepared {
+        let document = layout::build(&self.report);
+        let mut findings = self.findings;
+        let mut missing_glyphs = Vec::new();
+        for finding in fonts.coverage(&document) {
+            let located = Located { line: locate(&self.text, &finding.path), finding };
+            match located.finding.severity {
+                Severity::Refusal => missing_glyphs.push(located),
+                Severity::Note => findings.push(located),
+            }
+        }
+        Prepared { report: self.report, document, findings, missing_glyphs }
+    }
+}
+
 impl Prepared {
     /// Whether the numbers break a 勾稽 rule.
     pub fn inconsistent(&self) -> bool {
-        self.findings.iter().any(|f| f.finding.severity == Severity::Refusal)
+        inconsistent(&self.findings)
     }
+}
+
+/// Reads a report from bytes and runs the 勾稽 checks.
+pub fn check(bytes: &[u8]) -> Result<Checked, InputError> {
+    let report = model::parse_bytes(bytes)?;
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    let findings = check::check(&report)
+        .into_iter()
+        .map(|finding| Located { line: locate(&text, &finding.path), finding })
+        .collect();
+    Ok(Checked { report, findings, text })
 }
 
 /// Reads a report from bytes and takes it through the checks and layout.
 pub fn prepare(bytes: &[u8], fonts: &Fonts) -> Result<Prepared, InputError> {
-    let report = model::parse_bytes(bytes)?;
-    let text = String::from_utf8_lossy(bytes);
-    let located = |finding: Finding| Located { line: locate(&text, &finding.path), finding };
-    let mut findings: Vec<Located> = check::check(&report).into_iter().map(located).collect();
-    let document = layout::build(&report);
-    let mut missing_glyphs = Vec::new();
-    for finding in fonts.coverage(&document) {
-        match finding.severity {
-            Severity::Refusal => missing_glyphs.push(located(finding)),
-            Severity::Note => findings.push(located(finding)),
-        }
-    }
-    Ok(Prepared { report, document, findings, missing_glyphs })
+    Ok(check(bytes)?.prepare(fonts))
 }

@@ -77,6 +77,7 @@ pub fn variant(dir: &Path, name: &str, base: &str, edit: impl FnOnce(&mut serde_
     let mut doc: serde_json::Value = serde_json::from_str(&fixture_text(base)).unwrap();
     edit(&mut doc);
     let path = dir.join(name);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
     path
 }

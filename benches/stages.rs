@@ -1,0 +1,47 @@
+//! Per-stage timings of the seed report, in process and warm: parse and
+//! check, layout, PDF, DOCX. Prints the median and spread of each.
+//!
+//!     cargo bench --bench stages
+
+use std::time::{Duration, Instant};
+
+use nianbao::docx::DocxFonts;
+use nianbao::fonts::Fonts;
+
+const SEED: &str = include_str!("../fixtures/beiguan-2023.json");
+
+fn measure<T>(name: &str, runs: usize, mut f: impl FnMut() -> T) {
+    std::hint::black_box(f()); // warm up
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            std::hint::black_box(f());
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{name:<14} median {:>8.3} ms   min {:>8.3} ms   max {:>8.3} ms   ({runs} runs)",
+        ms(times[runs / 2]),
+        ms(times[0]),
+        ms(times[runs - 1])
+    );
+}
+
+fn main() {
+    let fonts = Fonts::bundled();
+    let report = nianbao::model::parse_str(SEED).unwrap();
+    let doc = nianbao::layout::build(&report);
+    measure("parse+check", 200, || {
+        let r = nianbao::model::parse_str(SEED).unwrap();
+        nianbao::check::check(&r)
+    });
+    measure("layout", 200, || nianbao::layout::build(&report));
+    measure("font coverage", 200, || fonts.coverage(&doc));
+    measure("pdf", 30, || nianbao::pdf::render(&doc, &fonts).unwrap());
+    measure("docx", 100, || nianbao::docx::render(&doc, DocxFonts::Official).unwrap());
+    let pdf = nianbao::pdf::render(&doc, &fonts).unwrap();
+    let docx = nianbao::docx::render(&doc, DocxFonts::Official).unwrap();
+    println!("sizes: pdf {} bytes, docx {} bytes", pdf.len(), docx.len());
+}

@@ -1,0 +1,64 @@
+//! Cross-year continuity: this year's 二、上年结转 should equal last
+//! year's 四、结转下年度继续办理, column by column (FORMAT.md).
+
+use std::collections::BTreeMap;
+
+use crate::check::{Finding, Severity};
+use crate::form::table_b::{self, Role};
+use crate::model::Report;
+
+/// The printed columns of the row with `role` in table B.
+fn row(report: &Report, role: Role) -> Option<(usize, Vec<Option<u128>>)> {
+    let lines = table_b::lines(report.format);
+    let i = lines.iter().position(|l| l.role == role)?;
+    Some((i, report.applications.printed(report.format, i)))
+}
+
+/// For each report (by index) that follows another of the same agency by
+/// one year, a finding per column where the carried-over count differs.
+pub fn findings<'a>(reports: impl IntoIterator<Item = (usize, &'a Report)>, strict: bool) -> Vec<(usize, Finding)> {
+    let mut by_agency: BTreeMap<(&str, i64), usize> = BTreeMap::new();
+    let reports: Vec<(usize, &Report)> = reports.into_iter().collect();
+    for &(i, r) in &reports {
+        by_agency.insert((r.agency.trim(), r.year), i);
+    }
+    let severity = if strict { Severity::Refusal } else { Severity::Note };
+    let mut out = Vec::new();
+    for &(i, this) in &reports {
+        let Some(&j) = by_agency.get(&(this.agency.trim(), this.year - 1)) else { continue };
+        let last = reports.iter().find(|(k, _)| *k == j).map(|(_, r)| *r).expect("indexed");
+        let (Some((line, now)), Some((_, before))) = (row(this, Role::CarriedOver), row(last, Role::CarriedForward))
+        else {
+            continue;
+        };
+        let cols = table_b::APPLICANTS;
+        let label = table_b::lines(this.format)[line].name();
+        for (c, (a, b)) in now.iter().zip(&before).enumerate() {
+            if a == b {
+                continue;
+            }
+            let show = |v: &Option<u128>| v.map_or("空白".to_string(), |n| n.to_string());
+            let path = match &this.applications.rows[line] {
+                Some(counts) => {
+                    counts.pointer(&format!("/applications/{}", table_b::lines(this.format)[line].path), &cols, c)
+                }
+                None => "/applications/carried_over".into(),
+            };
+            out.push((
+                i,
+                Finding {
+                    severity,
+                    place: format!("{label} · {}", cols.label(c)),
+                    path,
+                    message: format!(
+                        "本年上年结转为 {}，但 {} 年报告的“四、结转下年度继续办理”为 {}",
+                        show(a),
+                        last.year,
+                        show(b)
+                    ),
+                },
+            ));
+        }
+    }
+    out
+}

@@ -1,0 +1,237 @@
+//! Batch regeneration: many reports on all cores, one bad report never
+//! stopping the others, every output written atomically, and a summary of
+//! what happened to each input.
+//!
+//! Two passes: every input is read and checked (in parallel), the reports
+//! of the same agency in consecutive years are compared, then every
+//! accepted report is laid out and rendered (in parallel). Fonts are parsed
+//! once per process and shared; Typst's caches are trimmed after each
+//! document so memory stays flat.
+
+mod continuity;
+mod progress;
+
+pub use progress::Progress;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::docx::DocxFonts;
+use crate::fonts::Fonts;
+use crate::output::{self, Format};
+use crate::pipeline::{self, Checked};
+
+/// What the batch was asked to do.
+pub struct Options {
+    pub formats: Vec<Format>,
+    pub jobs: usize,
+    pub allow_inconsistent: bool,
+    /// Cross-year mismatches refuse instead of noting.
+    pub strict: bool,
+    pub docx_fonts: DocxFonts,
+}
+
+/// One input file and where its outputs go, relative to the output folder.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Input {
+    pub path: PathBuf,
+    pub relative: PathBuf,
+}
+
+/// Finds the inputs: files as given, directories searched recursively for
+/// `*.json`; sorted by relative path, so every run sees the same order.
+pub fn collect(paths: &[PathBuf]) -> std::io::Result<Vec<Input>> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            walk(path, path, &mut out)?;
+        } else if path.is_file() {
+            let name = path.file_name().map(PathBuf::from).unwrap_or_default();
+            out.push(Input { path: path.clone(), relative: name });
+        } else {
+            return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("{} 不存在", path.display())));
+        }
+    }
+    out.sort_by(|a, b| (&a.relative, &a.path).cmp(&(&b.relative, &b.path)));
+    out.dedup();
+    Ok(out)
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<Input>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(root, &path, out)?;
+        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+            let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+            out.push(Input { path, relative });
+        }
+    }
+    Ok(())
+}
+
+/// The `index`-th (1-based) of `count` deterministic slices of a sorted
+/// input list: every `count`-th input, starting at `index`.
+pub fn shard<T>(inputs: Vec<T>, index: usize, count: usize) -> Vec<T> {
+    inputs.into_iter().enumerate().filter(|(i, _)| i % count == index - 1).map(|(_, x)| x).collect()
+}
+
+/// What became of one input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Rendered,
+    /// The input was refused: invalid, inconsistent, or not printable.
+    Refused,
+    /// Something outside the input failed (reading, typesetting, writing).
+    Failed,
+}
+
+/// The summary record of one input.
+#[derive(Clone, Debug, Serialize)]
+pub struct Record {
+    pub path: String,
+    pub agency: Option<String>,
+    pub year: Option<i64>,
+    pub status: Status,
+    /// Why it was refused or failed, if it was.
+    pub reason: Option<String>,
+    /// Every finding, refusals and notes, as printed.
+    pub findings: Vec<String>,
+    pub outputs: Vec<String>,
+    /// Wall time spent on this input, milliseconds.
+    pub time_ms: u64,
+}
+
+/// The whole batch.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub rendered: usize,
+    pub refused: usize,
+    pub failed: usize,
+    pub records: Vec<Record>,
+}
+
+impl Summary {
+    /// Whether every input rendered.
+    pub fn all_rendered(&self) -> bool {
+        self.refused == 0 && self.failed == 0
+    }
+}
+
+/// What the first pass made of an input: a checked report, or why not.
+type FirstPass = Result<Checked, (Status, String)>;
+
+/// Runs `work` over `0..n` on `jobs` threads, each taking the next index.
+fn parallel<T: Send>(n: usize, jobs: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<T>>> = Mutex::new((0..n).map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.clamp(1, n.max(1)) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                let value = work(i);
+                results.lock().expect("no worker panics holding the lock")[i] = Some(value);
+            });
+        }
+    });
+    results.into_inner().expect("workers done").into_iter().map(|r| r.expect("every index ran")).collect()
+}
+
+/// Renders every input into `out_dir`, mirroring the inputs' relative paths.
+pub fn run(inputs: &[Input], out_dir: &Path, options: &Options, fonts: &Fonts, progress: &Progress) -> Summary {
+    // Pass 1: read and check.
+    let mut checked: Vec<(FirstPass, Duration)> = parallel(inputs.len(), options.jobs, |i| {
+        let start = Instant::now();
+        let result = std::fs::read(&inputs[i].path)
+            .map_err(|e| (Status::Failed, format!("无法读取：{e}")))
+            .and_then(|bytes| pipeline::check(&bytes).map_err(|e| (Status::Refused, e.to_string())));
+        (result, start.elapsed())
+    });
+    // Across years.
+    let reports = checked.iter().enumerate().filter_map(|(i, c)| c.0.as_ref().ok().map(|c| (i, &c.report)));
+    for (i, finding) in continuity::findings(reports, options.strict) {
+        if let Ok(c) = &mut checked[i].0 {
+            c.add(finding);
+        }
+    }
+    // Pass 2: lay out, render, write.
+    let checked: Vec<Mutex<Option<_>>> = checked.into_iter().map(|c| Mutex::new(Some(c))).collect();
+    let records = parallel(inputs.len(), options.jobs, |i| {
+        let (taken, first_pass) = checked[i].lock().expect("unpoisoned").take().expect("each input once");
+        let start = Instant::now();
+        let mut record = render_one(&inputs[i], taken, out_dir, options, fonts);
+        // Keep Typst's memo caches from growing with the number of reports.
+        typst::comemo::evict(10);
+        record.time_ms = (first_pass + start.elapsed()).as_millis() as u64;
+        progress.done(&record);
+        record
+    });
+    progress.finish();
+    let count = |s: Status| records.iter().filter(|r| r.status == s).count();
+    Summary {
+        rendered: count(Status::Rendered),
+        refused: count(Status::Refused),
+        failed: count(Status::Failed),
+        records,
+    }
+}
+
+fn render_one(input: &Input, checked: FirstPass, out_dir: &Path, options: &Options, fonts: &Fonts) -> Record {
+    let mut record = Record {
+        path: input.path.display().to_string(),
+        agency: None,
+        year: None,
+        status: Status::Refused,
+        reason: None,
+        findings: Vec::new(),
+        outputs: Vec::new(),
+        time_ms: 0,
+    };
+    let checked = match checked {
+        Ok(c) => c,
+        Err((status, reason)) => {
+            return Record { status, reason: Some(reason), ..record };
+        }
+    };
+    record.agency = Some(checked.report.agency.clone());
+    record.year = Some(checked.report.year);
+    let prepared = checked.prepare(fonts);
+    record.findings = prepared.findings.iter().chain(&prepared.missing_glyphs).map(ToString::to_string).collect();
+    if !prepared.missing_glyphs.is_empty() {
+        return Record { reason: Some("有字符没有任何可用字体能显示".into()), ..record };
+    }
+    if prepared.inconsistent() && !options.allow_inconsistent {
+        return Record { reason: Some("数据前后不一致".into()), ..record };
+    }
+    // Render every format before writing any, so a failure writes nothing.
+    let mut outputs = Vec::new();
+    for format in &options.formats {
+        match format.render(&prepared.document, fonts, options.docx_fonts) {
+            Ok(bytes) => outputs.push((out_dir.join(&input.relative).with_extension(format.extension()), bytes)),
+            Err(e) => return Record { status: Status::Failed, reason: Some(e), ..record },
+        }
+    }
+    for (path, bytes) in outputs {
+        let written =
+            path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| output::write_atomic(&path, &bytes));
+        if let Err(e) = written {
+            return Record {
+                status: Status::Failed,
+                reason: Some(format!("无法写入 {}：{e}", path.display())),
+                ..record
+            };
+        }
+        record.outputs.push(path.display().to_string());
+    }
+    Record { status: Status::Rendered, ..record }
+}
