@@ -41,6 +41,25 @@ fn main() {
     measure("font coverage", 200, || fonts.coverage(&doc));
     measure("pdf", 30, || nianbao::pdf::render(&doc, &fonts).unwrap());
     measure("docx", 100, || nianbao::docx::render(&doc, DocxFonts::Official).unwrap());
+    // Cold: a different report each time, as in a batch.
+    let docs: Vec<_> = nianbao::example::reports(40, 9)
+        .into_iter()
+        .map(|(_, v)| nianbao::layout::build(&nianbao::model::parse_str(&v.to_string()).unwrap()))
+        .collect();
+    let mut i = 0;
+    measure("pdf (new doc)", 39, || {
+        i += 1;
+        nianbao::pdf::render(&docs[i % docs.len()], &fonts).unwrap()
+    });
+    let fresh: Vec<_> = nianbao::example::reports(40, 10)
+        .into_iter()
+        .map(|(_, v)| nianbao::layout::build(&nianbao::model::parse_str(&v.to_string()).unwrap()))
+        .collect();
+    let mut i = 0;
+    measure("typeset only", 39, || {
+        i += 1;
+        nianbao::pdf::typeset(&fresh[i % fresh.len()], &fonts).unwrap()
+    });
     let pdf = nianbao::pdf::render(&doc, &fonts).unwrap();
     let docx = nianbao::docx::render(&doc, DocxFonts::Official).unwrap();
     println!("sizes: pdf {} bytes, docx {} bytes", pdf.len(), docx.len());

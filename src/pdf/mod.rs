@@ -17,10 +17,15 @@ use world::ReportWorld;
 #[error("排版失败（Typst）：{0}")]
 pub struct PdfError(String);
 
+/// Lays a document out into pages (without writing the PDF).
+pub fn typeset(doc: &Document, fonts: &Fonts) -> Result<PagedDocument, PdfError> {
+    let world = ReportWorld::new(doc, fonts);
+    typst::compile::<PagedDocument>(&world).output.map_err(|errs| describe(&errs))
+}
+
 /// Typesets a document into PDF bytes. Same document and fonts, same bytes.
 pub fn render(doc: &Document, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
-    let world = ReportWorld::new(doc, fonts);
-    let paged = typst::compile::<PagedDocument>(&world).output.map_err(|errs| describe(&errs))?;
+    let paged = typeset(doc, fonts)?;
     let options = typst_pdf::PdfOptions {
         creator: Smart::Custom(Some(format!("nianbao {}", env!("CARGO_PKG_VERSION")))),
         ..Default::default()
