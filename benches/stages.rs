@@ -39,7 +39,7 @@ fn main() {
     });
     measure("layout", 200, || nianbao::layout::build(&report));
     measure("font coverage", 200, || fonts.coverage(&doc));
-    measure("pdf", 30, || nianbao::pdf::render(&doc, &fonts).unwrap());
+    measure("pdf", 30, || nianbao::pdf::render(&doc, &fonts, &[]).unwrap());
     measure("docx", 100, || nianbao::docx::render(&doc, DocxFonts::Official).unwrap());
     // Cold: a different report each time, as in a batch.
     let docs: Vec<_> = nianbao::example::reports(40, 9)
@@ -49,7 +49,7 @@ fn main() {
     let mut i = 0;
     measure("pdf (new doc)", 39, || {
         i += 1;
-        nianbao::pdf::render(&docs[i % docs.len()], &fonts).unwrap()
+        nianbao::pdf::render(&docs[i % docs.len()], &fonts, &[]).unwrap()
     });
     let fresh: Vec<_> = nianbao::example::reports(40, 10)
         .into_iter()
@@ -60,7 +60,7 @@ fn main() {
         i += 1;
         nianbao::pdf::typeset(&fresh[i % fresh.len()], &fonts).unwrap()
     });
-    let pdf = nianbao::pdf::render(&doc, &fonts).unwrap();
+    let pdf = nianbao::pdf::render(&doc, &fonts, &[]).unwrap();
     let docx = nianbao::docx::render(&doc, DocxFonts::Official).unwrap();
     println!("sizes: pdf {} bytes, docx {} bytes", pdf.len(), docx.len());
 }

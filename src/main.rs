@@ -11,6 +11,7 @@ use nianbao::batch::{self, Progress};
 use nianbao::docx::DocxFonts;
 use nianbao::fonts::Fonts;
 use nianbao::output::{self, Format};
+use nianbao::pdf::PdfStandard;
 use nianbao::pipeline::{prepare, Prepared};
 use nianbao::{example, schema};
 
@@ -91,6 +92,11 @@ struct RenderArgs {
     /// have, or the bundled Fandol families.
     #[arg(long, value_enum, default_value = "official")]
     docx_fonts: DocxFontsArg,
+    /// Make the PDF conform to a standard (repeatable): a-2b, a-2u, a-2a,
+    /// a-3b, a-3u, a-3a, a-4, a-4f, a-4e (PDF/A, for archives), ua-1, or a
+    /// PDF version (1.4 … 2.0).
+    #[arg(long = "pdf-standard", value_name = "STANDARD", value_parser = parse_standard)]
+    pdf_standards: Vec<PdfStandard>,
     /// Render even if the numbers do not add up (to reproduce what was
     /// published); every finding is still printed.
     #[arg(long)]
@@ -138,12 +144,17 @@ impl RenderArgs {
         formats
     }
 
-    fn docx_fonts(&self) -> DocxFonts {
-        match self.docx_fonts {
+    fn settings(&self) -> output::Settings {
+        let docx_fonts = match self.docx_fonts {
             DocxFontsArg::Official => DocxFonts::Official,
             DocxFontsArg::Fandol => DocxFonts::Fandol,
-        }
+        };
+        output::Settings { docx_fonts, pdf_standards: self.pdf_standards.clone() }
     }
+}
+
+fn parse_standard(s: &str) -> Result<PdfStandard, String> {
+    serde_json::from_value(serde_json::Value::from(s)).map_err(|_| format!("不认识的 PDF 标准“{s}”"))
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {
@@ -261,7 +272,7 @@ fn render(path: &Path, targets: &[(Format, PathBuf)], args: &RenderArgs) -> Resu
     // Typeset everything first, so that a failure writes no file at all.
     let mut outputs = Vec::new();
     for (format, target) in targets {
-        let bytes = format.render(&prepared.document, &fonts, args.docx_fonts()).map_err(|e| {
+        let bytes = format.render(&prepared.document, &fonts, &args.settings()).map_err(|e| {
             eprintln!("{}：{e}", path.display());
             FAILED
         })?;
@@ -314,7 +325,7 @@ fn run_batch(
         jobs,
         allow_inconsistent: args.allow_inconsistent,
         strict,
-        docx_fonts: args.docx_fonts(),
+        settings: args.settings(),
     };
     let progress = Progress::for_stderr(found.len(), quiet);
     let summary = batch::run(&found, out_dir, &options, &fonts, &progress);

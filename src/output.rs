@@ -7,7 +7,16 @@ use std::path::Path;
 use crate::docx::{self, DocxFonts};
 use crate::fonts::Fonts;
 use crate::layout::Document;
-use crate::pdf;
+use crate::pdf::{self, PdfStandard};
+
+/// How outputs are written, whatever the format.
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    /// Font families the DOCX names.
+    pub docx_fonts: DocxFonts,
+    /// Standards the PDF conforms to (PDF/A for archives).
+    pub pdf_standards: Vec<PdfStandard>,
+}
 
 /// What a report can be rendered to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -35,10 +44,10 @@ impl Format {
     }
 
     /// Renders a document in this format.
-    pub fn render(self, doc: &Document, fonts: &Fonts, docx_fonts: DocxFonts) -> Result<Vec<u8>, String> {
+    pub fn render(self, doc: &Document, fonts: &Fonts, settings: &Settings) -> Result<Vec<u8>, String> {
         match self {
-            Format::Pdf => pdf::render(doc, fonts).map_err(|e| e.to_string()),
-            Format::Docx => docx::render(doc, docx_fonts).map_err(|e| e.to_string()),
+            Format::Pdf => pdf::render(doc, fonts, &settings.pdf_standards).map_err(|e| e.to_string()),
+            Format::Docx => docx::render(doc, settings.docx_fonts).map_err(|e| e.to_string()),
         }
     }
 }

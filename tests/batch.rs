@@ -180,6 +180,36 @@ fn same_bytes_with_one_or_two_jobs_and_shards_partition_the_inputs() {
         }
     }
     assert_eq!(union, one, "the shards together are the whole batch");
+
+    // The order inputs are named in changes nothing.
+    let flat = dir.join("flat");
+    std::fs::create_dir_all(&flat).unwrap();
+    let mut named = Vec::new();
+    for (path, bytes) in files(&inputs) {
+        let file = flat.join(path.to_string_lossy().replace('/', "-"));
+        std::fs::write(&file, bytes).unwrap();
+        named.push(file);
+    }
+    let mut outputs = Vec::new();
+    for order in ["forward", "reversed"] {
+        if order == "reversed" {
+            named.reverse();
+        }
+        let out = run(bin().arg("batch").args(&named).arg("-o").arg(dir.join(order)).args(["--format", "pdf"]));
+        assert!(out.status.success(), "{}", stderr(&out));
+        outputs.push(files(&dir.join(order)));
+    }
+    assert_eq!(outputs[0].len(), 8);
+    assert_eq!(outputs[0], outputs[1], "same bytes whatever the order of the inputs");
+    // Two inputs that would write the same output refuse the batch.
+    let out = run(bin()
+        .arg("batch")
+        .arg(inputs.join("agency-0001/2020.json"))
+        .arg(inputs.join("agency-0000"))
+        .arg("-o")
+        .arg(dir.join("clash")));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("同一个输出 2020.json"), "{}", stderr(&out));
     let out = run(bin().arg("batch").arg(&inputs).arg("-o").arg(dir.join("x")).args(["--shard", "4/3"]));
     assert_eq!(out.status.code(), Some(2));
 }

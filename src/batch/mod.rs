@@ -20,7 +20,6 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::docx::DocxFonts;
 use crate::fonts::Fonts;
 use crate::output::{self, Format};
 use crate::pipeline::{self, Checked};
@@ -32,7 +31,7 @@ pub struct Options {
     pub allow_inconsistent: bool,
     /// Cross-year mismatches refuse instead of noting.
     pub strict: bool,
-    pub docx_fonts: DocxFonts,
+    pub settings: output::Settings,
 }
 
 /// One input file and where its outputs go, relative to the output folder.
@@ -58,6 +57,18 @@ pub fn collect(paths: &[PathBuf]) -> std::io::Result<Vec<Input>> {
     }
     out.sort_by(|a, b| (&a.relative, &a.path).cmp(&(&b.relative, &b.path)));
     out.dedup();
+    // Two different files with one relative path would write one output.
+    if let Some(pair) = out.windows(2).find(|w| w[0].relative == w[1].relative) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!(
+                "{} 和 {} 会写到同一个输出 {}；请分批处理或改名",
+                pair[0].path.display(),
+                pair[1].path.display(),
+                pair[0].relative.display()
+            ),
+        ));
+    }
     Ok(out)
 }
 
@@ -216,7 +227,7 @@ fn render_one(input: &Input, checked: FirstPass, out_dir: &Path, options: &Optio
     // Render every format before writing any, so a failure writes nothing.
     let mut outputs = Vec::new();
     for format in &options.formats {
-        match format.render(&prepared.document, fonts, options.docx_fonts) {
+        match format.render(&prepared.document, fonts, &options.settings) {
             Ok(bytes) => outputs.push((out_dir.join(&input.relative).with_extension(format.extension()), bytes)),
             Err(e) => return Record { status: Status::Failed, reason: Some(e), ..record },
         }

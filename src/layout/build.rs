@@ -34,7 +34,14 @@ pub fn build(report: &Report) -> Document {
             ],
         });
     }
-    Document { meta: Meta { title: title_text, author: report.agency.clone(), lang: "zh", region: "CN" }, blocks }
+    let meta = Meta {
+        title: title_text,
+        author: report.agency.clone(),
+        lang: "zh",
+        region: "CN",
+        date: [report.year + 1, 1, 1],
+    };
+    Document { meta, blocks }
 }
 
 fn section(blocks: &mut Vec<Block>, heading: &str) {

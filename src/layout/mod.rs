@@ -118,6 +118,10 @@ pub struct Meta {
     /// BCP 47 language of the text.
     pub lang: &'static str,
     pub region: &'static str,
+    /// The document date `[year, month, day]`: 1 January after the report
+    /// year, when reports are published. Never the wall clock, so the same
+    /// report gives the same bytes; PDF/A requires a date.
+    pub date: [i64; 3],
 }
 
 /// The whole document.

@@ -80,9 +80,15 @@ pub fn table_a(format: Format, values: &TableA) -> Table {
     b.finish(columns, 0)
 }
 
-/// Widths of table B's three label columns: the last is wide enough for the
-/// longest 其他处理 label to fit in three lines at 10.5 pt.
-const TABLE_B_LABELS_MM: [f64; 3] = [12.0, 20.0, 54.0];
+/// Widths of table B's first two label columns; the third takes what the
+/// data columns leave, 54 mm with counts of up to four digits: wide enough
+/// for the longest 其他处理 label to fit in three lines at 10.5 pt.
+const TABLE_B_LABELS_MM: [f64; 2] = [12.0, 20.0];
+/// A data column holds at least four digits; wider counts widen it.
+const TABLE_B_DATA_MM: f64 = 10.0;
+/// Width of one digit at 10.5 pt, and a cell's side insets, millimetres.
+const DIGIT_MM: f64 = 1.95;
+const INSETS_MM: f64 = 1.6;
 
 /// Table B: the three-row applicant header under the note cell, then each
 /// line of the form with its labels merged down the levels they share.
@@ -126,9 +132,13 @@ pub fn table_b(format: Format, values: &TableB) -> Table {
             b.value(row, first + c, 1, number(v), source);
         }
     }
-    let data_width = (TEXT_WIDTH_MM - TABLE_B_LABELS_MM.iter().sum::<f64>()) / (cols.parts.len() + 1) as f64;
+    // Numbers never wrap: the widest count sets the data columns' width.
+    let digits = b.cells.iter().filter(|c| c.role == Role::Number).map(|c| c.text().chars().count()).max().unwrap_or(1);
+    let data_width = TABLE_B_DATA_MM.max(digits as f64 * DIGIT_MM + INSETS_MM);
+    let data = cols.parts.len() + 1;
     let mut columns = TABLE_B_LABELS_MM.to_vec();
-    columns.extend(std::iter::repeat_n(data_width, cols.parts.len() + 1));
+    columns.push(TEXT_WIDTH_MM - columns.iter().sum::<f64>() - data_width * data as f64);
+    columns.extend(std::iter::repeat_n(data_width, data));
     b.finish(columns, table_b::HEADER_ROWS)
 }
 

@@ -9,6 +9,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, Error as _, IgnoredAny, Map
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use super::limits::{self, MAX_BLOCKS, MAX_STRING_CHARS};
 use super::{Block, Counts, Report, Signature, TableA, TableB, TableC, Value, Written};
 use crate::form::table_a::{self, Kind, Shape};
 use crate::form::table_b::{self, Role};
@@ -196,12 +197,39 @@ impl<'de> Deserialize<'de> for Year {
     }
 }
 
+/// Checks a string a user wrote: not too long, nothing invisible in it.
+fn user_text<E: de::Error>(s: String) -> Result<String, E> {
+    let chars = s.chars().count();
+    if chars > MAX_STRING_CHARS {
+        return Err(E::custom(format!(
+            "这段文字有 {chars} 个字符，超过上限 {MAX_STRING_CHARS}；请检查是否把多段内容粘贴到了一起"
+        )));
+    }
+    if let Some((i, c, what)) = s.chars().enumerate().find_map(|(i, c)| limits::forbidden(c).map(|w| (i, c, w))) {
+        return Err(E::custom(format!(
+            "第 {} 个字符是看不见的{what} U+{:04X}（多来自复制粘贴），请删除",
+            i + 1,
+            c as u32
+        )));
+    }
+    Ok(s)
+}
+
+/// A string a user wrote, checked by [`user_text`].
+struct Text(String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        user_text(String::deserialize(d)?).map(Text)
+    }
+}
+
 /// A string with something other than white space in it.
 struct NonBlank(String);
 
 impl<'de> Deserialize<'de> for NonBlank {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
+        let s = Text::deserialize(d)?.0;
         if s.trim().is_empty() {
             Err(D::Error::custom("不能为空"))
         } else {
@@ -225,8 +253,8 @@ impl<'de> Deserialize<'de> for SignatureDe {
                 let (mut agency, mut date) = (None, None);
                 while let Some(key) = keys.next(&mut map)? {
                     match key.as_str() {
-                        "agency" => agency = Some(map.next_value::<String>()?),
-                        "date" => date = Some(map.next_value::<String>()?),
+                        "agency" => agency = Some(map.next_value::<Text>()?.0),
+                        "date" => date = Some(map.next_value::<Text>()?.0),
                         other => return Err(unknown_key(other, "agency、date", None)),
                     }
                 }
@@ -256,6 +284,9 @@ impl<'de> Deserialize<'de> for Blocks {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Blocks, A::Error> {
                 let mut blocks = Vec::new();
                 while let Some(block) = seq.next_element::<BlockDe>()? {
+                    if blocks.len() == MAX_BLOCKS {
+                        return Err(A::Error::custom(format!("这一部分超过 {MAX_BLOCKS} 段，超出上限")));
+                    }
                     blocks.push(block.0);
                 }
                 Ok(Blocks(blocks))
@@ -276,7 +307,7 @@ impl<'de> Deserialize<'de> for BlockDe {
                 f.write_str("段落（字符串）、小标题 {\"heading\": …} 或带引语的段落 {\"lead\": …, \"text\": …}")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<BlockDe, E> {
-                Ok(BlockDe(Block::Paragraph(s.to_string())))
+                user_text(s.to_string()).map(|s| BlockDe(Block::Paragraph(s)))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BlockDe, A::Error> {
                 let mut keys = Keys::new();
@@ -285,7 +316,7 @@ impl<'de> Deserialize<'de> for BlockDe {
                     match key.as_str() {
                         "heading" => heading = Some(map.next_value::<NonBlank>()?.0),
                         "lead" => lead = Some(map.next_value::<NonBlank>()?.0),
-                        "text" => text = Some(map.next_value::<String>()?),
+                        "text" => text = Some(map.next_value::<Text>()?.0),
                         other => return Err(unknown_key(other, "heading，或 lead 与 text", None)),
                     }
                 }
@@ -497,7 +528,10 @@ impl<'de> Visitor<'de> for TableASeed {
                     other_format_hint(self.format, table_a::rows(self.format.other()).any(|(_, r)| r.key == key));
                 return Err(unknown_key(&key, &list(rows.iter().map(|(_, r)| r.key)), hint));
             };
-            values[i] = Some(map.next_value_seed(ItemRowSeed { shape: rows[i].0.shape })?);
+            let other = table_a::rows(self.format.other()).find(|(_, r)| r.key == key);
+            let other_fields = other.map_or(&[][..], |(item, _)| item.shape.fields());
+            let seed = ItemRowSeed { shape: rows[i].0.shape, format: self.format, other_fields };
+            values[i] = Some(map.next_value_seed(seed)?);
         }
         if let Some(((item, row), _)) = rows.iter().zip(&values).find(|(_, v)| v.is_none()) {
             return Err(A::Error::custom(format!("缺少“{}”（{}·{}）", row.key, item.title, row.label)));
@@ -508,6 +542,10 @@ impl<'de> Visitor<'de> for TableASeed {
 
 struct ItemRowSeed {
     shape: Shape,
+    format: Format,
+    /// The same row's fields in the other template version, to explain a
+    /// key that belongs there.
+    other_fields: &'static [table_a::Field],
 }
 
 fn value_of<'de, D: Deserializer<'de>>(kind: Kind, d: D) -> Result<Value, D::Error> {
@@ -551,7 +589,8 @@ impl<'de> Visitor<'de> for ItemRowSeed {
         let mut keys = Keys::new();
         while let Some(key) = keys.next(&mut map)? {
             let Some(i) = fields.iter().position(|f| f.key == key) else {
-                return Err(unknown_key(&key, &list(fields.iter().map(|f| f.key)), None));
+                let hint = other_format_hint(self.format, self.other_fields.iter().any(|f| f.key == key));
+                return Err(unknown_key(&key, &list(fields.iter().map(|f| f.key)), hint));
             };
             values[i] = Some(map.next_value_seed(ValueSeed(fields[i].kind))?);
         }

@@ -7,6 +7,7 @@
 
 mod de;
 mod error;
+pub mod limits;
 mod locate;
 mod parse;
 

@@ -6,12 +6,24 @@ use serde_path_to_error::Segment;
 use super::de::{Head, ReportSeed};
 use super::error::translate;
 use super::locate::line_column;
-use super::{InputError, Report};
+use super::{limits, Block, InputError, Report};
 use crate::form::Format;
 
 /// Reads a report from a file's bytes. UTF-8 only; a leading byte-order
 /// mark (Windows editors write one) is skipped.
 pub fn parse_bytes(bytes: &[u8]) -> Result<Report, InputError> {
+    if bytes.len() > limits::MAX_INPUT_BYTES {
+        return Err(InputError {
+            path: String::new(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "文件有 {} 字节，超过上限 {} 字节（2 MiB）；一份年报的 JSON 通常不到 100 KB",
+                bytes.len(),
+                limits::MAX_INPUT_BYTES
+            ),
+        });
+    }
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(InputError {
             path: String::new(),
@@ -48,11 +60,29 @@ pub fn parse_str(text: &str) -> Result<Report, InputError> {
     let result = ReportSeed { format }
         .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
         .and_then(|report| de.end().map(|()| report));
-    result.map_err(|err| {
+    let report = result.map_err(|err| {
         let path = pointer(track.path().iter());
         let (line, column) = char_position(text, err.line(), err.column());
         InputError { path, line, column, message: translate(&err) }
-    })
+    })?;
+    let prose = [&report.preamble, &report.overview, &report.problems, &report.other_matters];
+    let chars: usize = prose.iter().flat_map(|blocks| blocks.iter()).map(block_chars).sum();
+    if chars > limits::MAX_TEXT_CHARS {
+        return Err(InputError {
+            path: String::new(),
+            line: 1,
+            column: 1,
+            message: format!("全文共 {chars} 个字符，超过上限 {}", limits::MAX_TEXT_CHARS),
+        });
+    }
+    Ok(report)
+}
+
+fn block_chars(block: &Block) -> usize {
+    match block {
+        Block::Paragraph(t) | Block::Heading(t) => t.chars().count(),
+        Block::Lead { lead, text } => lead.chars().count() + text.chars().count(),
+    }
 }
 
 /// The JSON pointer (RFC 6901) of a serde path.

@@ -6,6 +6,7 @@ mod world;
 use typst::diag::SourceDiagnostic;
 use typst::foundations::Smart;
 use typst_layout::PagedDocument;
+pub use typst_pdf::PdfStandard;
 
 use crate::fonts::Fonts;
 use crate::layout::Document;
@@ -23,11 +24,15 @@ pub fn typeset(doc: &Document, fonts: &Fonts) -> Result<PagedDocument, PdfError>
     typst::compile::<PagedDocument>(&world).output.map_err(|errs| describe(&errs))
 }
 
-/// Typesets a document into PDF bytes. Same document and fonts, same bytes.
-pub fn render(doc: &Document, fonts: &Fonts) -> Result<Vec<u8>, PdfError> {
+/// Typesets a document into PDF bytes, conforming to `standards` (e.g.
+/// PDF/A-2b for archives; none: plain PDF 1.7). Same document and fonts,
+/// same bytes.
+pub fn render(doc: &Document, fonts: &Fonts, standards: &[PdfStandard]) -> Result<Vec<u8>, PdfError> {
+    let standards = typst_pdf::PdfStandards::new(standards).map_err(|e| PdfError(e.message().to_string()))?;
     let paged = typeset(doc, fonts)?;
     let options = typst_pdf::PdfOptions {
         creator: Smart::Custom(Some(format!("nianbao {}", env!("CARGO_PKG_VERSION")))),
+        standards,
         ..Default::default()
     };
     typst_pdf::pdf(&paged, &options).map_err(|errs| describe(&errs))

@@ -101,3 +101,32 @@ impl World for ReportWorld<'_> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use typst::syntax::package::PackageSpec;
+
+    #[test]
+    fn the_world_serves_only_the_template_and_the_data() {
+        let report = crate::model::parse_str(include_str!("../../fixtures/beiguan-2023.json")).unwrap();
+        let doc = crate::layout::build(&report);
+        let fonts = Fonts::bundled();
+        let world = ReportWorld::new(&doc, &fonts);
+        assert!(world.file(file_id(DATA_PATH)).is_ok());
+        assert_eq!(world.source(world.main()).unwrap().text(), TEMPLATE);
+        for path in ["/etc/passwd", "/report.typ/../etc/passwd", "/fonts/FandolFang-Regular.otf", "/layout.json.bak"] {
+            let Ok(path) = VirtualPath::new(path) else { continue };
+            let id = RootedPath::new(VirtualRoot::Project, path).intern();
+            if id == world.main() || id == file_id(DATA_PATH) {
+                continue;
+            }
+            assert!(world.file(id).is_err(), "{id:?}");
+            assert!(world.source(id).is_err(), "{id:?}");
+        }
+        let package: PackageSpec = "@preview/x:0.1.0".parse().unwrap();
+        let id = RootedPath::new(VirtualRoot::Package(package), VirtualPath::new("/lib.typ").unwrap()).intern();
+        assert!(world.source(id).is_err() && world.file(id).is_err());
+        assert!(world.today(None).is_none(), "no clock");
+    }
+}

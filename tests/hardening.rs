@@ -1,0 +1,97 @@
+//! Hostile input: the corpus under tests/corpus (each file with the exit
+//! code and message it must produce), files that are not reports at all,
+//! and the archival PDF standards.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn corpus() -> Vec<(String, i32, String, Option<String>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    std::fs::read_to_string(dir.join("expected.tsv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            let path = (f[3] != "-").then(|| f[3].to_string());
+            (f[0].to_string(), f[1].parse().unwrap(), f[2].to_string(), path)
+        })
+        .collect()
+}
+
+#[test]
+fn every_corpus_file_gets_its_exit_code_and_message() {
+    let cases = corpus();
+    assert!(cases.len() >= 40, "{} cases", cases.len());
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");
+    for (file, code, fragment, path) in cases {
+        let out_dir = scratch(&format!("corpus-{file}"));
+        let out = run(bin().arg("render").arg(dir.join(&file)).arg("-o").arg(out_dir.join("out.pdf")));
+        let err = stderr(&out);
+        assert_ne!(out.status.code(), Some(101), "{file} panicked: {err}");
+        assert_eq!(out.status.code(), Some(code), "{file}: {err}");
+        assert!(err.contains(&fragment), "{file}: expected “{fragment}” in: {err}");
+        if let Some(path) = path {
+            assert!(err.contains(&format!("（{path}）")), "{file}: expected the path {path} in: {err}");
+        }
+        if code != 0 {
+            assert!(err.contains("行"), "{file}: the message names a line: {err}");
+            let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
+            assert!(left.is_empty(), "{file}: a refused input writes nothing");
+        } else {
+            assert!(std::fs::read(out_dir.join("out.pdf")).unwrap().starts_with(b"%PDF-"));
+        }
+    }
+}
+
+#[test]
+fn a_report_past_64_bits_prints_its_sums() {
+    let dir = scratch("overflow");
+    let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/sum-past-64-bits.json");
+    let pdf = dir.join("out.pdf");
+    render(&input, &pdf, &[]);
+    assert!(pdftotext(&pdf).contains("36893488147419103230"), "2 × (2^64 − 1) in the total column");
+}
+
+#[test]
+fn what_is_not_a_report_file_is_named() {
+    let dir = scratch("not-a-file");
+    // A directory as input.
+    let out = run(bin().arg("render").arg(&dir));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("无法读取"), "{}", stderr(&out));
+    // An output folder that cannot be written: its parent is a file.
+    let blocker = dir.join("file");
+    std::fs::write(&blocker, "").unwrap();
+    let out = run(bin().arg("render").arg(fixture("beiguan-2023.json")).arg("-o").arg(blocker.join("out.pdf")));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("无法写入"), "{}", stderr(&out));
+    // The output path equal to the input path.
+    let input = dir.join("r.json");
+    std::fs::copy(fixture("beiguan-2023.json"), &input).unwrap();
+    let out = run(bin().arg("render").arg(&input).args(["--format", "docx", "-o"]).arg(&input));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("就是输入文件"));
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), fixture_text("beiguan-2023.json"));
+}
+
+#[test]
+fn archival_pdfs_declare_and_pass_their_standard() {
+    let dir = scratch("pdfa");
+    for (standard, part, conformance) in [("a-2b", "2", "B"), ("a-2u", "2", "U"), ("a-3u", "3", "U")] {
+        let pdf = dir.join(format!("{standard}.pdf"));
+        render(&fixture("pingtan-2023.json"), &pdf, &["--pdf-standard", standard]);
+        let check = std::process::Command::new("qpdf").arg("--check").arg(&pdf).output().expect("qpdf is needed");
+        assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+        let meta = std::process::Command::new("pdfinfo").arg("-meta").arg(&pdf).output().unwrap();
+        let meta = String::from_utf8_lossy(&meta.stdout);
+        assert!(meta.contains(&format!("<pdfaid:part>{part}</pdfaid:part>")), "{meta}");
+        assert!(meta.contains(&format!("<pdfaid:conformance>{conformance}</pdfaid:conformance>")), "{meta}");
+        assert!(pdfinfo(&pdf).contains("Tagged:          yes"));
+    }
+    let out = run(bin().arg("render").arg(fixture("beiguan-2023.json")).args(["--pdf-standard", "a-9z"]));
+    assert_eq!(out.status.code(), Some(2));
+}
