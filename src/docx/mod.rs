@@ -7,6 +7,7 @@ mod package;
 mod styles;
 mod table;
 
+pub use package::SCHEMA_ORDER;
 pub use styles::DocxFonts;
 
 use docx_rs::{
