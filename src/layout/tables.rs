@@ -278,3 +278,33 @@ mod tests {
         assert_eq!(find(&t, "处理决定数量").colspan, 1);
     }
 }
+
+#[cfg(test)]
+mod width_tests {
+    use super::*;
+    use crate::model::parse_str;
+
+    /// Characters of 10.5 pt type that fit a cell `mm` wide (2 pt insets).
+    fn per_line(mm: f64) -> usize {
+        ((mm - 4.0 * 25.4 / 72.0) / (10.5 * 25.4 / 72.0)).floor() as usize
+    }
+
+    #[test]
+    fn no_label_wraps_more_than_three_lines() {
+        for text in [
+            include_str!("../../fixtures/beiguan-2023.json"),
+            include_str!("../../fixtures/shanghai-govoffice-2019.json"),
+        ] {
+            let r = parse_str(text).unwrap();
+            let tables =
+                [table_a(r.format, &r.proactive), table_b(r.format, &r.applications), table_c(&r.review_litigation)];
+            for t in &tables {
+                for c in t.cells.iter().filter(|c| c.role == Role::Label && c.rowspan == 1) {
+                    let width: f64 = t.columns[c.col..c.col + c.colspan].iter().sum();
+                    let lines = c.text().chars().count().div_ceil(per_line(width));
+                    assert!(lines <= 3, "{} wraps {lines} lines in {width} mm", c.text());
+                }
+            }
+        }
+    }
+}
