@@ -211,3 +211,31 @@ mod tests {
         assert!(Fonts::with_dirs(&[std::path::Path::new("/no/such/dir")]).is_err());
     }
 }
+
+#[cfg(test)]
+mod coverage_tests {
+    use super::*;
+    use crate::check::Severity;
+
+    #[test]
+    fn a_character_only_a_later_font_has_is_a_note() {
+        let mut fonts = Fonts::with_dirs(&[] as &[&Path]).unwrap();
+        // Two bundled faces and a character the second has and the first lacks.
+        let n = fonts.fonts.len();
+        let has = |k: usize, c: char| fonts.fonts[k].info().coverage.contains(c as u32);
+        let (first, second, c) = (0..n)
+            .flat_map(|a| (0..n).map(move |b| (a, b)))
+            .find_map(|(a, b)| ('\u{3000}'..='\u{FFEF}').find(|&c| has(b, c) && !has(a, c)).map(|c| (a, b, c)))
+            .expect("the Fandol faces cover different sets");
+        let families = [first, second].map(|k| fonts.fonts[k].info().family.clone()).to_vec();
+        fonts.chains.insert(Face::Fang, Chain { families, weight: 400, fonts: vec![first, second] });
+        let mut report = crate::model::parse_str(include_str!("../fixtures/beiguan-2023.json")).unwrap();
+        report.other_matters = vec![crate::model::Block::Paragraph(format!("本年度{c}。"))];
+        let found = fonts.coverage(&crate::layout::build(&report));
+        let notes: Vec<_> = found.iter().filter(|f| f.message.contains(&format!("U+{:04X}", c as u32))).collect();
+        assert_eq!(notes.len(), 1, "{found:?}");
+        assert_eq!(notes[0].severity, Severity::Note);
+        assert_eq!(notes[0].path, "/other_matters/0");
+        assert!(notes[0].message.contains(&fonts.fonts[second].info().family));
+    }
+}
