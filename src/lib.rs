@@ -19,6 +19,7 @@ pub mod docx;
 pub mod example;
 pub mod fonts;
 pub mod form;
+pub mod import;
 pub mod layout;
 pub mod model;
 pub mod output;

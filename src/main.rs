@@ -69,6 +69,15 @@ enum Command {
         #[command(flatten)]
         render: RenderArgs,
     },
+    /// Import a published report (text or .docx) into the input contract.
+    Import {
+        /// The published report: text copied from the web page or a PDF,
+        /// or a Word file (.docx).
+        file: PathBuf,
+        /// Output file; default: beside the input with `.json`; `-` for stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Print the JSON Schema of the input contract.
     Schema,
     /// Write generated, valid reports (test data for batches and benchmarks).
@@ -181,6 +190,7 @@ fn main() -> ExitCode {
         Command::Batch { inputs, output, jobs, shard, strict, summary, quiet, render } => {
             run_batch(&inputs, &output, jobs, shard, strict, summary.as_deref(), quiet, &render)
         }
+        Command::Import { file, output } => import(&file, output),
         Command::Schema => {
             println!("{}", schema::schema_json());
             Ok(())
@@ -348,6 +358,40 @@ fn run_batch(
     } else {
         Err(REFUSED)
     }
+}
+
+fn import(path: &Path, output: Option<PathBuf>) -> Result<(), u8> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        eprintln!("{}：无法读取：{e}", path.display());
+        FAILED
+    })?;
+    let is_docx = Format::of(path) == Some(Format::Docx);
+    let report = nianbao::import::import(&bytes, is_docx).map_err(|e| {
+        eprintln!("{}：{e}；未生成文件", path.display());
+        REFUSED
+    })?;
+    let json = nianbao::model::to_json_text(&report);
+    // The consistency checks run on what was imported: a published report
+    // that does not add up still imports, with its findings listed.
+    for finding in nianbao::check::check(&report) {
+        let line = nianbao::model::locate(&json, &finding.path).map(|(l, _)| format!("第 {l} 行 ")).unwrap_or_default();
+        eprintln!("{}：{line}{finding}", path.display());
+    }
+    let target = output.unwrap_or_else(|| path.with_extension("json"));
+    if target == Path::new("-") {
+        print!("{json}");
+        return Ok(());
+    }
+    if output::same_file(path, &target) {
+        eprintln!("错误：输出文件 {} 就是输入文件，会把它覆盖", target.display());
+        return Err(FAILED);
+    }
+    output::write_atomic(&target, json.as_bytes()).map_err(|e| {
+        eprintln!("{}：无法写入：{e}", target.display());
+        FAILED
+    })?;
+    eprintln!("{} → {}", path.display(), target.display());
+    Ok(())
 }
 
 fn write_examples(count: usize, seed: u64, dir: &Path) -> Result<(), u8> {

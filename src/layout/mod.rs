@@ -10,7 +10,7 @@ mod grid;
 mod tables;
 mod title;
 
-pub use build::build;
+pub use build::{build, level_of};
 pub use grid::{Cell, Role, Slot, Table, TableError};
 
 use serde::Serialize;

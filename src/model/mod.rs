@@ -7,11 +7,13 @@
 
 mod de;
 mod error;
+mod json;
 pub mod limits;
 mod locate;
 mod parse;
 
 pub use error::InputError;
+pub use json::{to_json, to_json_text};
 pub use locate::locate;
 pub use parse::{parse_bytes, parse_str};
 

@@ -1,0 +1,88 @@
+//! Import: published reports — text copied from the web page or extracted
+//! from a PDF, or a Word file — back into the input contract.
+//!
+//! Each source is read into one sequence of [`Item`]s (paragraphs and table
+//! rows, each with its place in the source); [`assemble`] then finds the
+//! title, the six sections, and every table row by its official label from
+//! [`crate::form`]. Nothing is guessed: a row it cannot match, a row with
+//! the wrong number of cells or a missing section is an error naming where.
+
+mod assemble;
+mod docx;
+mod text;
+
+pub use assemble::assemble;
+pub use docx::items as docx_items;
+pub use text::items as text_items;
+
+use std::fmt;
+
+/// A paragraph or a table row of the source, with where it stands.
+#[derive(Clone, Debug)]
+pub enum Item {
+    Para {
+        text: String,
+        /// Whether the source marks it a heading (a Word heading style);
+        /// `None` where the source cannot say (plain text).
+        heading: Option<bool>,
+        at: Place,
+    },
+    Row {
+        cells: Vec<String>,
+        at: Place,
+    },
+}
+
+/// Where in the source: a line of text, or a table and row of a Word file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    Line(usize),
+    Paragraph(usize),
+    TableRow { table: usize, row: usize },
+    Whole,
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::Line(n) => write!(f, "第 {n} 行"),
+            Place::Paragraph(n) => write!(f, "第 {n} 段"),
+            Place::TableRow { table, row } => write!(f, "第 {table} 个表格第 {row} 行"),
+            Place::Whole => f.write_str("全文"),
+        }
+    }
+}
+
+/// A source that cannot be imported exactly.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{at}：{message}")]
+pub struct ImportError {
+    pub at: Place,
+    pub message: String,
+}
+
+impl ImportError {
+    fn new(at: &Place, message: impl Into<String>) -> ImportError {
+        ImportError { at: at.clone(), message: message.into() }
+    }
+}
+
+impl Item {
+    pub fn at(&self) -> &Place {
+        match self {
+            Item::Para { at, .. } | Item::Row { at, .. } => at,
+        }
+    }
+}
+
+/// Imports a file by its kind: `.docx` is a Word file, anything else text.
+pub fn import(bytes: &[u8], docx: bool) -> Result<crate::model::Report, ImportError> {
+    let items = if docx {
+        docx_items(bytes)?
+    } else {
+        let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+            .map_err(|_| ImportError::new(&Place::Whole, "文件不是 UTF-8 编码的文本；请另存为 UTF-8"))?;
+        text_items(text)
+    };
+    assemble(&items)
+}

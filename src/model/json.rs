@@ -1,0 +1,112 @@
+//! A report back to the input contract: pretty, stable JSON (same report,
+//! same bytes), in the contract's canonical form — rows as arrays, totals
+//! last where they were given, amounts as numbers when they are written as
+//! one.
+
+use serde_json::{json, Map, Value as Json};
+
+use super::{Block, Counts, Report, Value};
+use crate::form::{table_a, table_b, table_c};
+
+fn counts(c: &Counts) -> Json {
+    let mut values: Vec<Json> = c.parts.iter().map(|p| json!(p)).collect();
+    if let Some(total) = c.total {
+        values.push(json!(total));
+    }
+    Json::Array(values)
+}
+
+fn value(v: &Value) -> Json {
+    match v {
+        Value::Count(n) => json!(n),
+        Value::Signed(n) => json!(n),
+        Value::Amount(None) => Json::Null,
+        // A number as written stays a number (its digits kept), anything
+        // else is a string.
+        Value::Amount(Some(text)) => {
+            let number = serde_json::from_str::<serde_json::Number>(text).ok();
+            let shown = number.as_ref().map(ToString::to_string);
+            match number {
+                Some(n) if shown.as_deref() == Some(text.as_str()) => Json::Number(n),
+                _ => json!(text),
+            }
+        }
+    }
+}
+
+fn blocks(blocks: &[Block]) -> Json {
+    blocks
+        .iter()
+        .map(|b| match b {
+            Block::Paragraph(t) => json!(t),
+            Block::Heading(h) => json!({ "heading": h }),
+            Block::Lead { lead, text } => json!({ "lead": lead, "text": text }),
+        })
+        .collect()
+}
+
+/// Inserts `value` at a `/`-separated path below `at`, making objects.
+fn insert(at: &mut Map<String, Json>, path: &str, value: Json) {
+    match path.split_once('/') {
+        Some((head, rest)) => {
+            let child = at.entry(head).or_insert_with(|| Json::Object(Map::new()));
+            insert(child.as_object_mut().expect("form paths nest objects"), rest, value);
+        }
+        None => {
+            at.insert(path.to_string(), value);
+        }
+    }
+}
+
+/// The report as contract JSON.
+pub fn to_json(report: &Report) -> Json {
+    let mut proactive = Map::new();
+    for ((item, row), values) in table_a::rows(report.format).zip(&report.proactive.rows) {
+        let v = match item.shape {
+            table_a::Shape::Scalar(_) => value(&values[0]),
+            table_a::Shape::Object(fields) => {
+                Json::Object(fields.iter().zip(values).map(|(f, v)| (f.key.to_string(), value(v))).collect())
+            }
+        };
+        proactive.insert(row.key.into(), v);
+    }
+    let mut applications = Map::new();
+    for (line, row) in table_b::lines(report.format).iter().zip(&report.applications.rows) {
+        if let Some(row) = row {
+            insert(&mut applications, line.path, counts(row));
+        }
+    }
+    let review: Map<String, Json> = table_c::GROUPS
+        .iter()
+        .zip(&report.review_litigation.groups)
+        .map(|(g, c)| (g.key.to_string(), counts(c)))
+        .collect();
+
+    let mut out = Map::new();
+    out.insert("format".into(), json!(report.format.as_str()));
+    out.insert("year".into(), json!(report.year));
+    out.insert("agency".into(), json!(report.agency));
+    if let Some(title) = &report.title {
+        out.insert("title".into(), json!(title));
+    }
+    if !report.preamble.is_empty() {
+        out.insert("preamble".into(), blocks(&report.preamble));
+    }
+    out.insert("overview".into(), blocks(&report.overview));
+    out.insert("proactive".into(), Json::Object(proactive));
+    out.insert("applications".into(), Json::Object(applications));
+    out.insert("review_litigation".into(), Json::Object(review));
+    out.insert("problems".into(), blocks(&report.problems));
+    out.insert("other_matters".into(), blocks(&report.other_matters));
+    if let Some(s) = &report.signature {
+        out.insert("signature".into(), json!({ "agency": s.agency, "date": s.date }));
+    }
+    Json::Object(out)
+}
+
+/// The report as pretty contract JSON text, ending in a newline.
+pub fn to_json_text(report: &Report) -> String {
+    let mut text = serde_json::to_string_pretty(&to_json(report)).expect("JSON values serialize");
+    text.push('\n');
+    text
+}

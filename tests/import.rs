@@ -1,0 +1,113 @@
+//! Import: the published reports back to their JSON, number for number and
+//! block for block; round trips through the DOCX; damaged sources refused
+//! with the place named.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use nianbao::model::{self, Report};
+
+/// A report with the JSON spelling choices (row forms) set aside.
+fn canonical(report: &Report) -> serde_json::Value {
+    model::to_json(report)
+}
+
+fn fixture_report(name: &str) -> Report {
+    model::parse_str(&fixture_text(name)).unwrap()
+}
+
+fn published(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/published").join(name)
+}
+
+fn import(path: &Path) -> (Report, String) {
+    let dir = scratch(&format!("import-{}", path.file_name().unwrap().to_string_lossy()));
+    let out = dir.join("out.json");
+    let run = run(bin().arg("import").arg(path).arg("-o").arg(&out));
+    assert!(run.status.success(), "{}", stderr(&run));
+    let text = std::fs::read_to_string(&out).unwrap();
+    (model::parse_str(&text).unwrap(), stderr(&run))
+}
+
+#[test]
+fn the_published_reports_import_to_their_json() {
+    for (text, json) in [
+        ("beiguan-2023.txt", "beiguan-2023.json"),
+        ("pingtan_2023.txt", "pingtan-2023.json"),
+        ("shanghai_govoffice_2019.txt", "shanghai-govoffice-2019.json"),
+    ] {
+        let (imported, _) = import(&published(text));
+        let expected = fixture_report(json);
+        let (a, b) = (canonical(&imported), canonical(&expected));
+        for key in b.as_object().unwrap().keys() {
+            assert_eq!(a[key], b[key], "{text}: {key}");
+        }
+        assert_eq!(a, b, "{text}");
+    }
+}
+
+#[test]
+fn imported_json_is_stable_and_passes_check() {
+    let dir = scratch("import-stable");
+    let mut outputs = Vec::new();
+    for n in 0..2 {
+        let out = dir.join(format!("{n}.json"));
+        let run = run(bin().arg("import").arg(published("pingtan_2023.txt")).arg("-o").arg(&out));
+        assert!(run.status.success());
+        outputs.push(std::fs::read(&out).unwrap());
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    let check = run(bin().arg("check").arg(dir.join("0.json")));
+    assert!(check.status.success(), "{}", stderr(&check));
+}
+
+#[test]
+fn docx_round_trips_to_the_same_json() {
+    let dir = scratch("import-docx");
+    for name in ["beiguan-2023.json", "pingtan-2023.json", "shanghai-govoffice-2019.json"] {
+        let docx = dir.join(name).with_extension("docx");
+        render(&fixture(name), &docx, &[]);
+        let (imported, _) = import(&docx);
+        assert_eq!(canonical(&imported), canonical(&fixture_report(name)), "{name}");
+    }
+}
+
+/// Imports a damaged copy of a published text; returns the error message.
+fn refused(name: &str, edit: impl FnOnce(String) -> String) -> String {
+    let dir = scratch(&format!("import-damaged-{name}"));
+    let input = dir.join("report.txt");
+    std::fs::write(&input, edit(std::fs::read_to_string(published("pingtan_2023.txt")).unwrap())).unwrap();
+    let run = run(bin().arg("import").arg(&input));
+    assert_eq!(run.status.code(), Some(1), "{name}: {}", stderr(&run));
+    assert!(!dir.join("report.json").exists(), "{name}: nothing written");
+    stderr(&run)
+}
+
+#[test]
+fn damaged_sources_are_refused_with_the_place() {
+    let line_of = |needle: &str| {
+        std::fs::read_to_string(published("pingtan_2023.txt"))
+            .unwrap()
+            .lines()
+            .position(|l| l.contains(needle))
+            .unwrap()
+            + 1
+    };
+    let err = refused("row-deleted", |t| {
+        t.lines().filter(|l| !l.contains("4.保护第三方合法权益")).collect::<Vec<_>>().join("\n")
+    });
+    assert!(err.contains("缺少") && err.contains("4.保护第三方合法权益"), "{err}");
+    let err = refused("cells-merged", |t| t.replace("31\t0\t0\t0\t0\t0\t31", "31\t0\t0\t0\t0\t031"));
+    assert!(
+        err.contains(&format!("第 {} 行", line_of("1.本机关不掌握相关政府信息"))) && err.contains("7 个数"),
+        "{err}"
+    );
+    let err = refused("misspelt", |t| t.replace("2.重复申请", "2.重複申请"));
+    assert!(err.contains(&format!("第 {} 行", line_of("2.重复申请"))) && err.contains("2.重複申请"), "{err}");
+    let err = refused("section-missing", |t| {
+        t.replace("四、政府信息公开行政复议、行政诉讼情况", "政府信息公开行政复议、行政诉讼情况")
+    });
+    assert!(err.contains("四、政府信息公开行政复议、行政诉讼情况") && err.contains("第"), "{err}");
+}
