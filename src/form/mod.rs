@@ -100,11 +100,6 @@ pub const PARTS: &[Part] = &[
     Part { key: "signature", label: "落款", required: false },
 ];
 
-/// The words for a top-level key, for messages.
-pub fn part_label(key: &str) -> Option<&'static str> {
-    PARTS.iter().find(|p| p.key == key).map(|p| p.label)
-}
-
 /// The title a report gets when it names none.
 pub fn default_title(agency: &str, year: i64) -> String {
     format!("{agency}{year}年政府信息公开工作年度报告")
