@@ -111,3 +111,76 @@ fn damaged_sources_are_refused_with_the_place() {
     });
     assert!(err.contains("四、政府信息公开行政复议、行政诉讼情况") && err.contains("第"), "{err}");
 }
+
+/// A Word file made by another program: the published text as an HTML
+/// page (tables as tables), converted to DOCX by LibreOffice.
+fn word_file_from_text(text_file: &Path, dir: &Path) -> std::path::PathBuf {
+    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let mut html = String::from("<html><head><meta charset=\"utf-8\"></head><body>\n");
+    let mut in_table = false;
+    for line in std::fs::read_to_string(text_file).unwrap().lines() {
+        if line.contains('\t') {
+            if !in_table {
+                html.push_str("<table border=\"1\">\n");
+                in_table = true;
+            }
+            let cells: String = line.split('\t').map(|c| format!("<td>{}</td>", escape(c))).collect();
+            html.push_str(&format!("<tr>{cells}</tr>\n"));
+            continue;
+        }
+        if in_table {
+            html.push_str("</table>\n");
+            in_table = false;
+        }
+        if !line.trim().is_empty() && !line.starts_with("source:") && !line.starts_with("year:") {
+            html.push_str(&format!("<p>{}</p>\n", escape(line)));
+        }
+    }
+    html.push_str("</body></html>\n");
+    let page = dir.join("report.html");
+    std::fs::write(&page, html).unwrap();
+    let out = std::process::Command::new("soffice")
+        .env("HOME", dir)
+        .args(["--headless", "--convert-to", "docx:MS Word 2007 XML", "--outdir"])
+        .arg(dir)
+        .arg(&page)
+        .output()
+        .expect("LibreOffice (soffice) is needed for this test");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    dir.join("report.docx")
+}
+
+#[test]
+fn a_word_file_made_elsewhere_imports_too() {
+    let dir = scratch("import-word-elsewhere");
+    let docx = word_file_from_text(&published("shanghai_govoffice_2019.txt"), &dir);
+    let (imported, _) = import(&docx);
+    assert_eq!(canonical(&imported), canonical(&fixture_report("shanghai-govoffice-2019.json")));
+}
+
+#[test]
+fn a_damaged_word_file_names_the_table_and_row() {
+    let dir = scratch("import-docx-damaged");
+    let docx = dir.join("report.docx");
+    render(&fixture("pingtan-2023.json"), &docx, &[]);
+    // Misspell one row label inside the package.
+    let parts = unzip(&std::fs::read(&docx).unwrap());
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, bytes) in parts {
+        let bytes = if name == "word/document.xml" {
+            String::from_utf8(bytes).unwrap().replace("2.重复申请", "2.重複申请").into_bytes()
+        } else {
+            bytes
+        };
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut out, &bytes).unwrap();
+    }
+    std::fs::write(&docx, out.finish().unwrap().into_inner()).unwrap();
+    let run = run(bin().arg("import").arg(&docx));
+    assert_eq!(run.status.code(), Some(1));
+    let err = stderr(&run);
+    // Table B is the second table; 2.重复申请 is its 20th row (3 header rows,
+    // then 一, 二, （一）, （二）, eight （三）, three （四）, 1.信访…).
+    assert!(err.contains("第 2 个表格第 20 行") && err.contains("2.重複申请"), "{err}");
+    assert!(!dir.join("report.json").exists());
+}

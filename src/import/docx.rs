@@ -99,7 +99,14 @@ pub fn items(bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
                     s.paragraphs += 1;
                     let text = s.para.trim().to_string();
                     if !text.is_empty() && !super::text::is_furniture(&text) {
-                        let heading = Some(s.style.starts_with("Heading") || s.style == "Title");
+                        // Trust a style that says what a paragraph is; for
+                        // any other (Normal, a hand-made file's), read the
+                        // numbering like plain text.
+                        let heading = match s.style.as_str() {
+                            style if style.starts_with("Heading") || style == "Title" => Some(true),
+                            "BodyText" => Some(false),
+                            _ => None,
+                        };
                         out.push(Item::Para { text, heading, at: Place::Paragraph(s.paragraphs) });
                     }
                 }
