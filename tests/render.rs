@@ -180,4 +180,11 @@ fn schema_describes_the_contract() {
     let b2019 = &schema["properties"]["applications"]["oneOf"][1];
     assert!(b2019["properties"]["results"]["properties"]["other"]["oneOf"].is_array());
     assert!(schema["properties"]["proactive"]["oneOf"][1]["properties"]["procurement"].is_object());
+    let published =
+        std::fs::read(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.schema.json")).unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&published),
+        "docs/report.schema.json is current"
+    );
 }
