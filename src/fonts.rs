@@ -138,12 +138,12 @@ impl Fonts {
         for run in doc.runs() {
             let Some(source) = &run.source else { continue };
             let chain = self.chain(run.face);
-            let mut seen = Vec::new();
+            // Each character once per run: a paragraph may be 20,000 long.
+            let mut seen = std::collections::HashSet::new();
             for c in run.text.chars().filter(|c| !c.is_whitespace()) {
-                if seen.contains(&c) {
+                if !seen.insert(c) {
                     continue;
                 }
-                seen.push(c);
                 let has = |k: &usize| self.fonts[*k].info().coverage.contains(c as u32);
                 let (severity, message) = match chain.fonts.iter().position(has) {
                     Some(0) => continue,
