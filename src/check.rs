@@ -129,8 +129,7 @@ fn check_table_b(report: &Report, out: &mut Findings) {
         if let Some(total) = counts.total {
             let place = format!("{} · {}", line.name(), cols.total.1);
             let path = counts.pointer(&row_path(line), &cols, width - 1);
-            let parts: Vec<_> = counts.parts.iter().map(|p| p.map(u128::from)).collect();
-            out.sum_rule(place, path, total.map(u128::from), &parts, "总计（各类申请人之和）");
+            out.sum_rule(place, path, total.map(u128::from), &counts.wide_parts(), "总计（各类申请人之和）");
         }
     }
 
@@ -199,8 +198,7 @@ fn check_table_c(report: &Report, out: &mut Findings) {
             let cols: Columns = table_c::OUTCOMES;
             let place = format!("{} · {}", group_name(group), cols.total.1);
             let path = counts.pointer(&format!("/review_litigation/{}", group.key), &cols, cols.parts.len());
-            let parts: Vec<_> = counts.parts.iter().map(|p| p.map(u128::from)).collect();
-            out.sum_rule(place, path, total.map(u128::from), &parts, "总计");
+            out.sum_rule(place, path, total.map(u128::from), &counts.wide_parts(), "总计");
         }
     }
 }

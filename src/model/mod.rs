@@ -117,7 +117,12 @@ impl Counts {
     /// The sum of the parts, blanks counted as 0; `None` if every part is
     /// blank. Sums are wide so that no input can overflow them.
     pub fn sum(&self) -> Option<u128> {
-        sum_blank_as_zero(&self.parts.iter().map(|p| p.map(u128::from)).collect::<Vec<_>>())
+        sum_blank_as_zero(&self.wide_parts())
+    }
+
+    /// The parts, widened so that sums of them cannot overflow.
+    pub fn wide_parts(&self) -> Vec<Option<u128>> {
+        self.parts.iter().map(|p| p.map(u128::from)).collect()
     }
 
     /// The total as printed: as written, else computed from the parts.
