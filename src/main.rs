@@ -69,10 +69,11 @@ enum Command {
         #[command(flatten)]
         render: RenderArgs,
     },
-    /// Import a published report (text or .docx) into the input contract.
+    /// Import a published report (text, .docx or .pdf) into the input contract.
     Import {
-        /// The published report: text copied from the web page or a PDF,
-        /// or a Word file (.docx).
+        /// The published report: text copied from the web page, a Word file
+        /// (.docx), or a PDF (.pdf, read with poppler's pdftotext; its
+        /// `pdftotext -tsv` output is accepted too).
         file: PathBuf,
         /// Output file; default: beside the input with `.json`; `-` for stdout.
         #[arg(short, long)]
@@ -365,8 +366,7 @@ fn import(path: &Path, output: Option<PathBuf>) -> Result<(), u8> {
         eprintln!("{}：无法读取：{e}", path.display());
         FAILED
     })?;
-    let is_docx = Format::of(path) == Some(Format::Docx);
-    let report = nianbao::import::import(&bytes, is_docx).map_err(|e| {
+    let report = nianbao::import::import(&bytes, nianbao::import::Source::of(path)).map_err(|e| {
         eprintln!("{}：{e}；未生成文件", path.display());
         REFUSED
     })?;

@@ -32,7 +32,7 @@ pub fn normalize(label: &str) -> String {
 const NUMERALS: &str = "一二三四五六";
 
 /// The section (0–5) a paragraph opens, by its 一、… 六、 prefix.
-fn section_of(text: &str) -> Option<usize> {
+pub(super) fn section_of(text: &str) -> Option<usize> {
     let mut chars = text.trim_start().chars();
     let first = chars.next()?;
     let n = NUMERALS.chars().position(|c| c == first)?;
@@ -150,6 +150,9 @@ fn value(kind: Kind, cell: &str, at: &Place) -> Result<Value, ImportError> {
     })
 }
 
+pub(super) const UNKNOWN_FORMAT: &str =
+    "表二的表头既不是 2021 年格式（本年制发件数）也不是 2019 年格式（本年新制作数量）";
+
 /// The template version, from table A's header labels.
 fn format_of(items: &[Item], at: &Place) -> Result<Format, ImportError> {
     for format in [Format::F2021, Format::F2019] {
@@ -158,7 +161,7 @@ fn format_of(items: &[Item], at: &Place) -> Result<Format, ImportError> {
             return Ok(format);
         }
     }
-    Err(ImportError::new(at, "表二的表头既不是 2021 年格式（本年制发件数）也不是 2019 年格式（本年新制作数量）"))
+    Err(ImportError::new(at, UNKNOWN_FORMAT))
 }
 
 fn table_a(format: Format, items: &[Item], at: &Place) -> Result<TableA, ImportError> {

@@ -9,10 +9,12 @@
 
 mod assemble;
 mod docx;
+mod pdf;
 mod text;
 
 pub use assemble::assemble;
 pub use docx::items as docx_items;
+pub use pdf::{extract as pdf_words, items as pdf_items};
 pub use text::items as text_items;
 
 use std::fmt;
@@ -38,7 +40,15 @@ pub enum Item {
 pub enum Place {
     Line(usize),
     Paragraph(usize),
-    TableRow { table: usize, row: usize },
+    TableRow {
+        table: usize,
+        row: usize,
+    },
+    /// A visual line of a PDF page, counted from the top.
+    PageLine {
+        page: usize,
+        line: usize,
+    },
     Whole,
 }
 
@@ -48,6 +58,7 @@ impl fmt::Display for Place {
             Place::Line(n) => write!(f, "第 {n} 行"),
             Place::Paragraph(n) => write!(f, "第 {n} 段"),
             Place::TableRow { table, row } => write!(f, "第 {table} 个表格第 {row} 行"),
+            Place::PageLine { page, line } => write!(f, "第 {page} 页第 {line} 行"),
             Place::Whole => f.write_str("全文"),
         }
     }
@@ -75,14 +86,42 @@ impl Item {
     }
 }
 
-/// Imports a file by its kind: `.docx` is a Word file, anything else text.
-pub fn import(bytes: &[u8], docx: bool) -> Result<crate::model::Report, ImportError> {
-    let items = if docx {
-        docx_items(bytes)?
-    } else {
-        let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-            .map_err(|_| ImportError::new(&Place::Whole, "文件不是 UTF-8 编码的文本；请另存为 UTF-8"))?;
-        text_items(text)
+/// What a source file is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Published text: a line a paragraph, table cells between tabs. Text
+    /// that is `pdftotext -tsv` output is read as the PDF's words.
+    Text,
+    Docx,
+    /// A PDF, read through poppler's `pdftotext -tsv`.
+    Pdf,
+}
+
+impl Source {
+    /// By the file's extension: `.docx`, `.pdf`, anything else text.
+    pub fn of(path: &std::path::Path) -> Source {
+        match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("docx") => Source::Docx,
+            Some("pdf") => Source::Pdf,
+            _ => Source::Text,
+        }
+    }
+}
+
+/// Imports a source file's bytes.
+pub fn import(bytes: &[u8], source: Source) -> Result<crate::model::Report, ImportError> {
+    let items = match source {
+        Source::Docx => docx_items(bytes)?,
+        Source::Pdf => pdf_items(&pdf_words(bytes)?)?,
+        Source::Text => {
+            let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+                .map_err(|_| ImportError::new(&Place::Whole, "文件不是 UTF-8 编码的文本；请另存为 UTF-8"))?;
+            if text.starts_with(pdf::TSV_HEADER) {
+                pdf_items(text)?
+            } else {
+                text_items(text)
+            }
+        }
     };
     assemble(&items)
 }

@@ -1,0 +1,164 @@
+//! PDF text by position: every word `pdftotext -tsv` (poppler) reads off a
+//! page, with its box.
+//!
+//! Plain extracted text loses what an exact import needs: a blank cell
+//! leaves no trace, the lines of a tall merged label interleave with their
+//! neighbours', and a wrapped line cannot be told from a new paragraph. So
+//! the words are put back together by where they stand: body lines into
+//! paragraphs by their first-line indent and short last lines, the small
+//! print of the tables into rows and columns found by the official labels
+//! ([`table`]).
+
+mod table;
+mod words;
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use super::{assemble, ImportError, Item, Place};
+use words::Line;
+pub use words::TSV_HEADER;
+
+/// Runs poppler's `pdftotext -tsv` on a PDF.
+pub fn extract(pdf: &[u8]) -> Result<String, ImportError> {
+    let whole = |message: String| ImportError::new(&Place::Whole, message);
+    let mut child = Command::new("pdftotext")
+        .args(["-tsv", "-enc", "UTF-8", "-", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            whole(format!(
+                "读取 PDF 需要 poppler 的 pdftotext（Debian/Ubuntu：apt install poppler-utils），无法运行：{e}"
+            ))
+        })?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let pdf = pdf.to_vec();
+    // Fed from a thread: pdftotext may fill its output pipe before it has
+    // read all of its input.
+    let feeder = std::thread::spawn(move || stdin.write_all(&pdf));
+    let output = child.wait_with_output().map_err(|e| whole(format!("pdftotext 运行失败：{e}")))?;
+    let fed = feeder.join().unwrap_or(Ok(()));
+    if !output.status.success() || fed.is_err() {
+        let why = String::from_utf8_lossy(&output.stderr).trim().to_string();
+        return Err(whole(format!("pdftotext 读不了这个 PDF：{why}")));
+    }
+    String::from_utf8(output.stdout).map_err(|_| whole("pdftotext 的输出不是 UTF-8".into()))
+}
+
+/// The paragraphs and table rows of a PDF, from its `pdftotext -tsv` words.
+pub fn items(tsv: &str) -> Result<Vec<Item>, ImportError> {
+    let lines: Vec<Line> =
+        words::lines(words::parse(tsv)?).into_iter().filter(|l| !super::text::is_furniture(&l.text())).collect();
+    let Some(body) = body_height(&lines) else {
+        return Err(ImportError::new(&Place::Whole, "PDF 里读不出文字（扫描的图片？）"));
+    };
+    let (left, right) = text_block(&lines, body);
+    let mut reader = Reader { out: Vec::new(), para: None, sections: 0, format: None };
+    let mut small: Vec<&Line> = Vec::new();
+    for line in &lines {
+        // Tables are set smaller than the body text.
+        if line.height() < 0.85 * body {
+            reader.end_paragraph();
+            small.push(line);
+            continue;
+        }
+        if !small.is_empty() {
+            reader.table(&small)?;
+            small.clear();
+        }
+        let title = line.height() > 1.15 * body;
+        let text = line.text();
+        match &mut reader.para {
+            // Title lines run on; a body line runs on from a full line
+            // before it, unless it is indented.
+            Some(p) if p.title == title && (title || p.full && line.x0() < left + 0.5 * body) => {
+                p.text = join_lines(&p.text, &text);
+                p.full = line.x1() > right - 0.5 * body;
+            }
+            _ => {
+                reader.end_paragraph();
+                let full = line.x1() > right - 0.5 * body;
+                reader.para = Some(Para { text, at: line.at(), title, full });
+            }
+        }
+    }
+    reader.end_paragraph();
+    if !small.is_empty() {
+        reader.table(&small)?;
+    }
+    Ok(reader.out)
+}
+
+struct Para {
+    text: String,
+    at: Place,
+    title: bool,
+    /// Whether its last line reaches the right edge (and so may go on).
+    full: bool,
+}
+
+struct Reader {
+    out: Vec<Item>,
+    para: Option<Para>,
+    /// How many of the six section headings have been read.
+    sections: usize,
+    /// The template version, once table A's header has told it.
+    format: Option<crate::form::Format>,
+}
+
+impl Reader {
+    fn end_paragraph(&mut self) {
+        if let Some(p) = self.para.take() {
+            if assemble::section_of(&p.text) == Some(self.sections) {
+                self.sections += 1;
+            }
+            self.out.push(Item::Para { text: p.text, heading: None, at: p.at });
+        }
+    }
+
+    /// A table: which one is told by the section it stands in.
+    fn table(&mut self, lines: &[&Line]) -> Result<(), ImportError> {
+        let words = lines.iter().flat_map(|l| &l.words).collect();
+        let table = table::Table::new(words);
+        match self.sections {
+            2 => {
+                let (format, rows) = table.proactive()?;
+                self.format = Some(format);
+                self.out.extend(rows);
+            }
+            3 => self.out.extend(table.applications(self.format.unwrap_or(crate::form::Format::F2021))?),
+            4 => self.out.push(table.review_litigation()?),
+            _ => return Err(ImportError::new(&lines[0].at(), "这里有表格，但表格只应在二、三、四部分")),
+        }
+        Ok(())
+    }
+}
+
+/// The height of body text: the one most characters are set in.
+fn body_height(lines: &[Line]) -> Option<f64> {
+    let mut chars: Vec<(i64, usize)> = Vec::new();
+    for w in lines.iter().flat_map(|l| &l.words) {
+        let key = (w.h() * 10.0).round() as i64;
+        match chars.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += w.text.chars().count(),
+            None => chars.push((key, w.text.chars().count())),
+        }
+    }
+    chars.iter().max_by_key(|(k, n)| (*n, *k)).map(|(k, _)| *k as f64 / 10.0)
+}
+
+/// The edges of the text block: where body lines begin and end at most.
+fn text_block(lines: &[Line], body: f64) -> (f64, f64) {
+    let body_lines = || lines.iter().filter(|l| (l.height() - body).abs() < 0.15 * body);
+    (body_lines().map(Line::x0).fold(f64::INFINITY, f64::min), body_lines().map(Line::x1).fold(0.0, f64::max))
+}
+
+/// Joins a wrapped line to the one before: Chinese runs on; two Latin
+/// words were parted by the space the line broke at.
+fn join_lines(before: &str, after: &str) -> String {
+    let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    let space = latin(before.chars().last()) && latin(after.chars().next());
+    format!("{before}{}{after}", if space { " " } else { "" })
+}
