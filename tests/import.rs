@@ -184,3 +184,138 @@ fn a_damaged_word_file_names_the_table_and_row() {
     assert!(err.contains("第 2 个表格第 20 行") && err.contains("2.重複申请"), "{err}");
     assert!(!dir.join("report.json").exists());
 }
+
+/// `pdftotext -tsv` of a PDF, as a user would save it.
+fn pdf_words(pdf: &Path) -> String {
+    let out = std::process::Command::new("pdftotext").args(["-tsv"]).arg(pdf).arg("-").output().unwrap();
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A layout without the JSON paths its runs came from (which follow how
+/// the input spelt its rows).
+fn without_sources(mut v: serde_json::Value) -> serde_json::Value {
+    match &mut v {
+        serde_json::Value::Object(map) => {
+            map.remove("source");
+            for value in map.values_mut() {
+                *value = without_sources(value.take());
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for value in items {
+                *value = without_sources(value.take());
+            }
+        }
+        _ => {}
+    }
+    v
+}
+
+/// JSON → PDF → import, both from the PDF itself and from its saved
+/// `pdftotext -tsv` words. What comes back prints exactly as the input
+/// did; with `exact`, it is the same JSON too (a total the input left to
+/// be computed comes back written, as printed).
+fn assert_pdf_round_trip(json: &Path, dir: &Path, exact: bool) {
+    let name = json.file_stem().unwrap().to_string_lossy().to_string();
+    let input = model::parse_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    let printed = |r: &Report| without_sources(serde_json::to_value(nianbao::layout::build(r)).unwrap());
+    let pdf = dir.join(format!("{name}.pdf"));
+    render(json, &pdf, &[]);
+    let tsv = dir.join(format!("{name}.tsv"));
+    std::fs::write(&tsv, pdf_words(&pdf)).unwrap();
+    for source in [&pdf, &tsv] {
+        let (imported, _) = import(source);
+        assert_eq!(printed(&imported), printed(&input), "{}", source.display());
+        if exact {
+            assert_eq!(canonical(&imported), canonical(&input), "{}", source.display());
+        }
+    }
+}
+
+#[test]
+fn pdf_round_trips_to_the_same_json() {
+    let dir = scratch("import-pdf");
+    for name in ["beiguan-2023.json", "pingtan-2023.json", "shanghai-govoffice-2019.json"] {
+        assert_pdf_round_trip(&fixture(name), &dir, true);
+    }
+}
+
+/// Generated reports of both versions (numbers up to five digits, amounts,
+/// signatures, prose of every length), and one with blank cells, Latin
+/// words broken across lines and a title of its own.
+#[test]
+fn varied_reports_round_trip_through_the_pdf() {
+    let dir = scratch("import-pdf-varied");
+    let examples = dir.join("examples");
+    let out = run(bin().args(["example", "--count", "6", "--seed", "29", "-o"]).arg(&examples));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mut inputs: Vec<_> = std::fs::read_dir(&examples)
+        .unwrap()
+        .flat_map(|d| std::fs::read_dir(d.unwrap().path()).unwrap())
+        .map(|f| f.unwrap().path())
+        .collect();
+    inputs.sort();
+    assert_eq!(inputs.len(), 6);
+    inputs.push(variant(&dir, "blanks.json", "pingtan-2023.json", |doc| {
+        doc["title"] = serde_json::json!("平潭综合实验区2023年度政府信息公开工作年度报告");
+        doc["applications"]["carried_over"] = serde_json::json!([null, 0, null, 0, 0, 0, 0]);
+        doc["applications"]["results"]["withheld"]["state_secret"] =
+            serde_json::json!([null, null, null, null, null, null, null]);
+        doc["review_litigation"]["review"] = serde_json::json!([1, 1, null, 0, 2]);
+        doc["proactive"]["licensing"] = serde_json::Value::Null;
+        doc["overview"][0] = serde_json::json!(
+            "本年度依托 Government Information Disclosure Platform version 2 和政务新媒体矩阵发布信息\
+             12345条，其中 WeChat official account 与 Weibo 共发布 678 条，网站访问量达到 2.5 万人次，\
+             数据接口 API v3.1 全年运行正常，同比增长 12.5%。"
+        );
+    }));
+    for (i, json) in inputs.iter().enumerate() {
+        // Copied to a name of its own (the examples are named by year).
+        let own = dir.join(format!("report-{i}.json"));
+        std::fs::copy(json, &own).unwrap();
+        assert_pdf_round_trip(&own, &dir, json.ends_with("blanks.json"));
+    }
+}
+
+/// The saved words of a rendered PDF, edited; the import must be refused
+/// with the page and line, and nothing written.
+fn refused_words(name: &str, edit: impl FnOnce(String) -> String) -> (String, String) {
+    let dir = scratch(&format!("import-pdf-damaged-{name}"));
+    let pdf = dir.join("report.pdf");
+    render(&fixture("pingtan-2023.json"), &pdf, &[]);
+    let words = pdf_words(&pdf);
+    let input = dir.join("report.txt");
+    std::fs::write(&input, edit(words.clone())).unwrap();
+    let run = run(bin().arg("import").arg(&input));
+    assert_eq!(run.status.code(), Some(1), "{name}: {}", stderr(&run));
+    assert!(!dir.join("report.json").exists(), "{name}: nothing written");
+    (stderr(&run), words)
+}
+
+/// The page of the first word record with `text`, and its visual line:
+/// how many distinct word heights-centres stand above it on the page.
+fn page_line(words: &str, text: &str) -> (usize, usize) {
+    let records: Vec<Vec<&str>> =
+        words.lines().skip(1).map(|l| l.split('\t').collect::<Vec<_>>()).filter(|f| f[0] == "5").collect();
+    let target = records.iter().find(|f| f[11] == text).unwrap();
+    let centre = |f: &Vec<&str>| f[7].parse::<f64>().unwrap() + f[9].parse::<f64>().unwrap() / 2.0;
+    let mut centres: Vec<f64> = records.iter().filter(|f| f[1] == target[1]).map(centre).collect();
+    centres.sort_by(f64::total_cmp);
+    centres.dedup_by(|a, b| (*a - *b).abs() < 3.0);
+    let line = centres.iter().position(|c| (c - centre(target)).abs() < 3.0).unwrap() + 1;
+    (target[1].parse().unwrap(), line)
+}
+
+#[test]
+fn damaged_pdf_words_are_refused_with_the_page_and_line() {
+    let (err, words) = refused_words("misspelt", |t| t.replace("\t2.重复申请\n", "\t2.重複申请\n"));
+    let (page, line) = page_line(&words, "2.重复申请");
+    assert!(err.contains(&format!("第 {page} 页第 {line} 行")) && err.contains("不在任何认得出的行里"), "{err}");
+    let (err, _) = refused_words("section-missing", |t| {
+        t.replace("\t四、政府信息公开行政复议、行政诉讼情况\n", "\t行政复议、行政诉讼情况\n")
+    });
+    assert!(err.contains("四、政府信息公开行政复议、行政诉讼情况") && err.contains("页"), "{err}");
+    let (err, _) = refused_words("not-words", |t| t.replacen("\t", " ", 200).replacen(" ", "\t", 11));
+    assert!(err.contains("pdftotext -tsv"), "{err}");
+}

@@ -109,6 +109,24 @@ fn pages_follow_the_gb_t_9704_grid() {
     assert!(String::from_utf8_lossy(&page_text.stdout).contains("—2—"));
 }
 
+/// 落款: agency over date, both ending two characters in from the right
+/// edge of the text block.
+#[test]
+fn the_signature_stands_at_the_right() {
+    let dir = scratch("signature");
+    let json = variant(&dir, "signed.json", "pingtan-2023.json", |doc| {
+        doc["signature"] = serde_json::json!({"agency": "平潭综合实验区管理委员会", "date": "2024年1月20日"});
+    });
+    let pdf = dir.join("signed.pdf");
+    render(&json, &pdf, &[]);
+    let words = words(&pdf);
+    let (right, pitch) = ((210.0 - 26.0) * MM, 156.0 * MM / 28.0);
+    for text in ["平潭综合实验区管理委员会", "2024年1月20日"] {
+        let w = words.iter().find(|w| w.text == text).unwrap_or_else(|| panic!("{text} not found"));
+        assert!((w.x1 - (right - 2.0 * pitch)).abs() < 1.0, "{w:?}");
+    }
+}
+
 #[test]
 fn same_input_same_bytes_and_stdout() {
     let dir = scratch("determinism");

@@ -82,6 +82,9 @@ pub const SECTION_APPLICATIONS: &str = "三、收到和处理政府信息公开�
 pub const SECTION_REVIEW: &str = "四、政府信息公开行政复议、行政诉讼情况";
 pub const SECTION_PROBLEMS: &str = "五、存在的主要问题及改进情况";
 pub const SECTION_OTHER: &str = "六、其他需要报告的事项";
+/// The six, in order.
+pub const SECTIONS: [&str; 6] =
+    [SECTION_OVERVIEW, SECTION_PROACTIVE, SECTION_APPLICATIONS, SECTION_REVIEW, SECTION_PROBLEMS, SECTION_OTHER];
 
 /// Every top-level key of the input contract, in document order.
 pub const PARTS: &[Part] = &[

@@ -293,14 +293,7 @@ pub fn assemble(items: &[Item]) -> Result<Report, ImportError> {
             }
         }
     }
-    let headings = [
-        form::SECTION_OVERVIEW,
-        form::SECTION_PROACTIVE,
-        form::SECTION_APPLICATIONS,
-        form::SECTION_REVIEW,
-        form::SECTION_PROBLEMS,
-        form::SECTION_OTHER,
-    ];
+    let headings = form::SECTIONS;
     if starts.len() < 6 {
         let after = starts.last().map_or(title_at, |&i| items[i].at());
         return Err(ImportError::new(after, format!("在此之后找不到“{}”", headings[starts.len()])));

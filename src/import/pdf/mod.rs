@@ -52,10 +52,15 @@ pub fn items(tsv: &str) -> Result<Vec<Item>, ImportError> {
     let lines: Vec<Line> =
         words::lines(words::parse(tsv)?).into_iter().filter(|l| !super::text::is_furniture(&l.text())).collect();
     let Some(body) = body_height(&lines) else {
-        return Err(ImportError::new(&Place::Whole, "PDF 里读不出文字（扫描的图片？）"));
+        let message = if lines.is_empty() {
+            "PDF 里读不出文字（扫描的图片？）"
+        } else {
+            "PDF 里找不到“一、总体情况”"
+        };
+        return Err(ImportError::new(&Place::Whole, message));
     };
     let (left, right) = text_block(&lines, body);
-    let mut reader = Reader { out: Vec::new(), para: None, sections: 0, format: None };
+    let mut reader = Reader { out: Vec::new(), para: None, sections: 0, format: None, last_table: None };
     let mut small: Vec<&Line> = Vec::new();
     for line in &lines {
         // Tables are set smaller than the body text.
@@ -106,6 +111,8 @@ struct Reader {
     sections: usize,
     /// The template version, once table A's header has told it.
     format: Option<crate::form::Format>,
+    /// The section the last table stood in: each has one.
+    last_table: Option<usize>,
 }
 
 impl Reader {
@@ -122,6 +129,11 @@ impl Reader {
     fn table(&mut self, lines: &[&Line]) -> Result<(), ImportError> {
         let words = lines.iter().flat_map(|l| &l.words).collect();
         let table = table::Table::new(words);
+        if self.last_table == Some(self.sections) {
+            let heading = crate::form::SECTIONS.get(self.sections).unwrap_or(&"");
+            return Err(ImportError::new(&lines[0].at(), format!("这张表格之前找不到“{heading}”")));
+        }
+        self.last_table = Some(self.sections);
         match self.sections {
             2 => {
                 let (format, rows) = table.proactive()?;
@@ -136,17 +148,10 @@ impl Reader {
     }
 }
 
-/// The height of body text: the one most characters are set in.
+/// The height of body text: that of the heading 一、, which is set in the
+/// body size (there may be more table print than prose in a report).
 fn body_height(lines: &[Line]) -> Option<f64> {
-    let mut chars: Vec<(i64, usize)> = Vec::new();
-    for w in lines.iter().flat_map(|l| &l.words) {
-        let key = (w.h() * 10.0).round() as i64;
-        match chars.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, n)) => *n += w.text.chars().count(),
-            None => chars.push((key, w.text.chars().count())),
-        }
-    }
-    chars.iter().max_by_key(|(k, n)| (*n, *k)).map(|(k, _)| *k as f64 / 10.0)
+    lines.iter().find(|l| assemble::section_of(&l.text()) == Some(0)).map(Line::height)
 }
 
 /// The edges of the text block: where body lines begin and end at most.

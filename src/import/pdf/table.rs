@@ -1,7 +1,7 @@
 //! Tables from word boxes, led by the form. Every official label is looked
 //! for as words stacked in one cell — line under line, left-aligned or
 //! centred; a row's values are the words level with its label, each under
-//! the header label of its column found nearest above on the page. A blank
+//! the header label of its column found nearest above. A blank
 //! cell is a column with no word in it; a number that falls in no row or
 //! in no column is an error, never dropped.
 
@@ -126,15 +126,16 @@ impl<'a> Table<'a> {
     }
 
     /// The centres of a row's value columns: each header label found
-    /// nearest above the row on its page.
+    /// nearest above the row (on an earlier page when a table breaks
+    /// without repeating its header).
     fn columns(&self, headers: &[&str], row: &Found) -> Result<Vec<f64>, ImportError> {
         headers
             .iter()
             .map(|h| {
                 self.find(h)
                     .into_iter()
-                    .filter(|f| f.page == row.page && f.y1 <= row.y0 + 1.0)
-                    .max_by(|a, b| a.y0.total_cmp(&b.y0))
+                    .filter(|f| f.page < row.page || f.page == row.page && f.y1 <= row.y0 + 1.0)
+                    .max_by(|a, b| a.page.cmp(&b.page).then(a.y0.total_cmp(&b.y0)))
                     .map(|f| f.xc())
                     .ok_or_else(|| ImportError::new(&row.at(), format!("这一行上方的表头里找不到“{h}”一栏")))
             })
