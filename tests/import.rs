@@ -318,4 +318,37 @@ fn damaged_pdf_words_are_refused_with_the_page_and_line() {
     assert!(err.contains("四、政府信息公开行政复议、行政诉讼情况") && err.contains("页"), "{err}");
     let (err, _) = refused_words("not-words", |t| t.replacen("\t", " ", 200).replacen(" ", "\t", 11));
     assert!(err.contains("pdftotext -tsv"), "{err}");
+    // Plain extracted text (lines, not paragraphs; blank cells gone) is
+    // refused with the way to do it.
+    let dir = scratch("import-pdf-plain-text");
+    let pdf = dir.join("report.pdf");
+    render(&fixture("pingtan-2023.json"), &pdf, &[]);
+    let input = dir.join("report.txt");
+    std::fs::write(&input, pdftotext(&pdf)).unwrap();
+    let run = run(bin().arg("import").arg(&input));
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).contains("请直接导入 PDF") && !dir.join("report.json").exists(), "{}", stderr(&run));
+}
+
+/// Tables whose cells are parted by runs of spaces instead of tabs read
+/// the same; where cells are blank, spaces cannot show them, and the row
+/// is refused rather than guessed.
+#[test]
+fn cells_between_runs_of_spaces() {
+    let dir = scratch("import-spaces");
+    for (text, json) in [("beiguan-2023.txt", "beiguan-2023.json"), ("pingtan_2023.txt", "pingtan-2023.json")] {
+        let input = dir.join(text);
+        std::fs::write(&input, std::fs::read_to_string(published(text)).unwrap().replace('\t', "   ")).unwrap();
+        let (imported, _) = import(&input);
+        assert_eq!(canonical(&imported), canonical(&fixture_report(json)), "{text}");
+    }
+    let original = std::fs::read_to_string(published("shanghai_govoffice_2019.txt")).unwrap();
+    let input = dir.join("shanghai.txt");
+    std::fs::write(&input, original.replace('\t', "  ")).unwrap();
+    let run = run(bin().arg("import").arg(&input));
+    assert_eq!(run.status.code(), Some(1));
+    let line = original.lines().position(|l| l.starts_with("一、本年新收政府信息公开申请数量")).unwrap() + 1;
+    let err = stderr(&run);
+    assert!(err.contains(&format!("第 {line} 行")) && err.contains("7 个数（空白计入）"), "{err}");
+    assert!(!dir.join("shanghai.json").exists());
 }

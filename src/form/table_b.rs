@@ -129,6 +129,11 @@ pub fn lines(format: Format) -> &'static [Line] {
 }
 
 impl Line {
+    /// What the row's own cell prints: its last label and any aside.
+    pub fn own_label(&self) -> String {
+        format!("{}{}", self.labels.last().expect("every line is labelled"), self.aside.unwrap_or(""))
+    }
+
     /// The row's name in the report's words, e.g. `三、本年度办理结果（三）不予公开 1.属于国家秘密`.
     pub fn name(&self) -> String {
         let mut name = String::new();

@@ -128,6 +128,24 @@ fn rows(items: &[Item]) -> Vec<(&[String], &Place)> {
         .collect()
 }
 
+/// A row not found: when a line of text begins with its label, the row is
+/// there but its cells did not come apart (blank cells between spaces
+/// cannot be seen), and the error points at it.
+fn missing(items: &[Item], label: &str, at: &Place, message: String) -> ImportError {
+    let label = normalize(label);
+    let para = items.iter().find_map(|item| match item {
+        Item::Para { text, at, .. } if normalize(text).starts_with(&label) => Some((text, at)),
+        _ => None,
+    });
+    match para {
+        Some((text, at)) => ImportError::new(
+            at,
+            format!("“{text}”读不成表格的一行：各格应以制表符分隔（以空格分隔时，空白单元格无从辨认）"),
+        ),
+        None => ImportError::new(at, message),
+    }
+}
+
 fn is_texty(cell: &str) -> bool {
     !cell.is_empty() && !cell.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '−')
 }
@@ -194,7 +212,7 @@ fn table_a(format: Format, items: &[Item], at: &Place) -> Result<TableA, ImportE
     }
     for ((item, row), v) in table_a::rows(format).zip(&values) {
         if v.is_none() {
-            return Err(ImportError::new(at, format!("表二缺少“{}·{}”这一行", item.title, row.label)));
+            return Err(missing(items, row.label, at, format!("表二缺少“{}·{}”这一行", item.title, row.label)));
         }
     }
     Ok(TableA { rows: values.into_iter().flatten().collect() })
@@ -203,10 +221,7 @@ fn table_a(format: Format, items: &[Item], at: &Place) -> Result<TableA, ImportE
 fn table_b(format: Format, items: &[Item], at: &Place) -> Result<TableB, ImportError> {
     let lines = table_b::lines(format);
     let width = table_b::APPLICANTS.parts.len() + 1;
-    let labels: Vec<String> = lines
-        .iter()
-        .map(|l| normalize(&format!("{}{}", l.labels.last().expect("labelled"), l.aside.unwrap_or(""))))
-        .collect();
+    let labels: Vec<String> = lines.iter().map(|l| normalize(&l.own_label())).collect();
     // Each data row: its line, and the cells after its label.
     let mut found: Vec<(usize, &[String], &Place)> = Vec::new();
     for (cells, at) in rows(items) {
@@ -250,7 +265,7 @@ fn table_b(format: Format, items: &[Item], at: &Place) -> Result<TableB, ImportE
         out[i] = Some(Counts { parts: parts.to_vec(), total: Some(total[0]), written: Written::Array });
     }
     if let Some((line, _)) = lines.iter().zip(&out).find(|(l, r)| r.is_none() && l.role != Role::ResultTotal) {
-        return Err(ImportError::new(at, format!("表三缺少“{}”这一行", line.name())));
+        return Err(missing(items, &line.own_label(), at, format!("表三缺少“{}”这一行", line.name())));
     }
     Ok(TableB { rows: out })
 }

@@ -118,6 +118,15 @@ pub fn import(bytes: &[u8], source: Source) -> Result<crate::model::Report, Impo
                 .map_err(|_| ImportError::new(&Place::Whole, "文件不是 UTF-8 编码的文本；请另存为 UTF-8"))?;
             if text.starts_with(pdf::TSV_HEADER) {
                 pdf_items(text)?
+            } else if let Some(n) = text.lines().position(|l| l.contains('\u{c}')) {
+                // Plain pdftotext output: page breaks give it away. Its
+                // lines are the page's lines, not paragraphs, and blank
+                // cells left no trace; reading it would be guessing.
+                return Err(ImportError::new(
+                    &Place::Line(n + 1),
+                    "这是从 PDF 提取的纯文本（有分页符）：段落的换行和空白单元格已无从复原。\
+                     请直接导入 PDF（nianbao import 报告.pdf），或导入 pdftotext -tsv 的输出",
+                ));
             } else {
                 text_items(text)
             }

@@ -220,7 +220,7 @@ impl<'a> Table<'a> {
         self.mark_headers(&headers, &mut used);
         let mut rows = Vec::new();
         for line in table_b::lines(format) {
-            let label = format!("{}{}", line.labels.last().expect("labelled"), line.aside.unwrap_or(""));
+            let label = line.own_label();
             let Some(found) = self.find_row(&label, &mut used)? else { continue };
             let centres = self.columns(&headers, &found)?;
             let mut cells = vec![label];
