@@ -49,7 +49,8 @@ pub fn table(t: &layout::Table, fonts: DocxFonts) -> Table {
                     Some(cell.add_paragraph(p))
                 })
                 .collect();
-            TableRow::new(cells)
+            // A row never splits across pages, as in the PDF.
+            TableRow::new(cells).cant_split()
         })
         .collect();
     // Half-point rules and 2 pt side margins, as in the PDF, so that the

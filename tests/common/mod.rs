@@ -333,3 +333,30 @@ pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
         })
         .collect()
 }
+
+/// Converts a file with LibreOffice (`to`: `pdf`, `docx:MS Word 2007 XML`),
+/// the Fandol fonts visible to it; the output lands in `dir`.
+pub fn libreoffice(input: &Path, to: &str, dir: &Path) -> PathBuf {
+    let conf = dir.join("fonts.conf");
+    let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    std::fs::write(
+        &conf,
+        format!(
+            "<?xml version=\"1.0\"?><fontconfig><include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include><dir>{}</dir><cachedir>{}</cachedir></fontconfig>",
+            fonts.display(),
+            dir.join("fc-cache").display()
+        ),
+    )
+    .unwrap();
+    let out = Command::new("soffice")
+        .env("FONTCONFIG_FILE", &conf)
+        .env("HOME", dir)
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(dir)
+        .arg(input)
+        .output()
+        .expect("LibreOffice (soffice) is needed for this test: apt-get install libreoffice-writer-nogui");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let extension = to.split(':').next().unwrap();
+    dir.join(input.file_name().unwrap()).with_extension(extension)
+}

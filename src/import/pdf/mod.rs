@@ -154,10 +154,20 @@ fn body_height(lines: &[Line]) -> Option<f64> {
     lines.iter().find(|l| assemble::section_of(&l.text()) == Some(0)).map(Line::height)
 }
 
-/// The edges of the text block: where body lines begin and end at most.
+/// The edges of the text block: where body lines begin at the leftmost,
+/// and where most of them end (a punctuation mark may hang beyond).
 fn text_block(lines: &[Line], body: f64) -> (f64, f64) {
     let body_lines = || lines.iter().filter(|l| (l.height() - body).abs() < 0.15 * body);
-    (body_lines().map(Line::x0).fold(f64::INFINITY, f64::min), body_lines().map(Line::x1).fold(0.0, f64::max))
+    let mut ends: Vec<(i64, usize)> = Vec::new();
+    for line in body_lines() {
+        let key = line.x1().round() as i64;
+        match ends.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => ends.push((key, 1)),
+        }
+    }
+    let right = ends.iter().max_by_key(|(k, n)| (*n, *k)).map_or(f64::INFINITY, |(k, _)| *k as f64);
+    (body_lines().map(Line::x0).fold(f64::INFINITY, f64::min), right)
 }
 
 /// Joins a wrapped line to the one before: Chinese runs on; two Latin

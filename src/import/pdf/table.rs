@@ -27,10 +27,6 @@ impl Found {
         (self.x0 + self.x1) / 2.0
     }
 
-    fn yc(&self) -> f64 {
-        (self.y0 + self.y1) / 2.0
-    }
-
     fn at(&self) -> Place {
         Place::PageLine { page: self.page, line: self.line }
     }
@@ -142,8 +138,10 @@ impl<'a> Table<'a> {
             .collect()
     }
 
-    /// The values of a row: the words level with it and right of `after`,
-    /// each in the column whose centre is nearest; blank where none is.
+    /// The values of a row: the words right of `after` and level with its
+    /// label's lines (centred on them, or level with the first where a
+    /// program sets values at the top), each in the column whose centre is
+    /// nearest; blank where none is.
     fn cells(&self, columns: &[f64], row: &Found, after: f64, used: &mut [bool]) -> Result<Vec<String>, ImportError> {
         // A word further than this from every column centre is in none.
         let reach = columns
@@ -152,7 +150,8 @@ impl<'a> Table<'a> {
             .fold(columns.first().map_or(0.0, |c| c - after), f64::min);
         let mut cells = vec![String::new(); columns.len()];
         for (j, w) in self.words.iter().enumerate() {
-            if used[j] || w.page != row.page || (w.yc() - row.yc()).abs() > w.h() / 2.0 || w.x0 < after {
+            let level = w.yc() > row.y0 - 0.3 * w.h() && w.yc() < row.y1 + 0.3 * w.h();
+            if used[j] || w.page != row.page || !level || w.x0 < after {
                 continue;
             }
             let (k, distance) = columns
