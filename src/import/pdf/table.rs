@@ -1,9 +1,9 @@
 //! Tables from word boxes, led by the form. Every official label is looked
 //! for as words stacked in one cell — line under line, left-aligned or
 //! centred; a row's values are the words level with its label, each under
-//! the header label of its column found nearest above. A blank
-//! cell is a column with no word in it; a number that falls in no row or
-//! in no column is an error, never dropped.
+//! the header label of its column found nearest above. A blank cell is a
+//! column with no word in it; a number that falls in no row or in no column
+//! is an error, never dropped.
 
 use super::super::assemble::{normalize, UNKNOWN_FORMAT};
 use super::super::{ImportError, Item, Place};
