@@ -255,6 +255,11 @@ fn page_setup_styles_and_page_number_fields() {
 
     let styles = part(&parts, "word/styles.xml");
     let style = |id: &str| styles.find_all("w:style").into_iter().find(|s| s.attr("w:styleId") == Some(id)).unwrap();
+    // No automatic space between Chinese and Latin text or digits, as in the PDF.
+    let defaults = styles.find_all("w:pPrDefault");
+    for name in ["w:autoSpaceDE", "w:autoSpaceDN"] {
+        assert_eq!(defaults[0].child("w:pPr").and_then(|p| p.child(name)).and_then(|e| e.attr("w:val")), Some("0"));
+    }
     let body_style = style("BodyText");
     let ppr = body_style.child("w:pPr").unwrap();
     assert_eq!(ppr.child("w:ind").unwrap().attr("w:firstLineChars"), Some("200"));

@@ -354,6 +354,32 @@ fn element(name: &str) -> Node {
     Node::Element { start: BytesStart::new(name.to_string()), children: vec![] }
 }
 
+/// Turns off Word's automatic space between Chinese and Latin text or
+/// digits for every paragraph (docx-rs cannot write it), as in the PDF:
+/// text prints as written, `2023年` and `251000元` without a gap.
+fn no_auto_space(nodes: &mut [Node]) {
+    for node in nodes {
+        let Node::Element { start, children } = node else { continue };
+        if start.name().as_ref() == b"w:pPrDefault" {
+            if !children.iter().any(|c| c.name().as_deref() == Some("w:pPr")) {
+                children.push(element("w:pPr"));
+            }
+            for child in children.iter_mut() {
+                let Node::Element { start, children: props } = child else { continue };
+                if start.name().as_ref() == b"w:pPr" {
+                    for name in ["w:autoSpaceDE", "w:autoSpaceDN"] {
+                        let mut off = BytesStart::new(name);
+                        off.push_attribute(("w:val", "0"));
+                        props.push(Node::Element { start: off, children: vec![] });
+                    }
+                }
+            }
+        } else {
+            no_auto_space(children);
+        }
+    }
+}
+
 /// Marks the first `header_rows[t]` rows of the `t`-th table to repeat at
 /// the top of each page.
 fn mark_header_rows(nodes: &mut [Node], header_rows: &mut std::slice::Iter<usize>) {
@@ -381,6 +407,7 @@ fn mend(xml: &[u8], header_rows: &[usize], para_ids: &mut u32) -> Result<Vec<u8>
     let mut nodes = parse(xml)?;
     mark_header_rows(&mut nodes, &mut header_rows.iter());
     first_line_chars(&mut nodes, super::page::MM * super::page::CHAR_PITCH);
+    no_auto_space(&mut nodes);
     reorder(&mut nodes);
     number_paragraphs(&mut nodes, para_ids);
     let mut w = Writer::new(Vec::new());
