@@ -184,26 +184,6 @@ fn pdf_words(pdf: &Path) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// A layout without the JSON paths its runs came from (which follow how
-/// the input spelt its rows).
-fn without_sources(mut v: serde_json::Value) -> serde_json::Value {
-    match &mut v {
-        serde_json::Value::Object(map) => {
-            map.remove("source");
-            for value in map.values_mut() {
-                *value = without_sources(value.take());
-            }
-        }
-        serde_json::Value::Array(items) => {
-            for value in items {
-                *value = without_sources(value.take());
-            }
-        }
-        _ => {}
-    }
-    v
-}
-
 /// JSON → PDF → import, both from the PDF itself and from its saved
 /// `pdftotext -tsv` words. What comes back prints exactly as the input
 /// did; with `exact`, it is the same JSON too (a total the input left to
@@ -211,7 +191,6 @@ fn without_sources(mut v: serde_json::Value) -> serde_json::Value {
 fn assert_pdf_round_trip(json: &Path, dir: &Path, exact: bool) {
     let name = json.file_stem().unwrap().to_string_lossy().to_string();
     let input = model::parse_str(&std::fs::read_to_string(json).unwrap()).unwrap();
-    let printed = |r: &Report| without_sources(serde_json::to_value(nianbao::layout::build(r)).unwrap());
     let pdf = dir.join(format!("{name}.pdf"));
     render(json, &pdf, &[]);
     let tsv = dir.join(format!("{name}.tsv"));

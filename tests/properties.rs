@@ -1,7 +1,8 @@
 //! Properties over random reports, with a deterministic generator (no
 //! shrinking; each failure prints its seed):
-//! - random valid reports render to PDF and DOCX, and every number of every
-//!   table is found in its own row of each;
+//! - random valid reports render to PDF and DOCX, every number of every
+//!   table is found in its own row of each, and both import back to a
+//!   report that prints the same;
 //! - random mutations of valid reports never panic anywhere from parsing to
 //!   both backends.
 //!
@@ -65,6 +66,13 @@ fn random_valid_reports_keep_every_number_in_its_row() {
         assert_tables(&pdf, &doc, &format!("seed {seed}"));
 
         let docx = nianbao::docx::render(&doc, nianbao::docx::DocxFonts::Official).unwrap();
+        for (what, bytes, source) in [
+            ("PDF", std::fs::read(&pdf).unwrap(), nianbao::import::Source::Pdf),
+            ("DOCX", docx.clone(), nianbao::import::Source::Docx),
+        ] {
+            let back = nianbao::import::import(&bytes, source).unwrap_or_else(|e| panic!("seed {seed}: {what}: {e}"));
+            assert_eq!(printed(&back), printed(&report), "seed {seed}: {what} imports back");
+        }
         let body = parse_xml(&unzip(&docx).into_iter().find(|(n, _)| n == "word/document.xml").unwrap().1);
         for (tbl, table) in body.find_all("w:tbl").iter().zip(doc.tables()) {
             let rows = docx_rows(tbl);

@@ -360,3 +360,26 @@ pub fn libreoffice(input: &Path, to: &str, dir: &Path) -> PathBuf {
     let extension = to.split(':').next().unwrap();
     dir.join(input.file_name().unwrap()).with_extension(extension)
 }
+
+/// What a report prints: its layout, without the JSON paths its runs came
+/// from (which follow how the input spelt its rows).
+pub fn printed(report: &nianbao::model::Report) -> serde_json::Value {
+    fn without_sources(mut v: serde_json::Value) -> serde_json::Value {
+        match &mut v {
+            serde_json::Value::Object(map) => {
+                map.remove("source");
+                for value in map.values_mut() {
+                    *value = without_sources(value.take());
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for value in items {
+                    *value = without_sources(value.take());
+                }
+            }
+            _ => {}
+        }
+        v
+    }
+    without_sources(serde_json::to_value(nianbao::layout::build(report)).unwrap())
+}
