@@ -106,6 +106,13 @@ fn damaged_sources_are_refused_with_the_place() {
     );
     let err = refused("misspelt", |t| t.replace("2.重复申请", "2.重複申请"));
     assert!(err.contains(&format!("第 {} 行", line_of("2.重复申请"))) && err.contains("2.重複申请"), "{err}");
+    let err = refused("row-doubled", |t| {
+        t.lines()
+            .flat_map(|l| if l.starts_with("行政许可") { vec![l, l] } else { vec![l] })
+            .collect::<Vec<_>>()
+            .join("\n")
+    });
+    assert!(err.contains(&format!("第 {} 行", line_of("行政许可") + 1)) && err.contains("出现了两次"), "{err}");
     let err = refused("section-missing", |t| {
         t.replace("四、政府信息公开行政复议、行政诉讼情况", "政府信息公开行政复议、行政诉讼情况")
     });

@@ -219,3 +219,73 @@ fn random_mutations_never_panic() {
     eprintln!("{n} mutation cases: {accepted} accepted, {rendered} rendered to PDF and DOCX, no panic");
     assert!(accepted > 0 && accepted < n as usize, "mutations are neither all harmless nor all fatal");
 }
+
+/// Line-level damage to a published text or a PDF's words: a line lost,
+/// doubled or moved, or one field of it replaced.
+fn damage_lines(text: &str, rng: &mut Rng) -> String {
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    if lines.is_empty() {
+        return String::new();
+    }
+    let i = rng.below(lines.len() as u64) as usize;
+    match rng.below(4) {
+        0 => {
+            lines.remove(i);
+        }
+        1 => lines.insert(i, lines[i].clone()),
+        2 => {
+            let j = rng.below(lines.len() as u64) as usize;
+            lines.swap(i, j);
+        }
+        _ => {
+            let mut fields: Vec<String> = lines[i].split('\t').map(str::to_string).collect();
+            let f = rng.below(fields.len() as u64) as usize;
+            fields[f] = ["", "0", "-1", "1e9", "NaN", "12.5", "字", "（一）", "9999999999999999999999"]
+                [rng.below(9) as usize]
+                .to_string();
+            lines[i] = fields.join("\t");
+        }
+    }
+    lines.join("\n")
+}
+
+/// Damaged published texts and damaged PDF words never panic the importer:
+/// each imports or is refused.
+#[test]
+fn damaged_imports_never_panic() {
+    let dir = scratch("properties-import");
+    let fonts = Fonts::bundled();
+    let mut bases: Vec<String> = ["beiguan-2023.txt", "pingtan_2023.txt", "shanghai_govoffice_2019.txt"]
+        .iter()
+        .map(|f| std::fs::read_to_string(fixture(&format!("published/{f}"))).unwrap())
+        .collect();
+    for name in ["beiguan-2023.json", "pingtan-2023.json", "shanghai-govoffice-2019.json"] {
+        let doc = nianbao::pipeline::prepare(fixture_text(name).as_bytes(), &fonts).unwrap().document;
+        let pdf = dir.join(name).with_extension("pdf");
+        std::fs::write(&pdf, nianbao::pdf::render(&doc, &fonts, &[]).unwrap()).unwrap();
+        bases.push(nianbao::import::pdf_words(&std::fs::read(&pdf).unwrap()).unwrap());
+    }
+    let n = cases("IMPORT_CASES", 600);
+    let mut imported = 0;
+    for case in 0..n {
+        let mut rng = Rng::new(case);
+        let mut text = bases[rng.below(bases.len() as u64) as usize].clone();
+        for _ in 0..1 + rng.below(3) {
+            text = damage_lines(&text, &mut rng);
+        }
+        let mut bytes = text.into_bytes();
+        if rng.below(4) == 0 {
+            damage(&mut bytes, &mut rng);
+        }
+        let outcome =
+            catch_unwind(AssertUnwindSafe(|| nianbao::import::import(&bytes, nianbao::import::Source::Text).is_ok()));
+        let ok = outcome.unwrap_or_else(|_| {
+            let path = std::env::temp_dir().join(format!("nianbao-import-crash-{case}.txt"));
+            std::fs::write(&path, &bytes).unwrap();
+            panic!("case {case} panicked; input saved to {}", path.display())
+        });
+        imported += usize::from(ok);
+    }
+    eprintln!("{n} damaged sources: {imported} imported, the rest refused, no panic");
+    assert!(imported > 0 && imported < n as usize);
+}

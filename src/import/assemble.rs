@@ -208,7 +208,9 @@ fn table_a(format: Format, items: &[Item], at: &Place) -> Result<TableA, ImportE
             ));
         }
         let row = fields.iter().zip(rest).map(|(f, c)| value(f.kind, c, at)).collect::<Result<_, _>>()?;
-        values[i] = Some(row);
+        if values[i].replace(row).is_some() {
+            return Err(ImportError::new(at, format!("“{label}”这一行出现了两次")));
+        }
     }
     for ((item, row), v) in table_a::rows(format).zip(&values) {
         if v.is_none() {
