@@ -4,10 +4,12 @@
 //!   table is found in its own row of each, and both import back to a
 //!   report that prints the same;
 //! - random mutations of valid reports never panic anywhere from parsing to
-//!   both backends.
+//!   both backends;
+//! - damaged published texts and PDF words never panic the importer.
 //!
-//! `PROPERTY_CASES` and `MUTATION_CASES` raise the case counts; the fuzz
-//! run is `MUTATION_CASES=200000 cargo test --release --test properties`.
+//! `PROPERTY_CASES`, `MUTATION_CASES` and `IMPORT_CASES` raise the case
+//! counts; the fuzz run is `MUTATION_CASES=200000 cargo test --release --test
+//! properties`.
 
 mod common;
 
