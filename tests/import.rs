@@ -22,8 +22,11 @@ fn published(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/published").join(name)
 }
 
+/// Imports `path` with the binary into a folder of its own (tests run in
+/// parallel and import files of the same name).
 fn import(path: &Path) -> (Report, String) {
-    let dir = scratch(&format!("import-{}", path.file_name().unwrap().to_string_lossy()));
+    static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = scratch(&format!("import-out-{}", RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
     let out = dir.join("out.json");
     let run = run(bin().arg("import").arg(path).arg("-o").arg(&out));
     assert!(run.status.success(), "{}", stderr(&run));
@@ -382,4 +385,29 @@ fn a_pdf_made_by_libreoffice_imports_too() {
             }
         }
     }
+}
+
+/// Some PDFs set the tables in the body size: the tables are then told by
+/// the sections they stand in (the words of Pingtan's PDF, every table
+/// word made body height).
+#[test]
+fn tables_in_the_body_size_are_read_by_their_sections() {
+    let dir = scratch("import-pdf-body-size-tables");
+    let pdf = dir.join("report.pdf");
+    render(&fixture("pingtan-2023.json"), &pdf, &[]);
+    let words: Vec<String> = pdf_words(&pdf)
+        .lines()
+        .map(|l| {
+            let mut f: Vec<&str> = l.split('\t').collect();
+            if f[0] == "5" && f[9] == "10.50" {
+                f[9] = "16.00";
+            }
+            f.join("\t")
+        })
+        .collect();
+    assert!(words.iter().filter(|l| l.starts_with("5\t") && l.contains("\t16.00\t")).count() > 300);
+    let input = dir.join("report.tsv");
+    std::fs::write(&input, words.join("\n")).unwrap();
+    let (imported, _) = import(&input);
+    assert_eq!(canonical(&imported), canonical(&fixture_report("pingtan-2023.json")));
 }

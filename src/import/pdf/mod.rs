@@ -5,9 +5,9 @@
 //! leaves no trace, the lines of a tall merged label interleave with their
 //! neighbours', and a wrapped line cannot be told from a new paragraph. So
 //! the words are put back together by where they stand: body lines into
-//! paragraphs by their first-line indent and short last lines, the small
-//! print of the tables into rows and columns found by the official labels
-//! ([`table`]).
+//! paragraphs by their first-line indent and short last lines, the tables
+//! (in smaller print, or in sections 二 to 四) into rows and columns found
+//! by the official labels ([`table`]).
 
 mod table;
 mod words;
@@ -59,19 +59,19 @@ pub fn items(tsv: &str) -> Result<Vec<Item>, ImportError> {
         };
         return Err(ImportError::new(&Place::Whole, message));
     };
-    let (left, right) = text_block(&lines, body);
+    let tables = table_lines(&lines, body);
+    let (left, right) = text_block(lines.iter().zip(&tables).filter(|(_, t)| !**t).map(|(l, _)| l), body);
     let mut reader = Reader { out: Vec::new(), para: None, sections: 0, format: None, last_table: None };
-    let mut small: Vec<&Line> = Vec::new();
-    for line in &lines {
-        // Tables are set smaller than the body text.
-        if line.height() < 0.85 * body {
+    let mut table: Vec<&Line> = Vec::new();
+    for (line, &in_table) in lines.iter().zip(&tables) {
+        if in_table {
             reader.end_paragraph();
-            small.push(line);
+            table.push(line);
             continue;
         }
-        if !small.is_empty() {
-            reader.table(&small)?;
-            small.clear();
+        if !table.is_empty() {
+            reader.table(&table)?;
+            table.clear();
         }
         let title = line.height() > 1.15 * body;
         let text = line.text();
@@ -90,8 +90,8 @@ pub fn items(tsv: &str) -> Result<Vec<Item>, ImportError> {
         }
     }
     reader.end_paragraph();
-    if !small.is_empty() {
-        reader.table(&small)?;
+    if !table.is_empty() {
+        reader.table(&table)?;
     }
     Ok(reader.out)
 }
@@ -154,10 +154,35 @@ fn body_height(lines: &[Line]) -> Option<f64> {
     lines.iter().find(|l| assemble::section_of(&l.text()) == Some(0)).map(Line::height)
 }
 
+/// Which lines belong to tables: those set smaller than the body, and,
+/// when all of 二 to 五 are found, every line between the headings of 二
+/// and 五 but those of 三 and 四 (the official format has nothing but a
+/// table in each of the three, and some PDFs set them in the body size).
+fn table_lines(lines: &[Line], body: f64) -> Vec<bool> {
+    let mut starts: Vec<usize> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let text = line.text();
+        if line.height() >= 0.85 * body
+            && assemble::section_of(&text) == Some(starts.len())
+            && !table::is_row_label(&text)
+        {
+            starts.push(i);
+        }
+    }
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            line.height() < 0.85 * body
+                || starts.len() >= 5 && i > starts[1] && i < starts[4] && i != starts[2] && i != starts[3]
+        })
+        .collect()
+}
+
 /// The edges of the text block: where body lines begin at the leftmost,
 /// and where most of them end (a punctuation mark may hang beyond).
-fn text_block(lines: &[Line], body: f64) -> (f64, f64) {
-    let body_lines = || lines.iter().filter(|l| (l.height() - body).abs() < 0.15 * body);
+fn text_block<'a>(lines: impl Iterator<Item = &'a Line> + Clone, body: f64) -> (f64, f64) {
+    let body_lines = || lines.clone().filter(|l| (l.height() - body).abs() < 0.15 * body);
     let mut ends: Vec<(i64, usize)> = Vec::new();
     for line in body_lines() {
         let key = line.x1().round() as i64;

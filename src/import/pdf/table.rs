@@ -10,6 +10,17 @@ use super::super::{ImportError, Item, Place};
 use super::words::Word;
 use crate::form::{table_a, table_b, table_c, Format};
 
+/// Whether a line of text begins with a row label of table B, such as
+/// `四、结转下年度继续办理`, which looks like a section heading.
+pub fn is_row_label(text: &str) -> bool {
+    let text = normalize(text);
+    [Format::F2019, Format::F2021]
+        .iter()
+        .flat_map(|&f| table_b::lines(f))
+        .flat_map(|l| l.labels)
+        .any(|label| text.starts_with(&normalize(label)))
+}
+
 /// A label spelt out by words in one cell, and their box.
 #[derive(Clone, Debug)]
 struct Found {
@@ -29,6 +40,16 @@ impl Found {
 
     fn at(&self) -> Place {
         Place::PageLine { page: self.page, line: self.line }
+    }
+}
+
+/// Where a column's header stands, left to right.
+#[derive(Clone, Copy, Debug)]
+struct Span(f64, f64);
+
+impl Span {
+    fn centre(&self) -> f64 {
+        (self.0 + self.1) / 2.0
     }
 }
 
@@ -121,10 +142,10 @@ impl<'a> Table<'a> {
         }
     }
 
-    /// The centres of a row's value columns: each header label found
-    /// nearest above the row (on an earlier page when a table breaks
-    /// without repeating its header).
-    fn columns(&self, headers: &[&str], row: &Found) -> Result<Vec<f64>, ImportError> {
+    /// A row's value columns: the span of each header label found nearest
+    /// above the row (on an earlier page when a table breaks without
+    /// repeating its header).
+    fn columns(&self, headers: &[&str], row: &Found) -> Result<Vec<Span>, ImportError> {
         headers
             .iter()
             .map(|h| {
@@ -132,7 +153,7 @@ impl<'a> Table<'a> {
                     .into_iter()
                     .filter(|f| f.page < row.page || f.page == row.page && f.y1 <= row.y0 + 1.0)
                     .max_by(|a, b| a.page.cmp(&b.page).then(a.y0.total_cmp(&b.y0)))
-                    .map(|f| f.xc())
+                    .map(|f| Span(f.x0, f.x1))
                     .ok_or_else(|| ImportError::new(&row.at(), format!("这一行上方的表头里找不到“{h}”一栏")))
             })
             .collect()
@@ -140,29 +161,33 @@ impl<'a> Table<'a> {
 
     /// The values of a row: the words right of `after` and level with its
     /// label's lines (centred on them, or level with the first where a
-    /// program sets values at the top), each in the column whose centre is
-    /// nearest; blank where none is.
-    fn cells(&self, columns: &[f64], row: &Found, after: f64, used: &mut [bool]) -> Result<Vec<String>, ImportError> {
+    /// program sets values at the top), each in the column whose header it
+    /// stands under (overlapping its span, whether cells are centred or
+    /// set left), else whose centre is nearest; blank where none is.
+    fn cells(&self, columns: &[Span], row: &Found, after: f64, used: &mut [bool]) -> Result<Vec<String>, ImportError> {
         // A word further than this from every column centre is in none.
         let reach = columns
             .windows(2)
-            .map(|w| (w[1] - w[0]).abs() / 2.0)
-            .fold(columns.first().map_or(0.0, |c| c - after), f64::min);
+            .map(|w| (w[1].centre() - w[0].centre()).abs() / 2.0)
+            .fold(columns.first().map_or(0.0, |c| c.centre() - after), f64::min);
         let mut cells = vec![String::new(); columns.len()];
         for (j, w) in self.words.iter().enumerate() {
             let level = w.yc() > row.y0 - 0.3 * w.h() && w.yc() < row.y1 + 0.3 * w.h();
             if used[j] || w.page != row.page || !level || w.x0 < after {
                 continue;
             }
-            let (k, distance) = columns
-                .iter()
-                .map(|c| (w.xc() - c).abs())
-                .enumerate()
-                .min_by(|a, b| a.1.total_cmp(&b.1))
-                .expect("a row has columns");
-            if distance > reach {
-                return Err(ImportError::new(&w.at(), format!("“{}”不在表格的任何一栏里", w.text)));
-            }
+            let by = |key: &dyn Fn(&Span) -> f64| {
+                columns.iter().map(key).enumerate().max_by(|a, b| a.1.total_cmp(&b.1)).expect("a row has columns")
+            };
+            let (k, overlap) = by(&|c| w.x1.min(c.1) - w.x0.max(c.0));
+            let k = if overlap > 0.0 {
+                k
+            } else {
+                match by(&|c| -(w.xc() - c.centre()).abs()) {
+                    (k, distance) if -distance <= reach => k,
+                    _ => return Err(ImportError::new(&w.at(), format!("“{}”不在表格的任何一栏里", w.text))),
+                }
+            };
             used[j] = true;
             if !cells[k].is_empty() {
                 cells[k].push(' ');
@@ -221,9 +246,9 @@ impl<'a> Table<'a> {
         for line in table_b::lines(format) {
             let label = line.own_label();
             let Some(found) = self.find_row(&label, &mut used)? else { continue };
-            let centres = self.columns(&headers, &found)?;
+            let columns = self.columns(&headers, &found)?;
             let mut cells = vec![label];
-            cells.extend(self.cells(&centres, &found, found.x1, &mut used)?);
+            cells.extend(self.cells(&columns, &found, found.x1, &mut used)?);
             rows.push(Item::Row { cells, at: found.at() });
         }
         self.leftovers(&used, "表三")?;
@@ -252,7 +277,7 @@ impl<'a> Table<'a> {
         }
         let mut used = vec![false; self.words.len()];
         headers.iter().flat_map(|(_, f)| &f.words).for_each(|&j| used[j] = true);
-        let centres: Vec<f64> = headers.iter().map(|(_, f)| f.xc()).collect();
+        let columns: Vec<Span> = headers.iter().map(|(_, f)| Span(f.x0, f.x1)).collect();
         let header = &headers[0].1;
         // The data row: the first line under the header with a number.
         let data = self.words.iter().enumerate().find(|(j, w)| {
@@ -261,9 +286,9 @@ impl<'a> Table<'a> {
         let item = match data {
             Some((_, w)) => {
                 let row = Found { page: w.page, line: w.line, x0: 0.0, x1: 0.0, y0: w.y0, y1: w.y1, words: Vec::new() };
-                Item::Row { cells: self.cells(&centres, &row, 0.0, &mut used)?, at: w.at() }
+                Item::Row { cells: self.cells(&columns, &row, 0.0, &mut used)?, at: w.at() }
             }
-            None => Item::Row { cells: vec![String::new(); centres.len()], at: header.at() },
+            None => Item::Row { cells: vec![String::new(); columns.len()], at: header.at() },
         };
         self.leftovers(&used, "表四")?;
         Ok(item)
