@@ -59,18 +59,25 @@ pub fn items(tsv: &str) -> Result<Vec<Item>, ImportError> {
         };
         return Err(ImportError::new(&Place::Whole, message));
     };
-    let tables = table_lines(&lines, body);
+    let starts = section_starts(&lines, body);
+    let tables = table_lines(&lines, body, &starts);
     let (left, right) = text_block(lines.iter().zip(&tables).filter(|(_, t)| !**t).map(|(l, _)| l), body);
-    let mut reader = Reader { out: Vec::new(), para: None, sections: 0, format: None, last_table: None };
+    // Which section a table stands in: how many headings come before it.
+    let section_at = |i: usize| starts.iter().filter(|&&s| s < i).count();
+    let mut reader = Reader { out: Vec::new(), para: None, format: None, last_table: None };
     let mut table: Vec<&Line> = Vec::new();
-    for (line, &in_table) in lines.iter().zip(&tables) {
+    let mut table_section = 0;
+    for (i, (line, &in_table)) in lines.iter().zip(&tables).enumerate() {
         if in_table {
             reader.end_paragraph();
+            if table.is_empty() {
+                table_section = section_at(i);
+            }
             table.push(line);
             continue;
         }
         if !table.is_empty() {
-            reader.table(&table)?;
+            reader.table(&table, table_section)?;
             table.clear();
         }
         let title = line.height() > 1.15 * body;
@@ -91,7 +98,7 @@ pub fn items(tsv: &str) -> Result<Vec<Item>, ImportError> {
     }
     reader.end_paragraph();
     if !table.is_empty() {
-        reader.table(&table)?;
+        reader.table(&table, table_section)?;
     }
     Ok(reader.out)
 }
@@ -107,8 +114,6 @@ struct Para {
 struct Reader {
     out: Vec<Item>,
     para: Option<Para>,
-    /// How many of the six section headings have been read.
-    sections: usize,
     /// The template version, once table A's header has told it.
     format: Option<crate::form::Format>,
     /// The section the last table stood in: each has one.
@@ -118,23 +123,21 @@ struct Reader {
 impl Reader {
     fn end_paragraph(&mut self) {
         if let Some(p) = self.para.take() {
-            if assemble::section_of(&p.text) == Some(self.sections) {
-                self.sections += 1;
-            }
             self.out.push(Item::Para { text: p.text, heading: None, at: p.at });
         }
     }
 
-    /// A table: which one is told by the section it stands in.
-    fn table(&mut self, lines: &[&Line]) -> Result<(), ImportError> {
+    /// A table in section `section` (how many headings come before it):
+    /// 2 is table A, 3 table B, 4 table C.
+    fn table(&mut self, lines: &[&Line], section: usize) -> Result<(), ImportError> {
         let words = lines.iter().flat_map(|l| &l.words).collect();
         let table = table::Table::new(words);
-        if self.last_table == Some(self.sections) {
-            let heading = crate::form::SECTIONS.get(self.sections).unwrap_or(&"");
+        if self.last_table == Some(section) {
+            let heading = crate::form::SECTIONS.get(section).unwrap_or(&"");
             return Err(ImportError::new(&lines[0].at(), format!("这张表格之前找不到“{heading}”")));
         }
-        self.last_table = Some(self.sections);
-        match self.sections {
+        self.last_table = Some(section);
+        match section {
             2 => {
                 let (format, rows) = table.proactive()?;
                 self.format = Some(format);
@@ -154,11 +157,9 @@ fn body_height(lines: &[Line]) -> Option<f64> {
     lines.iter().find(|l| assemble::section_of(&l.text()) == Some(0)).map(Line::height)
 }
 
-/// Which lines belong to tables: those set smaller than the body, and,
-/// when all of 二 to 五 are found, every line between the headings of 二
-/// and 五 but those of 三 and 四 (the official format has nothing but a
-/// table in each of the three, and some PDFs set them in the body size).
-fn table_lines(lines: &[Line], body: f64) -> Vec<bool> {
+/// Where the section headings stand, in order (a line of body size that
+/// opens the next section; table B's 四、结转下年度继续办理 does not).
+fn section_starts(lines: &[Line], body: f64) -> Vec<usize> {
     let mut starts: Vec<usize> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let text = line.text();
@@ -169,6 +170,14 @@ fn table_lines(lines: &[Line], body: f64) -> Vec<bool> {
             starts.push(i);
         }
     }
+    starts
+}
+
+/// Which lines belong to tables: those set smaller than the body, and,
+/// when all of 二 to 五 are found, every line between the headings of 二
+/// and 五 but those of 三 and 四 (the official format has nothing but a
+/// table in each of the three, and some PDFs set them in the body size).
+fn table_lines(lines: &[Line], body: f64, starts: &[usize]) -> Vec<bool> {
     lines
         .iter()
         .enumerate()
