@@ -10,15 +10,16 @@ use super::super::{ImportError, Item, Place};
 use super::words::Word;
 use crate::form::{table_a, table_b, table_c, Format};
 
-/// Whether a line of text begins with a row label of table B, such as
-/// `四、结转下年度继续办理`, which looks like a section heading.
+/// Whether a line of text begins like a row label of table B, such as
+/// `四、结转下年度继续办理`, which looks like a section heading: the
+/// numbering and the two characters after it agree (the label may be cut
+/// short where its cell wraps).
 pub fn is_row_label(text: &str) -> bool {
     let text = normalize(text);
-    [Format::F2019, Format::F2021]
-        .iter()
-        .flat_map(|&f| table_b::lines(f))
-        .flat_map(|l| l.labels)
-        .any(|label| text.starts_with(&normalize(label)))
+    [Format::F2019, Format::F2021].iter().flat_map(|&f| table_b::lines(f)).flat_map(|l| l.labels).any(|label| {
+        let start: String = normalize(label).chars().take(4).collect();
+        text.starts_with(&start)
+    })
 }
 
 /// A label spelt out by words in one cell, and their box.
@@ -68,12 +69,16 @@ fn beside(last: &Word, w: &Word) -> bool {
 }
 
 /// `w` is the next line of the cell that `first` opens: one line below
-/// `last`, and aligned with `first` at the left (an opening bracket set
-/// half-width at a line start stands a little left) or at the centre.
+/// `last`, and aligned with `first`.
 fn below(first: &Word, last: &Word, w: &Word) -> bool {
-    let h = first.h();
     let dy = w.y0 - last.y0;
-    dy > 0.5 * h && dy < 2.2 * h && ((w.x0 - first.x0).abs() < 0.6 * h || (w.xc() - first.xc()).abs() < 2.0)
+    dy > 0.5 * first.h() && dy < 2.2 * first.h() && aligned(first, w)
+}
+
+/// `w` stands in line with `first`: at the left (an opening bracket set
+/// half-width at a line start stands a little left) or at the centre.
+fn aligned(first: &Word, w: &Word) -> bool {
+    (w.x0 - first.x0).abs() < 0.6 * first.h() || (w.xc() - first.xc()).abs() < 2.0
 }
 
 impl<'a> Table<'a> {
@@ -98,20 +103,32 @@ impl<'a> Table<'a> {
             let mut used = vec![i];
             while spelt != target {
                 let last = self.words[*used.last().expect("one word")];
-                let next = (0..self.words.len()).find(|&j| {
-                    let w = self.words[j];
-                    !used.contains(&j)
-                        && w.page == first.page
-                        && !self.spelt[j].is_empty()
-                        && target[spelt.len()..].starts_with(&self.spelt[j])
-                        && (beside(last, w) || below(first, last, w))
-                });
+                let continues = |j: usize| {
+                    !used.contains(&j) && !self.spelt[j].is_empty() && target[spelt.len()..].starts_with(&self.spelt[j])
+                };
+                let next = (0..self.words.len())
+                    .find(|&j| {
+                        let w = self.words[j];
+                        continues(j) && w.page == last.page && (beside(last, w) || below(first, last, w))
+                    })
+                    // A cell a page break splits (Word lets rows break):
+                    // its text goes on at the top of the next page, in line
+                    // with where it began.
+                    .or_else(|| {
+                        (0..self.words.len())
+                            .filter(|&j| {
+                                let w = self.words[j];
+                                continues(j) && w.page == last.page + 1 && aligned(first, w)
+                            })
+                            .min_by(|&a, &b| self.words[a].y0.total_cmp(&self.words[b].y0))
+                    });
                 let Some(j) = next else { break };
                 spelt.push_str(&self.spelt[j]);
                 used.push(j);
             }
             if spelt == target {
-                let ws = used.iter().map(|&j| self.words[j]);
+                // Its box on the page it begins on, where its values stand.
+                let ws = used.iter().map(|&j| self.words[j]).filter(|w| w.page == first.page);
                 found.push(Found {
                     page: first.page,
                     line: first.line,
