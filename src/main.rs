@@ -12,7 +12,7 @@ use nianbao::docx::DocxFonts;
 use nianbao::fonts::Fonts;
 use nianbao::output::{self, Format};
 use nianbao::pdf::PdfStandard;
-use nianbao::pipeline::{prepare, Prepared};
+use nianbao::pipeline::{prepare, Prepared, Refusal};
 use nianbao::{example, schema};
 
 /// Typesets a 政府信息公开工作年度报告 from JSON into an official-format PDF
@@ -233,7 +233,7 @@ fn read(path: &Path, fonts: &Fonts) -> Result<Prepared, u8> {
 fn check(path: &Path, font_args: &FontArgs) -> Result<(), u8> {
     let fonts = load_fonts(font_args)?;
     let prepared = read(path, &fonts)?;
-    if prepared.inconsistent() || !prepared.missing_glyphs.is_empty() {
+    if prepared.refusal(false).is_some() {
         return Err(REFUSED);
     }
     eprintln!("{}：可以排版（{} 条提示）", path.display(), prepared.findings.len());
@@ -258,38 +258,53 @@ fn targets(input: &Path, output: Option<PathBuf>, formats: Vec<Format>) -> Resul
         })
         .collect();
     for (_, target) in &targets {
-        if target != Path::new("-") && output::same_file(input, target) {
-            eprintln!("错误：输出文件 {} 就是输入文件，会把它覆盖", target.display());
-            return Err(FAILED);
+        if target != Path::new("-") {
+            not_the_input(input, target)?;
         }
     }
     Ok(targets)
 }
 
+/// Refuses an output path that names the input file.
+fn not_the_input(input: &Path, target: &Path) -> Result<(), u8> {
+    if output::same_file(input, target) {
+        eprintln!("错误：输出文件 {} 就是输入文件，会把它覆盖", target.display());
+        return Err(FAILED);
+    }
+    Ok(())
+}
+
+/// Writes a file atomically; says so when it cannot.
+fn write_file(target: &Path, bytes: &[u8]) -> Result<(), u8> {
+    output::write_atomic(target, bytes).map_err(|e| {
+        eprintln!("{}：无法写入：{e}", target.display());
+        FAILED
+    })
+}
+
 fn render(path: &Path, targets: &[(Format, PathBuf)], args: &RenderArgs) -> Result<(), u8> {
     let fonts = load_fonts(&args.fonts)?;
     let prepared = read(path, &fonts)?;
-    if !prepared.missing_glyphs.is_empty() {
-        eprintln!("{}：有字符无法显示，未生成文件", path.display());
-        return Err(REFUSED);
+    match prepared.refusal(args.allow_inconsistent) {
+        Some(Refusal::MissingGlyphs) => {
+            eprintln!("{}：有字符无法显示，未生成文件", path.display());
+            return Err(REFUSED);
+        }
+        Some(Refusal::Inconsistent) => {
+            eprintln!(
+                "{}：数据前后不一致，未生成文件；如需照原样重排已发布的报告，请加 --allow-inconsistent",
+                path.display()
+            );
+            return Err(REFUSED);
+        }
+        None => {}
     }
-    if prepared.inconsistent() && !args.allow_inconsistent {
-        eprintln!(
-            "{}：数据前后不一致，未生成文件；如需照原样重排已发布的报告，请加 --allow-inconsistent",
-            path.display()
-        );
-        return Err(REFUSED);
-    }
-    // Typeset everything first, so that a failure writes no file at all.
-    let mut outputs = Vec::new();
-    for (format, target) in targets {
-        let bytes = format.render(&prepared.document, &fonts, &args.settings()).map_err(|e| {
-            eprintln!("{}：{e}", path.display());
-            FAILED
-        })?;
-        outputs.push((target, bytes));
-    }
-    for (target, bytes) in outputs {
+    let formats: Vec<Format> = targets.iter().map(|(f, _)| *f).collect();
+    let outputs = output::render_all(&prepared.document, &formats, &fonts, &args.settings()).map_err(|e| {
+        eprintln!("{}：{e}", path.display());
+        FAILED
+    })?;
+    for ((_, target), (_, bytes)) in targets.iter().zip(outputs) {
         if target == Path::new("-") {
             let mut stdout = std::io::stdout().lock();
             stdout.write_all(&bytes).and_then(|()| stdout.flush()).map_err(|e| {
@@ -298,10 +313,7 @@ fn render(path: &Path, targets: &[(Format, PathBuf)], args: &RenderArgs) -> Resu
             })?;
             continue;
         }
-        output::write_atomic(target, &bytes).map_err(|e| {
-            eprintln!("{}：无法写入：{e}", target.display());
-            FAILED
-        })?;
+        write_file(target, &bytes)?;
         eprintln!("{} → {}", path.display(), target.display());
     }
     Ok(())
@@ -348,11 +360,7 @@ fn run_batch(
     }
     eprintln!("完成 {} 份，拒绝 {} 份，失败 {} 份", summary.rendered, summary.refused, summary.failed);
     if let Some(path) = summary_path {
-        let json = serde_json::to_vec_pretty(&summary).expect("summary serializes");
-        output::write_atomic(path, &json).map_err(|e| {
-            eprintln!("{}：无法写入：{e}", path.display());
-            FAILED
-        })?;
+        write_file(path, &serde_json::to_vec_pretty(&summary).expect("summary serializes"))?;
     }
     if summary.all_rendered() {
         Ok(())
@@ -382,14 +390,8 @@ fn import(path: &Path, output: Option<PathBuf>) -> Result<(), u8> {
         print!("{json}");
         return Ok(());
     }
-    if output::same_file(path, &target) {
-        eprintln!("错误：输出文件 {} 就是输入文件，会把它覆盖", target.display());
-        return Err(FAILED);
-    }
-    output::write_atomic(&target, json.as_bytes()).map_err(|e| {
-        eprintln!("{}：无法写入：{e}", target.display());
-        FAILED
-    })?;
+    not_the_input(path, &target)?;
+    write_file(&target, json.as_bytes())?;
     eprintln!("{} → {}", path.display(), target.display());
     Ok(())
 }
@@ -398,14 +400,13 @@ fn write_examples(count: usize, seed: u64, dir: &Path) -> Result<(), u8> {
     for (relative, report) in example::reports(count, seed) {
         let path = dir.join(relative);
         let json = serde_json::to_string_pretty(&report).expect("report serializes");
-        let written = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| output::write_atomic(&path, json.as_bytes()));
-        written.map_err(|e| {
-            eprintln!("{}：无法写入：{e}", path.display());
-            FAILED
-        })?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| {
+                eprintln!("{}：无法写入：{e}", path.display());
+                FAILED
+            })?;
+        }
+        write_file(&path, json.as_bytes())?;
     }
     eprintln!("{count} 份报告 → {}", dir.display());
     Ok(())

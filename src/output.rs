@@ -52,6 +52,17 @@ impl Format {
     }
 }
 
+/// Renders a document in every format asked for, all before any is
+/// written, so that a failure writes nothing.
+pub fn render_all(
+    doc: &Document,
+    formats: &[Format],
+    fonts: &Fonts,
+    settings: &Settings,
+) -> Result<Vec<(Format, Vec<u8>)>, String> {
+    formats.iter().map(|&f| f.render(doc, fonts, settings).map(|bytes| (f, bytes))).collect()
+}
+
 /// Writes `bytes` to a temporary file beside `target`, then renames it into
 /// place: readers see the old file or the new one, never a part.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {

@@ -41,11 +41,6 @@ impl std::fmt::Display for Located {
     }
 }
 
-/// Whether any finding refuses the report.
-pub fn inconsistent(findings: &[Located]) -> bool {
-    findings.iter().any(|f| f.finding.severity == Severity::Refusal)
-}
-
 impl Checked {
     /// Attaches a finding made outside the report (e.g. across years).
     pub fn add(&mut self, finding: Finding) {
@@ -69,10 +64,31 @@ impl Checked {
     }
 }
 
+/// Why a prepared report is not rendered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// A character no font has: refused whatever the options.
+    MissingGlyphs,
+    /// The numbers break a 勾稽 rule, and that was not allowed.
+    Inconsistent,
+}
+
 impl Prepared {
     /// Whether the numbers break a 勾稽 rule.
     pub fn inconsistent(&self) -> bool {
-        inconsistent(&self.findings)
+        self.findings.iter().any(|f| f.finding.severity == Severity::Refusal)
+    }
+
+    /// Why the report may not be rendered, if it may not: the one rule
+    /// `render`, `check` and `batch` share.
+    pub fn refusal(&self, allow_inconsistent: bool) -> Option<Refusal> {
+        if !self.missing_glyphs.is_empty() {
+            Some(Refusal::MissingGlyphs)
+        } else if self.inconsistent() && !allow_inconsistent {
+            Some(Refusal::Inconsistent)
+        } else {
+            None
+        }
     }
 }
 

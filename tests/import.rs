@@ -77,15 +77,26 @@ fn docx_round_trips_to_the_same_json() {
     }
 }
 
+/// Imports `input`, which must be refused (exit 1) with nothing written
+/// beside it; returns the message.
+fn import_refused(input: &Path) -> String {
+    let run = run(bin().arg("import").arg(input));
+    assert_eq!(run.status.code(), Some(1), "{}: {}", input.display(), stderr(&run));
+    assert!(!input.with_extension("json").exists(), "{}: nothing written", input.display());
+    stderr(&run)
+}
+
+/// Saves `text` as `dir/{name}.txt` and imports it, to be refused.
+fn refused_text(dir: &Path, name: &str, text: String) -> String {
+    let input = dir.join(format!("{name}.txt"));
+    std::fs::write(&input, text).unwrap();
+    import_refused(&input)
+}
+
 /// Imports a damaged copy of a published text; returns the error message.
 fn refused(name: &str, edit: impl FnOnce(String) -> String) -> String {
     let dir = scratch(&format!("import-damaged-{name}"));
-    let input = dir.join("report.txt");
-    std::fs::write(&input, edit(std::fs::read_to_string(published("pingtan_2023.txt")).unwrap())).unwrap();
-    let run = run(bin().arg("import").arg(&input));
-    assert_eq!(run.status.code(), Some(1), "{name}: {}", stderr(&run));
-    assert!(!dir.join("report.json").exists(), "{name}: nothing written");
-    stderr(&run)
+    refused_text(&dir, "report", edit(std::fs::read_to_string(published("pingtan_2023.txt")).unwrap()))
 }
 
 #[test]
@@ -190,20 +201,10 @@ fn a_damaged_word_file_names_the_table_and_row() {
         std::io::Write::write_all(&mut out, &bytes).unwrap();
     }
     std::fs::write(&docx, out.finish().unwrap().into_inner()).unwrap();
-    let run = run(bin().arg("import").arg(&docx));
-    assert_eq!(run.status.code(), Some(1));
-    let err = stderr(&run);
+    let err = import_refused(&docx);
     // Table B is the second table; 2.重复申请 is its 20th row (3 header rows,
     // then 一, 二, （一）, （二）, eight （三）, three （四）, 1.信访…).
     assert!(err.contains("第 2 个表格第 20 行") && err.contains("2.重複申请"), "{err}");
-    assert!(!dir.join("report.json").exists());
-}
-
-/// `pdftotext -tsv` of a PDF, as a user would save it.
-fn pdf_words(pdf: &Path) -> String {
-    let out = std::process::Command::new("pdftotext").args(["-tsv"]).arg(pdf).arg("-").output().unwrap();
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
 }
 
 /// JSON → PDF → import, both from the PDF itself and from its saved
@@ -216,7 +217,7 @@ fn assert_pdf_round_trip(json: &Path, dir: &Path, exact: bool) {
     let pdf = dir.join(format!("{name}.pdf"));
     render(json, &pdf, &[]);
     let tsv = dir.join(format!("{name}.tsv"));
-    std::fs::write(&tsv, pdf_words(&pdf)).unwrap();
+    std::fs::write(&tsv, pdftotext_tsv(&pdf)).unwrap();
     for source in [&pdf, &tsv] {
         let (imported, _) = import(source);
         assert_eq!(printed(&imported), printed(&input), "{}", source.display());
@@ -271,21 +272,6 @@ fn varied_reports_round_trip_through_the_pdf() {
     }
 }
 
-/// The saved words of a rendered PDF, edited; the import must be refused
-/// with the page and line, and nothing written.
-fn refused_words(name: &str, edit: impl FnOnce(String) -> String) -> (String, String) {
-    let dir = scratch(&format!("import-pdf-damaged-{name}"));
-    let pdf = dir.join("report.pdf");
-    render(&fixture("pingtan-2023.json"), &pdf, &[]);
-    let words = pdf_words(&pdf);
-    let input = dir.join("report.txt");
-    std::fs::write(&input, edit(words.clone())).unwrap();
-    let run = run(bin().arg("import").arg(&input));
-    assert_eq!(run.status.code(), Some(1), "{name}: {}", stderr(&run));
-    assert!(!dir.join("report.json").exists(), "{name}: nothing written");
-    (stderr(&run), words)
-}
-
 /// The page of the first word record with `text`, and its visual line:
 /// how many distinct word heights-centres stand above it on the page.
 fn page_line(words: &str, text: &str) -> (usize, usize) {
@@ -300,27 +286,29 @@ fn page_line(words: &str, text: &str) -> (usize, usize) {
     (target[1].parse().unwrap(), line)
 }
 
+/// The saved words of a rendered PDF, edited: the import is refused with
+/// the page and line, and nothing is written.
 #[test]
 fn damaged_pdf_words_are_refused_with_the_page_and_line() {
-    let (err, words) = refused_words("misspelt", |t| t.replace("\t2.重复申请\n", "\t2.重複申请\n"));
+    let dir = scratch("import-pdf-damaged");
+    let pdf = dir.join("report.pdf");
+    render(&fixture("pingtan-2023.json"), &pdf, &[]);
+    let words = pdftotext_tsv(&pdf);
+    let err = refused_text(&dir, "misspelt", words.replace("\t2.重复申请\n", "\t2.重複申请\n"));
     let (page, line) = page_line(&words, "2.重复申请");
     assert!(err.contains(&format!("第 {page} 页第 {line} 行")) && err.contains("不在任何认得出的行里"), "{err}");
-    let (err, _) = refused_words("section-missing", |t| {
-        t.replace("\t四、政府信息公开行政复议、行政诉讼情况\n", "\t行政复议、行政诉讼情况\n")
-    });
+    let err = refused_text(
+        &dir,
+        "section-missing",
+        words.replace("\t四、政府信息公开行政复议、行政诉讼情况\n", "\t行政复议、行政诉讼情况\n"),
+    );
     assert!(err.contains("四、政府信息公开行政复议、行政诉讼情况") && err.contains("页"), "{err}");
-    let (err, _) = refused_words("not-words", |t| t.replacen("\t", " ", 200).replacen(" ", "\t", 11));
+    let err = refused_text(&dir, "not-words", words.replacen("\t", " ", 200).replacen(" ", "\t", 11));
     assert!(err.contains("pdftotext -tsv"), "{err}");
     // Plain extracted text (lines, not paragraphs; blank cells gone) is
     // refused with the way to do it.
-    let dir = scratch("import-pdf-plain-text");
-    let pdf = dir.join("report.pdf");
-    render(&fixture("pingtan-2023.json"), &pdf, &[]);
-    let input = dir.join("report.txt");
-    std::fs::write(&input, pdftotext(&pdf)).unwrap();
-    let run = run(bin().arg("import").arg(&input));
-    assert_eq!(run.status.code(), Some(1));
-    assert!(stderr(&run).contains("请直接导入 PDF") && !dir.join("report.json").exists(), "{}", stderr(&run));
+    let err = refused_text(&dir, "plain-text", pdftotext(&pdf));
+    assert!(err.contains("请直接导入 PDF"), "{err}");
 }
 
 /// Tables whose cells are parted by runs of spaces instead of tabs read
@@ -336,14 +324,9 @@ fn cells_between_runs_of_spaces() {
         assert_eq!(canonical(&imported), canonical(&fixture_report(json)), "{text}");
     }
     let original = std::fs::read_to_string(published("shanghai_govoffice_2019.txt")).unwrap();
-    let input = dir.join("shanghai.txt");
-    std::fs::write(&input, original.replace('\t', "  ")).unwrap();
-    let run = run(bin().arg("import").arg(&input));
-    assert_eq!(run.status.code(), Some(1));
+    let err = refused_text(&dir, "shanghai", original.replace('\t', "  "));
     let line = original.lines().position(|l| l.starts_with("一、本年新收政府信息公开申请数量")).unwrap() + 1;
-    let err = stderr(&run);
     assert!(err.contains(&format!("第 {line} 行")) && err.contains("7 个数（空白计入）"), "{err}");
-    assert!(!dir.join("shanghai.json").exists());
 }
 
 /// Drops white space, and reports whether `got` is `want` with at most
@@ -407,7 +390,7 @@ fn tables_in_the_body_size_are_read_by_their_sections() {
     let dir = scratch("import-pdf-body-size-tables");
     let pdf = dir.join("report.pdf");
     render(&fixture("pingtan-2023.json"), &pdf, &[]);
-    let words: Vec<String> = pdf_words(&pdf)
+    let words: Vec<String> = pdftotext_tsv(&pdf)
         .lines()
         .map(|l| {
             let mut f: Vec<&str> = l.split('\t').collect();

@@ -17,16 +17,13 @@ fn row(report: &Report, role: Role) -> Option<(usize, Vec<Option<u128>>)> {
 /// For each report (by index) that follows another of the same agency by
 /// one year, a finding per column where the carried-over count differs.
 pub fn findings<'a>(reports: impl IntoIterator<Item = (usize, &'a Report)>, strict: bool) -> Vec<(usize, Finding)> {
-    let mut by_agency: BTreeMap<(&str, i64), usize> = BTreeMap::new();
     let reports: Vec<(usize, &Report)> = reports.into_iter().collect();
-    for &(i, r) in &reports {
-        by_agency.insert((r.agency.trim(), r.year), i);
-    }
+    let by_agency: BTreeMap<(&str, i64), &Report> =
+        reports.iter().map(|&(_, r)| ((r.agency.trim(), r.year), r)).collect();
     let severity = if strict { Severity::Refusal } else { Severity::Note };
     let mut out = Vec::new();
     for &(i, this) in &reports {
-        let Some(&j) = by_agency.get(&(this.agency.trim(), this.year - 1)) else { continue };
-        let last = reports.iter().find(|(k, _)| *k == j).map(|(_, r)| *r).expect("indexed");
+        let Some(&last) = by_agency.get(&(this.agency.trim(), this.year - 1)) else { continue };
         let (Some((line, now)), Some((_, before))) = (row(this, Role::CarriedOver), row(last, Role::CarriedForward))
         else {
             continue;

@@ -5,7 +5,7 @@
 //! Two passes: every input is read and checked (in parallel), the reports
 //! of the same agency in consecutive years are compared, then every
 //! accepted report is laid out and rendered (in parallel). Fonts are parsed
-//! once per process and shared; Typst's caches are trimmed after each
+//! once per process and shared; Typst's caches are emptied after each
 //! document so memory stays flat.
 
 mod continuity;
@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::fonts::Fonts;
 use crate::output::{self, Format};
-use crate::pipeline::{self, Checked};
+use crate::pipeline::{self, Checked, Refusal};
 
 /// What the batch was asked to do.
 pub struct Options {
@@ -221,21 +221,19 @@ fn render_one(input: &Input, checked: FirstPass, out_dir: &Path, options: &Optio
     record.year = Some(checked.report.year);
     let prepared = checked.prepare(fonts);
     record.findings = prepared.findings.iter().chain(&prepared.missing_glyphs).map(ToString::to_string).collect();
-    if !prepared.missing_glyphs.is_empty() {
-        return Record { reason: Some("有字符没有任何可用字体能显示".into()), ..record };
-    }
-    if prepared.inconsistent() && !options.allow_inconsistent {
-        return Record { reason: Some("数据前后不一致".into()), ..record };
-    }
-    // Render every format before writing any, so a failure writes nothing.
-    let mut outputs = Vec::new();
-    for format in &options.formats {
-        match format.render(&prepared.document, fonts, &options.settings) {
-            Ok(bytes) => outputs.push((out_dir.join(&input.relative).with_extension(format.extension()), bytes)),
-            Err(e) => return Record { status: Status::Failed, reason: Some(e), ..record },
+    match prepared.refusal(options.allow_inconsistent) {
+        Some(Refusal::MissingGlyphs) => {
+            return Record { reason: Some("有字符没有任何可用字体能显示".into()), ..record }
         }
+        Some(Refusal::Inconsistent) => return Record { reason: Some("数据前后不一致".into()), ..record },
+        None => {}
     }
-    for (path, bytes) in outputs {
+    let outputs = match output::render_all(&prepared.document, &options.formats, fonts, &options.settings) {
+        Ok(outputs) => outputs,
+        Err(e) => return Record { status: Status::Failed, reason: Some(e), ..record },
+    };
+    for (format, bytes) in outputs {
+        let path = out_dir.join(&input.relative).with_extension(format.extension());
         let written =
             path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| output::write_atomic(&path, &bytes));
         if let Err(e) = written {

@@ -3,7 +3,8 @@
 //! docx-rs writes some property children out of ECMA-376 schema order
 //! (docx-rs#724: Word then offers to "recover" the file), has no API for
 //! repeating header rows, drops `firstLineChars` when it writes an
-//! indent, and numbers paragraphs with a per-thread counter.
+//! indent, cannot turn off automatic Chinese–Latin spacing, and numbers
+//! paragraphs with a per-thread counter.
 //! Each XML part is therefore read into a small tree, mended, and written
 //! back; the ZIP is written with fixed timestamps.
 

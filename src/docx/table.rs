@@ -3,12 +3,12 @@
 //! `vMerge` continuation.
 
 use docx_rs::{
-    AlignmentType, Paragraph, Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins,
-    TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
+    AlignmentType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType,
+    TableRow, VAlignType, VMergeType, WidthType,
 };
 
-use super::styles::{style_id, DocxFonts, Style};
-use super::{page, run};
+use super::styles::{DocxFonts, Style};
+use super::{page, paragraph};
 use crate::layout::{self, Role, Slot};
 
 pub fn table(t: &layout::Table, fonts: DocxFonts) -> Table {
@@ -42,11 +42,7 @@ pub fn table(t: &layout::Table, fonts: DocxFonts) -> Table {
                     };
                     let body = if anchor { c.runs.as_slice() } else { &[] };
                     let align = if c.role == Role::Label { AlignmentType::Left } else { AlignmentType::Center };
-                    let p =
-                        body.iter().fold(Paragraph::new().style(&style_id(Style::TableText)).align(align), |p, x| {
-                            p.add_run(run(fonts, x))
-                        });
-                    Some(cell.add_paragraph(p))
+                    Some(cell.add_paragraph(paragraph(fonts, Style::TableText, body).align(align)))
                 })
                 .collect();
             // A row never splits across pages, as in the PDF.

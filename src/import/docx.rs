@@ -35,6 +35,14 @@ struct State {
     in_text: bool,
 }
 
+/// An element's `w:val`.
+fn val(e: &quick_xml::events::BytesStart) -> Option<String> {
+    e.attributes()
+        .flatten()
+        .find(|a| a.key.as_ref() == b"w:val")
+        .map(|a| String::from_utf8_lossy(&a.value).into_owned())
+}
+
 pub fn items(bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
     let xml = document_xml(bytes)?;
     let mut reader = Reader::from_reader(xml.as_slice());
@@ -46,16 +54,10 @@ pub fn items(bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
         match event {
             Event::Eof => break,
             Event::Start(e) | Event::Empty(e) if matches!(e.name().as_ref(), b"w:vMerge") => {
-                let val = e.attributes().flatten().find(|a| a.key.as_ref() == b"w:val").map(|a| a.value.into_owned());
-                s.continuation = val.as_deref() != Some(b"restart".as_slice());
+                s.continuation = val(&e).as_deref() != Some("restart");
             }
             Event::Start(e) | Event::Empty(e) if e.name().as_ref() == b"w:pStyle" => {
-                s.style = e
-                    .attributes()
-                    .flatten()
-                    .find(|a| a.key.as_ref() == b"w:val")
-                    .map(|a| String::from_utf8_lossy(&a.value).into_owned())
-                    .unwrap_or_default();
+                s.style = val(&e).unwrap_or_default();
             }
             Event::Start(e) => match e.name().as_ref() {
                 b"w:tbl" => {
@@ -98,7 +100,7 @@ pub fn items(bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
                 b"w:p" => {
                     s.paragraphs += 1;
                     let text = s.para.trim().to_string();
-                    if !text.is_empty() && !super::text::is_furniture(&text) {
+                    if !text.is_empty() && !super::is_furniture(&text) {
                         // Trust a style that says what a paragraph is; for
                         // any other (Normal, a hand-made file's), read the
                         // numbering like plain text.

@@ -12,10 +12,7 @@ mod docx;
 mod pdf;
 mod text;
 
-pub use assemble::assemble;
-pub use docx::items as docx_items;
-pub use pdf::{extract as pdf_words, items as pdf_items};
-pub use text::items as text_items;
+pub use pdf::extract as pdf_words;
 
 use std::fmt;
 
@@ -86,6 +83,18 @@ impl Item {
     }
 }
 
+/// Lines that are not part of the report, whatever the source: the fixture files' `source:` and
+/// `year:` lines, a web page's 发布日期, page numbers from a PDF.
+fn is_furniture(line: &str) -> bool {
+    let t = line.trim();
+    t.starts_with("source:")
+        || t.starts_with("year:")
+        || t.starts_with("发布日期")
+        || (t.starts_with('—')
+            && t.ends_with('—')
+            && t.trim_matches(|c: char| c == '—' || c.is_whitespace()).chars().all(|c| c.is_ascii_digit()))
+}
+
 /// What a source file is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
@@ -111,13 +120,13 @@ impl Source {
 /// Imports a source file's bytes.
 pub fn import(bytes: &[u8], source: Source) -> Result<crate::model::Report, ImportError> {
     let items = match source {
-        Source::Docx => docx_items(bytes)?,
-        Source::Pdf => pdf_items(&pdf_words(bytes)?)?,
+        Source::Docx => docx::items(bytes)?,
+        Source::Pdf => pdf::items(&pdf_words(bytes)?)?,
         Source::Text => {
             let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
                 .map_err(|_| ImportError::new(&Place::Whole, "文件不是 UTF-8 编码的文本；请另存为 UTF-8"))?;
             if text.starts_with(pdf::TSV_HEADER) {
-                pdf_items(text)?
+                pdf::items(text)?
             } else if let Some(n) = text.lines().position(|l| l.contains('\u{c}')) {
                 // Plain pdftotext output: page breaks give it away. Its
                 // lines are the page's lines, not paragraphs, and blank
@@ -128,9 +137,9 @@ pub fn import(bytes: &[u8], source: Source) -> Result<crate::model::Report, Impo
                      请直接导入 PDF（nianbao import 报告.pdf），或导入 pdftotext -tsv 的输出",
                 ));
             } else {
-                text_items(text)
+                text::items(text)
             }
         }
     };
-    assemble(&items)
+    assemble::assemble(&items)
 }

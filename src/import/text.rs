@@ -2,25 +2,14 @@
 //! a copied web page gives them) or by runs of spaces.
 
 use super::assemble::normalize;
-use super::{Item, Place};
+use super::{is_furniture, Item, Place};
 use crate::form::table_a;
 
-/// Lines that are not part of the report: the fixture files' `source:` and
-/// `year:` lines, a web page's 发布日期, page numbers from a PDF.
-pub(super) fn is_furniture(line: &str) -> bool {
-    let t = line.trim();
-    t.starts_with("source:")
-        || t.starts_with("year:")
-        || t.starts_with("发布日期")
-        || (t.starts_with('—')
-            && t.ends_with('—')
-            && t.trim_matches(|c: char| c == '—' || c.is_whitespace()).chars().all(|c| c.is_ascii_digit()))
-}
-
 /// A line's table cells, if it is a table row: cells between tabs, or
-/// between runs of two or more spaces when that makes a row — a number
-/// (or an amount such as 251000元) at its end, or table A's header. Spaces cannot show a blank cell, so a row
-/// with blanks read this way has too few cells and is refused, not guessed.
+/// between runs of two or more spaces when that makes a row — a number (or
+/// an amount such as 251000元) at its end, or table A's header. Spaces
+/// cannot show a blank cell, so a row with blanks read this way has too few
+/// cells and is refused, not guessed.
 fn cells(line: &str) -> Option<Vec<String>> {
     if line.contains('\t') {
         return Some(line.split('\t').map(|c| c.trim().to_string()).collect());

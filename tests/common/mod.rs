@@ -60,6 +60,11 @@ pub fn pdftotext(pdf: &Path) -> String {
     tool("pdftotext", &["-layout"], pdf)
 }
 
+/// `pdftotext -tsv`: every word with its box, as a user would save it.
+pub fn pdftotext_tsv(pdf: &Path) -> String {
+    tool("pdftotext", &["-tsv"], pdf)
+}
+
 pub fn pdftotext_raw(pdf: &Path) -> String {
     tool("pdftotext", &[], pdf)
 }

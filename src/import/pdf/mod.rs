@@ -50,7 +50,7 @@ pub fn extract(pdf: &[u8]) -> Result<String, ImportError> {
 /// The paragraphs and table rows of a PDF, from its `pdftotext -tsv` words.
 pub fn items(tsv: &str) -> Result<Vec<Item>, ImportError> {
     let lines: Vec<Line> =
-        words::lines(words::parse(tsv)?).into_iter().filter(|l| !super::text::is_furniture(&l.text())).collect();
+        words::lines(words::parse(tsv)?).into_iter().filter(|l| !super::is_furniture(&l.text())).collect();
     let Some(body) = body_height(&lines) else {
         let message = if lines.is_empty() {
             "PDF 里读不出文字（扫描的图片？）"

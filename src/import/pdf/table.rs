@@ -44,6 +44,9 @@ impl Found {
     }
 }
 
+/// Header cells found in a table, by their label.
+type Headers<'h> = std::collections::BTreeMap<&'h str, Vec<Found>>;
+
 /// Where a column's header stands, left to right.
 #[derive(Clone, Copy, Debug)]
 struct Span(f64, f64);
@@ -152,22 +155,23 @@ impl<'a> Table<'a> {
         Ok(found.into_iter().next().inspect(|f| f.words.iter().for_each(|&j| used[j] = true)))
     }
 
-    /// Marks the words of every header cell spelling one of `headers`.
-    fn mark_headers(&self, headers: &[&str], used: &mut [bool]) {
-        for header in headers {
-            self.find(header).iter().flat_map(|f| &f.words).for_each(|&j| used[j] = true);
-        }
+    /// Every header cell spelling one of `headers`, found once for the
+    /// whole table; their words are marked as taken.
+    fn headers<'h>(&self, headers: &[&'h str], used: &mut [bool]) -> Headers<'h> {
+        let found: Headers = headers.iter().map(|&h| (h, self.find(h))).collect();
+        found.values().flatten().flat_map(|f| &f.words).for_each(|&j| used[j] = true);
+        found
     }
 
     /// A row's value columns: the span of each header label found nearest
     /// above the row (on an earlier page when a table breaks without
     /// repeating its header).
-    fn columns(&self, headers: &[&str], row: &Found) -> Result<Vec<Span>, ImportError> {
+    fn columns(&self, found: &Headers, headers: &[&str], row: &Found) -> Result<Vec<Span>, ImportError> {
         headers
             .iter()
             .map(|h| {
-                self.find(h)
-                    .into_iter()
+                found[h]
+                    .iter()
                     .filter(|f| f.page < row.page || f.page == row.page && f.y1 <= row.y0 + 1.0)
                     .max_by(|a, b| a.page.cmp(&b.page).then(a.y0.total_cmp(&b.y0)))
                     .map(|f| Span(f.x0, f.x1))
@@ -236,7 +240,7 @@ impl<'a> Table<'a> {
         let mut used = vec![false; self.words.len()];
         let headers: Vec<&str> =
             table_a::items(format).iter().flat_map(|i| i.shape.fields()).map(|f| f.header).collect();
-        self.mark_headers(&headers, &mut used);
+        let found_headers = self.headers(&headers, &mut used);
         let mut rows = vec![Item::Row {
             cells: vec![table_a::CONTENT_HEADER.to_string(), first_header(format).to_string()],
             at: self.at(),
@@ -244,7 +248,7 @@ impl<'a> Table<'a> {
         for (item, row) in table_a::rows(format) {
             let Some(found) = self.find_row(row.label, &mut used)? else { continue };
             let headers: Vec<&str> = item.shape.fields().iter().map(|f| f.header).collect();
-            let columns = self.columns(&headers, &found)?;
+            let columns = self.columns(&found_headers, &headers, &found)?;
             let mut cells = vec![row.label.to_string()];
             cells.extend(self.cells(&columns, &found, found.x1, &mut used)?);
             rows.push(Item::Row { cells, at: found.at() });
@@ -258,12 +262,12 @@ impl<'a> Table<'a> {
         let columns = &table_b::APPLICANTS;
         let headers: Vec<&str> = (0..=columns.parts.len()).map(|i| columns.label(i)).collect();
         let mut used = vec![false; self.words.len()];
-        self.mark_headers(&headers, &mut used);
+        let found_headers = self.headers(&headers, &mut used);
         let mut rows = Vec::new();
         for line in table_b::lines(format) {
             let label = line.own_label();
             let Some(found) = self.find_row(&label, &mut used)? else { continue };
-            let columns = self.columns(&headers, &found)?;
+            let columns = self.columns(&found_headers, &headers, &found)?;
             let mut cells = vec![label];
             cells.extend(self.cells(&columns, &found, found.x1, &mut used)?);
             rows.push(Item::Row { cells, at: found.at() });
