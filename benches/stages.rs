@@ -35,7 +35,7 @@ fn main() {
     let doc = nianbao::layout::build(&report);
     measure("parse+check", 200, || {
         let r = nianbao::model::parse_str(SEED).unwrap();
-        nianbao::check::check(&r)
+        nianbao::check::findings(&r)
     });
     measure("layout", 200, || nianbao::layout::build(&report));
     measure("font coverage", 200, || fonts.coverage(&doc));

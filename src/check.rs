@@ -6,8 +6,8 @@
 
 use std::fmt;
 
-use crate::form::table_b::{self, Role};
-use crate::form::{self, table_c, Columns, Format};
+use crate::form::table_b::{self, LineRole};
+use crate::form::{self, table_c, Columns, Version};
 use crate::model::{sum_blank_as_zero, Block, Report};
 
 /// How much a finding matters.
@@ -50,7 +50,7 @@ pub fn refuses(findings: &[Finding]) -> bool {
 pub const OVERVIEW_LIMIT: usize = 1000;
 
 /// Runs every rule on a report.
-pub fn check(report: &Report) -> Vec<Finding> {
+pub fn findings(report: &Report) -> Vec<Finding> {
     let mut out = Findings::default();
     check_table_b(report, &mut out);
     check_table_c(report, &mut out);
@@ -133,7 +133,7 @@ fn check_table_b(report: &Report, out: &mut Findings) {
         }
     }
 
-    let column = |role: Role, c: usize| -> Vec<Option<u128>> {
+    let column = |role: LineRole, c: usize| -> Vec<Option<u128>> {
         lines
             .iter()
             .zip(rows)
@@ -141,11 +141,11 @@ fn check_table_b(report: &Report, out: &mut Findings) {
             .filter_map(|(_, r)| r.as_ref().map(|r| r.column(c)))
             .collect()
     };
-    let total_line = lines.iter().position(|l| l.role == Role::ResultTotal);
+    let total_line = lines.iter().position(|l| l.role == LineRole::ResultTotal);
     let given_total = total_line.and_then(|i| rows[i].as_ref().map(|r| (&lines[i], r)));
 
     for c in 0..width {
-        let results = column(Role::Result, c);
+        let results = column(LineRole::Result, c);
         // （七）总计 is the sum of （一）…（六）.
         let result_total = match given_total {
             Some((line, counts)) => {
@@ -157,8 +157,8 @@ fn check_table_b(report: &Report, out: &mut Findings) {
             None => sum_blank_as_zero(&results),
         };
         // 一 + 二 = 三（七） + 四, the rule printed in the table itself.
-        let left: Vec<_> = [column(Role::Received, c), column(Role::CarriedOver, c)].concat();
-        let right: Vec<_> = [vec![result_total], column(Role::CarriedForward, c)].concat();
+        let left: Vec<_> = [column(LineRole::Received, c), column(LineRole::CarriedOver, c)].concat();
+        let right: Vec<_> = [vec![result_total], column(LineRole::CarriedForward, c)].concat();
         if right.iter().any(Option::is_none) {
             out.push(
                 Severity::Note,
@@ -177,7 +177,7 @@ fn check_table_b(report: &Report, out: &mut Findings) {
             let path = lines
                 .iter()
                 .zip(rows)
-                .find(|(l, _)| l.role == Role::Received)
+                .find(|(l, _)| l.role == LineRole::Received)
                 .and_then(|(line, r)| r.as_ref().map(|r| r.pointer(&row_path(line), &cols, c)))
                 .unwrap_or_else(|| PATH.into());
             out.push(
@@ -212,7 +212,7 @@ fn group_name(group: &table_c::Group) -> String {
 }
 
 fn check_overview(report: &Report, out: &mut Findings) {
-    if report.format != Format::F2021 {
+    if report.format != Version::F2021 {
         return;
     }
     let chars: usize = report
@@ -245,14 +245,14 @@ mod tests {
     const SEED: &str = include_str!("../fixtures/beiguan-2023.json");
 
     fn refusals(text: &str) -> Vec<Finding> {
-        check(&parse_str(text).unwrap()).into_iter().filter(|f| f.severity == Severity::Refusal).collect()
+        findings(&parse_str(text).unwrap()).into_iter().filter(|f| f.severity == Severity::Refusal).collect()
     }
 
     #[test]
     fn the_fixtures_add_up() {
-        assert!(check(&parse_str(SEED).unwrap()).is_empty());
+        assert!(findings(&parse_str(SEED).unwrap()).is_empty());
         assert!(refusals(include_str!("../fixtures/pingtan-2023.json")).is_empty());
-        let shanghai = check(&parse_str(include_str!("../fixtures/shanghai-govoffice-2019.json")).unwrap());
+        let shanghai = findings(&parse_str(include_str!("../fixtures/shanghai-govoffice-2019.json")).unwrap());
         assert!(!refuses(&shanghai), "{shanghai:#?}");
         assert!(shanghai.iter().any(|f| f.message.contains("空白")));
     }
@@ -297,7 +297,7 @@ mod tests {
         let mut doc: serde_json::Value = serde_json::from_str(SEED).unwrap();
         doc["applications"]["received"]["total"] = serde_json::Value::Null;
         doc["applications"]["received"]["commercial"] = serde_json::Value::Null;
-        let found = check(&parse_str(&doc.to_string()).unwrap());
+        let found = findings(&parse_str(&doc.to_string()).unwrap());
         assert!(!refuses(&found));
         assert!(found.iter().any(|f| f.message.contains("未核对")));
     }
@@ -306,7 +306,7 @@ mod tests {
     fn a_long_overview_is_a_note() {
         let mut doc: serde_json::Value = serde_json::from_str(SEED).unwrap();
         doc["overview"][0] = serde_json::Value::from("字".repeat(1200));
-        let found = check(&parse_str(&doc.to_string()).unwrap());
+        let found = findings(&parse_str(&doc.to_string()).unwrap());
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].severity, Severity::Note);
         assert_eq!(found[0].path, "/overview");

@@ -8,7 +8,7 @@
 
 use serde_json::{json, Value};
 
-use crate::form::{table_a, table_b, Format};
+use crate::form::{table_a, table_b, Version};
 
 /// A small deterministic generator (SplitMix64): no dependency, stable
 /// across platforms and versions.
@@ -124,9 +124,9 @@ fn insert(obj: &mut Value, path: &str, value: Value) {
 
 /// One report, and its 结转下年度 row for the next year.
 fn report(rng: &mut Rng, agency: &str, year: i64, carried: &[u64]) -> (Value, Vec<u64>) {
-    let format = Format::for_year(year);
+    let format = Version::for_year(year);
     let lines = table_b::lines(format);
-    let results: Vec<_> = lines.iter().filter(|l| l.role == table_b::Role::Result).collect();
+    let results: Vec<_> = lines.iter().filter(|l| l.role == table_b::LineRole::Result).collect();
     let received: Vec<u64> = (0..6).map(|c| if c == 0 { rng.below(60) } else { rng.below(4) }).collect();
     let forward: Vec<u64> = (0..6).map(|c| rng.below(received[c] / 4 + carried[c] + 1)).collect();
     // Share what was handled this year among the result rows, column by column.
@@ -194,7 +194,7 @@ fn report(rng: &mut Rng, agency: &str, year: i64, carried: &[u64]) -> (Value, Ve
         "applications": b,
         "review_litigation": {"review": group(rng), "litigation_direct": group(rng), "litigation_after_review": group(rng)},
         "problems": problems,
-        "other_matters": [if format == Format::F2021 { "本年度未收取信息处理费。" } else { "无。" }],
+        "other_matters": [if format == Version::F2021 { "本年度未收取信息处理费。" } else { "无。" }],
     });
     if rng.below(2) == 0 {
         report["signature"] = json!({"agency": agency, "date": format!("{}年1月20日", year + 1)});

@@ -2,12 +2,12 @@
 //! half-written file and never destroys an older good one.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::docx::{self, DocxFonts};
+use crate::docx::{self, DocxError, DocxFonts};
 use crate::fonts::Fonts;
 use crate::layout::Document;
-use crate::pdf::{self, PdfStandard};
+use crate::pdf::{self, PdfError, PdfStandard};
 
 /// How outputs are written, whatever the format.
 #[derive(Clone, Debug, Default)]
@@ -23,31 +23,70 @@ pub struct Settings {
 pub enum Format {
     Pdf,
     Docx,
+    /// The Typst source of the PDF: a folder with the template and the
+    /// layout data, for an agency that wants its own touches.
+    Typst,
 }
 
 impl Format {
+    /// Every format, in the order they are written.
+    pub const ALL: [Format; 3] = [Format::Pdf, Format::Docx, Format::Typst];
+
+    /// The extension of the file (or folder) this format writes.
     pub fn extension(self) -> &'static str {
         match self {
             Format::Pdf => "pdf",
             Format::Docx => "docx",
+            Format::Typst => "typst",
         }
+    }
+
+    /// Whether the output is a folder rather than a file.
+    pub fn is_folder(self) -> bool {
+        self == Format::Typst
     }
 
     /// The format a path's extension names, if any.
     pub fn of(path: &Path) -> Option<Format> {
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        match ext.as_str() {
-            "pdf" => Some(Format::Pdf),
-            "docx" => Some(Format::Docx),
-            _ => None,
-        }
+        Format::ALL.into_iter().find(|f| f.extension() == ext)
     }
 
     /// Renders a document in this format.
-    pub fn render(self, doc: &Document, fonts: &Fonts, settings: &Settings) -> Result<Vec<u8>, String> {
+    pub fn render(self, doc: &Document, fonts: &Fonts, settings: &Settings) -> Result<Rendered, RenderError> {
+        Ok(match self {
+            Format::Pdf => Rendered::File(pdf::render(doc, fonts, &settings.pdf_standards)?),
+            Format::Docx => Rendered::File(docx::render(doc, settings.docx_fonts)?),
+            Format::Typst => Rendered::Folder(pdf::export(doc, fonts)),
+        })
+    }
+}
+
+/// A backend could not write the document. With validated input this is a
+/// bug or a resource problem, never the report writer's fault.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Pdf(#[from] PdfError),
+    #[error(transparent)]
+    Docx(#[from] DocxError),
+}
+
+/// One rendered output: a file's bytes, or a folder's files.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rendered {
+    File(Vec<u8>),
+    /// `(file name, bytes)` of each file in the folder.
+    Folder(Vec<(&'static str, Vec<u8>)>),
+}
+
+impl Rendered {
+    /// Writes the output to `target` atomically: readers see the old output
+    /// or the new one, never a part.
+    pub fn write(&self, target: &Path) -> std::io::Result<()> {
         match self {
-            Format::Pdf => pdf::render(doc, fonts, &settings.pdf_standards).map_err(|e| e.to_string()),
-            Format::Docx => docx::render(doc, settings.docx_fonts).map_err(|e| e.to_string()),
+            Rendered::File(bytes) => write_atomic(target, bytes),
+            Rendered::Folder(files) => write_folder_atomic(target, files),
         }
     }
 }
@@ -59,19 +98,24 @@ pub fn render_all(
     formats: &[Format],
     fonts: &Fonts,
     settings: &Settings,
-) -> Result<Vec<(Format, Vec<u8>)>, String> {
-    formats.iter().map(|&f| f.render(doc, fonts, settings).map(|bytes| (f, bytes))).collect()
+) -> Result<Vec<(Format, Rendered)>, RenderError> {
+    formats.iter().map(|&f| f.render(doc, fonts, settings).map(|out| (f, out))).collect()
 }
 
-/// Writes `bytes` to a temporary file beside `target`, then renames it into
-/// place: readers see the old file or the new one, never a part.
-pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// A hidden name beside `target` for a temporary or displaced copy.
+fn sibling(target: &Path, what: &str) -> std::io::Result<PathBuf> {
     let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     let name = target.file_name().ok_or_else(|| std::io::Error::other("输出路径没有文件名"))?;
-    let tmp = dir.join(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
+    Ok(dir.join(format!(".{}.{}.{what}", name.to_string_lossy(), std::process::id())))
+}
+
+/// Writes `bytes` to a temporary file beside `target`, then renames it into
+/// place: readers see the old file or the new one, never a part.
+pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = sibling(target, "tmp")?;
     let result = (|| {
         let mut file = std::fs::File::create(&tmp)?;
         file.write_all(bytes)?;
@@ -82,6 +126,48 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Writes a folder beside `target`, then swaps it into place: an older
+/// folder is moved aside first and removed only once the new one stands.
+fn write_folder_atomic(target: &Path, files: &[(&'static str, Vec<u8>)]) -> std::io::Result<()> {
+    let tmp = sibling(target, "tmp")?;
+    let _ = std::fs::remove_dir_all(&tmp);
+    let written = (|| {
+        std::fs::create_dir(&tmp)?;
+        for (name, bytes) in files {
+            let mut file = std::fs::File::create(tmp.join(name))?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    let old = target.symlink_metadata().is_ok().then(|| sibling(target, "old")).transpose()?;
+    if let Some(old) = &old {
+        if let Err(e) = std::fs::rename(target, old) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+    }
+    if let Err(e) = std::fs::rename(&tmp, target) {
+        if let Some(old) = &old {
+            let _ = std::fs::rename(old, target);
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    if let Some(old) = old {
+        if old.is_dir() {
+            std::fs::remove_dir_all(old)?;
+        } else {
+            std::fs::remove_file(old)?;
+        }
+    }
+    Ok(())
 }
 
 /// Whether two paths name the same file (an output must never overwrite

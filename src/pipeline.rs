@@ -64,12 +64,15 @@ impl Checked {
     }
 }
 
-/// Why a prepared report is not rendered.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Why a prepared report is not rendered. `render`, `check` and `batch`
+/// all say it in these words.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     /// A character no font has: refused whatever the options.
+    #[error("有字符没有任何可用字体能显示，不予排版")]
     MissingGlyphs,
     /// The numbers break a 勾稽 rule, and that was not allowed.
+    #[error("数据前后不一致，不予排版；如需照原样重排已发布的报告，请加 --allow-inconsistent")]
     Inconsistent,
 }
 
@@ -93,10 +96,11 @@ impl Prepared {
 }
 
 /// Reads a report from bytes and runs the 勾稽 checks.
-pub fn check(bytes: &[u8]) -> Result<Checked, InputError> {
-    let report = model::parse_bytes(bytes)?;
-    let text = String::from_utf8_lossy(bytes).into_owned();
-    let findings = check::check(&report)
+pub fn read(bytes: &[u8]) -> Result<Checked, InputError> {
+    let text = model::decode(bytes)?;
+    let report = model::parse_str(text)?;
+    let text = text.to_owned();
+    let findings = check::findings(&report)
         .into_iter()
         .map(|finding| Located { line: locate(&text, &finding.path), finding })
         .collect();
@@ -105,5 +109,5 @@ pub fn check(bytes: &[u8]) -> Result<Checked, InputError> {
 
 /// Reads a report from bytes and takes it through the checks and layout.
 pub fn prepare(bytes: &[u8], fonts: &Fonts) -> Result<Prepared, InputError> {
-    Ok(check(bytes)?.prepare(fonts))
+    Ok(read(bytes)?.prepare(fonts))
 }

@@ -5,10 +5,10 @@
 use serde_json::{json, Map, Value};
 
 use crate::form::table_a::{self, Kind, Shape};
-use crate::form::table_b::{self, Role};
-use crate::form::{self, table_c, Columns, Format};
+use crate::form::table_b::{self, LineRole};
+use crate::form::{self, table_c, Columns, Version};
 
-const FORMATS: [Format; 2] = [Format::F2021, Format::F2019];
+const FORMATS: [Version; 2] = [Version::F2021, Version::F2019];
 
 fn count() -> Value {
     json!({"type": ["integer", "null"], "minimum": 0, "description": "件数；空白写 null"})
@@ -70,7 +70,7 @@ fn blocks(description: &str) -> Value {
     })
 }
 
-fn table_a(format: Format) -> Value {
+fn table_a(format: Version) -> Value {
     let mut props = Map::new();
     for (item, row) in table_a::rows(format) {
         let value = match item.shape {
@@ -88,7 +88,7 @@ fn table_a(format: Format) -> Value {
 }
 
 /// The object at `prefix` of table B, built from the form's lines.
-fn table_b_level(format: Format, prefix: &str, description: &str) -> Value {
+fn table_b_level(format: Version, prefix: &str, description: &str) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
     for line in table_b::lines(format) {
@@ -104,7 +104,7 @@ fn table_b_level(format: Format, prefix: &str, description: &str) -> Value {
         } else {
             counts(&table_b::APPLICANTS, &line.name())
         };
-        if line.role != Role::ResultTotal {
+        if line.role != LineRole::ResultTotal {
             required.push(key);
         }
         props.insert(key.to_string(), value);
@@ -124,7 +124,7 @@ pub fn schema() -> Value {
         let v = match part.key {
             "$schema" => json!({"type": "string"}),
             "format" => json!({"enum": ["2019", "2021"]}),
-            "year" => json!({"type": "integer", "minimum": Format::FIRST_YEAR, "maximum": 9999}),
+            "year" => json!({"type": "integer", "minimum": Version::FIRST_YEAR, "maximum": 9999}),
             "agency" | "title" => json!({"type": "string", "minLength": 1, "pattern": "\\S"}),
             "proactive" => json!({"oneOf": FORMATS.map(table_a)}),
             "applications" => json!({"oneOf": FORMATS.map(|f| table_b_level(f, "", form::SECTION_APPLICATIONS))}),

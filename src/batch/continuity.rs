@@ -4,11 +4,11 @@
 use std::collections::BTreeMap;
 
 use crate::check::{Finding, Severity};
-use crate::form::table_b::{self, Role};
+use crate::form::table_b::{self, LineRole};
 use crate::model::Report;
 
 /// The printed columns of the row with `role` in table B.
-fn row(report: &Report, role: Role) -> Option<(usize, Vec<Option<u128>>)> {
+fn row(report: &Report, role: LineRole) -> Option<(usize, Vec<Option<u128>>)> {
     let lines = table_b::lines(report.format);
     let i = lines.iter().position(|l| l.role == role)?;
     Some((i, report.applications.printed(report.format, i)))
@@ -24,7 +24,8 @@ pub fn findings<'a>(reports: impl IntoIterator<Item = (usize, &'a Report)>, stri
     let mut out = Vec::new();
     for &(i, this) in &reports {
         let Some(&last) = by_agency.get(&(this.agency.trim(), this.year - 1)) else { continue };
-        let (Some((line, now)), Some((_, before))) = (row(this, Role::CarriedOver), row(last, Role::CarriedForward))
+        let (Some((line, now)), Some((_, before))) =
+            (row(this, LineRole::CarriedOver), row(last, LineRole::CarriedForward))
         else {
             continue;
         };

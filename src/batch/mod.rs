@@ -22,7 +22,7 @@ use serde::Serialize;
 
 use crate::fonts::Fonts;
 use crate::output::{self, Format};
-use crate::pipeline::{self, Checked, Refusal};
+use crate::pipeline::{self, Checked};
 
 /// What the batch was asked to do.
 pub struct Options {
@@ -165,7 +165,7 @@ pub fn run(inputs: &[Input], out_dir: &Path, options: &Options, fonts: &Fonts, p
         let start = Instant::now();
         let result = std::fs::read(&inputs[i].path)
             .map_err(|e| (Status::Failed, format!("无法读取：{e}")))
-            .and_then(|bytes| pipeline::check(&bytes).map_err(|e| (Status::Refused, e.to_string())));
+            .and_then(|bytes| pipeline::read(&bytes).map_err(|e| (Status::Refused, e.to_string())));
         (result, start.elapsed())
     });
     // Across years.
@@ -221,21 +221,16 @@ fn render_one(input: &Input, checked: FirstPass, out_dir: &Path, options: &Optio
     record.year = Some(checked.report.year);
     let prepared = checked.prepare(fonts);
     record.findings = prepared.findings.iter().chain(&prepared.missing_glyphs).map(ToString::to_string).collect();
-    match prepared.refusal(options.allow_inconsistent) {
-        Some(Refusal::MissingGlyphs) => {
-            return Record { reason: Some("有字符没有任何可用字体能显示".into()), ..record }
-        }
-        Some(Refusal::Inconsistent) => return Record { reason: Some("数据前后不一致".into()), ..record },
-        None => {}
+    if let Some(refusal) = prepared.refusal(options.allow_inconsistent) {
+        return Record { reason: Some(refusal.to_string()), ..record };
     }
     let outputs = match output::render_all(&prepared.document, &options.formats, fonts, &options.settings) {
         Ok(outputs) => outputs,
-        Err(e) => return Record { status: Status::Failed, reason: Some(e), ..record },
+        Err(e) => return Record { status: Status::Failed, reason: Some(e.to_string()), ..record },
     };
-    for (format, bytes) in outputs {
+    for (format, rendered) in outputs {
         let path = out_dir.join(&input.relative).with_extension(format.extension());
-        let written =
-            path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| output::write_atomic(&path, &bytes));
+        let written = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| rendered.write(&path));
         if let Err(e) = written {
             return Record {
                 status: Status::Failed,

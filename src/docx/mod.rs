@@ -14,7 +14,7 @@ use docx_rs::{
     AlignmentType, BreakType, DocGrid, DocGridType, Docx, Footer, LineSpacing, PageMargin, PageNum, Paragraph, Run,
 };
 
-use crate::layout::{self, Block, Document};
+use crate::layout::{self, Document, Element};
 use styles::{style_id, Style};
 
 /// Page geometry of GB/T 9704, in twentieths of a point.
@@ -77,7 +77,7 @@ pub fn render(doc: &Document, fonts: DocxFonts) -> Result<Vec<u8>, DocxError> {
     let mut header_rows = Vec::new();
     for block in &doc.blocks {
         docx = match block {
-            Block::Title { lines } => {
+            Element::Title { lines } => {
                 let mut p = Paragraph::new().style(&style_id(Style::Title));
                 for (i, line) in lines.iter().enumerate() {
                     if i > 0 {
@@ -87,15 +87,15 @@ pub fn render(doc: &Document, fonts: DocxFonts) -> Result<Vec<u8>, DocxError> {
                 }
                 docx.add_paragraph(p)
             }
-            Block::Heading { level, runs } => docx.add_paragraph(paragraph(fonts, Style::Heading(*level), runs)),
-            Block::Paragraph { runs } => docx.add_paragraph(paragraph(fonts, Style::Body, runs)),
-            Block::Signature { lines } => lines.iter().enumerate().fold(docx, |docx, (i, line)| {
+            Element::Heading { level, runs } => docx.add_paragraph(paragraph(fonts, Style::Heading(*level), runs)),
+            Element::Paragraph { runs } => docx.add_paragraph(paragraph(fonts, Style::Body, runs)),
+            Element::Signature { lines } => lines.iter().enumerate().fold(docx, |docx, (i, line)| {
                 let p = paragraph(fonts, Style::Signature, std::slice::from_ref(line));
                 // Two blank grid lines between the text and the signature.
                 let before = 2 * page::twips(page::LINE_PITCH) as u32;
                 docx.add_paragraph(if i == 0 { p.line_spacing(LineSpacing::new().before(before)) } else { p })
             }),
-            Block::Table(t) => {
+            Element::Table(t) => {
                 header_rows.push(t.header_rows);
                 docx.add_table(table::table(t, fonts))
             }

@@ -9,7 +9,7 @@ use docx_rs::{
 
 use super::styles::{DocxFonts, Style};
 use super::{page, paragraph};
-use crate::layout::{self, Role, Slot};
+use crate::layout::{self, CellRole, Slot};
 
 pub fn table(t: &layout::Table, fonts: DocxFonts) -> Table {
     let grid = t.grid().expect("the layout stage builds tables that tile their grid");
@@ -41,7 +41,7 @@ pub fn table(t: &layout::Table, fonts: DocxFonts) -> Table {
                         (false, _) => cell.vertical_merge(VMergeType::Continue),
                     };
                     let body = if anchor { c.runs.as_slice() } else { &[] };
-                    let align = if c.role == Role::Label { AlignmentType::Left } else { AlignmentType::Center };
+                    let align = if c.role == CellRole::Label { AlignmentType::Left } else { AlignmentType::Center };
                     Some(cell.add_paragraph(paragraph(fonts, Style::TableText, body).align(align)))
                 })
                 .collect();

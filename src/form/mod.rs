@@ -5,6 +5,7 @@
 //! layout (which label spans which cells) and import all read these
 //! definitions; nothing else in the crate spells an official label.
 
+pub mod numbering;
 pub mod table_a;
 pub mod table_b;
 pub mod table_c;
@@ -13,54 +14,54 @@ use std::fmt;
 
 /// The template version a report follows (FORMAT.md, "Two template versions").
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Format {
+pub enum Version {
     /// 国办公开办函〔2019〕60号, report years 2019 and 2020.
     F2019,
     /// 国办公开办函〔2021〕30号, report years 2021 and later.
     F2021,
 }
 
-impl Format {
+impl Version {
     /// The first report year any template covers; earlier reports followed
     /// no common template.
     pub const FIRST_YEAR: i64 = 2019;
 
     /// The version a report of `year` uses when it does not say.
-    pub fn for_year(year: i64) -> Format {
+    pub fn for_year(year: i64) -> Version {
         if year <= 2020 {
-            Format::F2019
+            Version::F2019
         } else {
-            Format::F2021
+            Version::F2021
         }
     }
 
     /// The spelling used in the input contract (`"2019"`, `"2021"`).
     pub fn as_str(self) -> &'static str {
         match self {
-            Format::F2019 => "2019",
-            Format::F2021 => "2021",
+            Version::F2019 => "2019",
+            Version::F2021 => "2021",
         }
     }
 
     /// The version a key of the wrong version most likely came from.
-    pub fn other(self) -> Format {
+    pub fn other(self) -> Version {
         match self {
-            Format::F2019 => Format::F2021,
-            Format::F2021 => Format::F2019,
+            Version::F2019 => Version::F2021,
+            Version::F2021 => Version::F2019,
         }
     }
 
     /// Parses the contract spelling.
-    pub fn parse(s: &str) -> Option<Format> {
+    pub fn parse(s: &str) -> Option<Version> {
         match s {
-            "2019" => Some(Format::F2019),
-            "2021" => Some(Format::F2021),
+            "2019" => Some(Version::F2019),
+            "2021" => Some(Version::F2021),
             _ => None,
         }
     }
 }
 
-impl fmt::Display for Format {
+impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }

@@ -1,7 +1,7 @@
 //! Table A — 二、主动公开政府信息情况: 第二十条 items, each a header row and
 //! data rows under four columns.
 
-use super::Format;
+use super::Version;
 
 /// What a value cell holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -137,14 +137,14 @@ const ITEMS_2019: &[Item] = &[
 ];
 
 /// The items of table A for a template version, in print order.
-pub fn items(format: Format) -> &'static [Item] {
+pub fn items(format: Version) -> &'static [Item] {
     match format {
-        Format::F2019 => ITEMS_2019,
-        Format::F2021 => ITEMS_2021,
+        Version::F2019 => ITEMS_2019,
+        Version::F2021 => ITEMS_2021,
     }
 }
 
 /// Every data row of a version with the item it belongs to, in print order.
-pub fn rows(format: Format) -> impl Iterator<Item = (&'static Item, &'static Row)> {
+pub fn rows(format: Version) -> impl Iterator<Item = (&'static Item, &'static Row)> {
     items(format).iter().flat_map(|item| item.rows.iter().map(move |row| (item, row)))
 }

@@ -1,7 +1,7 @@
 //! Table B — 三、收到和处理政府信息公开申请情况: three label columns, seven
 //! applicant columns, rows nested up to three levels.
 
-use super::{Columns, Format};
+use super::{Columns, Version};
 
 /// The applicant columns: six parts and their total.
 pub const APPLICANTS: Columns = Columns {
@@ -39,12 +39,12 @@ pub struct Line {
     pub labels: &'static [&'static str],
     /// Explanatory words printed after the last label in 楷体.
     pub aside: Option<&'static str>,
-    pub role: Role,
+    pub role: LineRole,
 }
 
 /// What a row means to the consistency rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Role {
+pub enum LineRole {
     /// 一、本年新收
     Received,
     /// 二、上年结转
@@ -63,25 +63,25 @@ const UNABLE: &str = "（四）无法提供";
 const NOT_PROCESSED: &str = "（五）不予处理";
 const OTHER: &str = "（六）其他处理";
 
-const fn line(path: &'static str, labels: &'static [&'static str], role: Role) -> Line {
+const fn line(path: &'static str, labels: &'static [&'static str], role: LineRole) -> Line {
     Line { path, labels, aside: None, role }
 }
 
 const fn result(path: &'static str, labels: &'static [&'static str]) -> Line {
-    line(path, labels, Role::Result)
+    line(path, labels, LineRole::Result)
 }
 
 macro_rules! lines {
     ($($other:expr),* $(,)?) => {
         &[
-            line("received", &["一、本年新收政府信息公开申请数量"], Role::Received),
-            line("carried_over", &["二、上年结转政府信息公开申请数量"], Role::CarriedOver),
+            line("received", &["一、本年新收政府信息公开申请数量"], LineRole::Received),
+            line("carried_over", &["二、上年结转政府信息公开申请数量"], LineRole::CarriedOver),
             result("results/granted", &[RESULTS, "（一）予以公开"]),
             Line {
                 path: "results/partially_granted",
                 labels: &[RESULTS, "（二）部分公开"],
                 aside: Some("（区分处理的，只计这一情形，不计其他情形）"),
-                role: Role::Result,
+                role: LineRole::Result,
             },
             result("results/withheld/state_secret", &[RESULTS, WITHHELD, "1.属于国家秘密"]),
             result("results/withheld/prohibited_by_law", &[RESULTS, WITHHELD, "2.其他法律行政法规禁止公开"]),
@@ -100,8 +100,8 @@ macro_rules! lines {
             result("results/not_processed/excessive", &[RESULTS, NOT_PROCESSED, "4.无正当理由大量反复申请"]),
             result("results/not_processed/confirmation", &[RESULTS, NOT_PROCESSED, "5.要求行政机关确认或重新出具已获取信息"]),
             $($other,)*
-            line("results/total", &[RESULTS, "（七）总计"], Role::ResultTotal),
-            line("carried_forward", &["四、结转下年度继续办理"], Role::CarriedForward),
+            line("results/total", &[RESULTS, "（七）总计"], LineRole::ResultTotal),
+            line("carried_forward", &["四、结转下年度继续办理"], LineRole::CarriedForward),
         ]
     };
 }
@@ -121,10 +121,10 @@ const LINES_2021: &[Line] = lines![
 const LINES_2019: &[Line] = lines![result("results/other", &[RESULTS, OTHER])];
 
 /// The body rows of table B for a template version, in print order.
-pub fn lines(format: Format) -> &'static [Line] {
+pub fn lines(format: Version) -> &'static [Line] {
     match format {
-        Format::F2019 => LINES_2019,
-        Format::F2021 => LINES_2021,
+        Version::F2019 => LINES_2019,
+        Version::F2021 => LINES_2021,
     }
 }
 

@@ -2,10 +2,10 @@
 //! rows by their official labels, numbers by their columns.
 
 use super::{ImportError, Item, Place};
+use crate::form::numbering::{numbering_of, opens_like_part, section_of};
 use crate::form::table_a::{self, Kind};
-use crate::form::table_b::{self, Role};
-use crate::form::{self, table_c, Format};
-use crate::layout::level_of;
+use crate::form::table_b::{self, LineRole};
+use crate::form::{self, table_c, Version};
 use crate::model::{Block, Counts, Report, Signature, TableA, TableB, TableC, Value, Written};
 
 /// A label as compared (both the form's and the source's go through it):
@@ -29,27 +29,15 @@ pub fn normalize(label: &str) -> String {
     out
 }
 
-const NUMERALS: &str = "一二三四五六";
-
-/// The section (0–5) a paragraph opens, by its 一、… 六、 prefix.
-pub(super) fn section_of(text: &str) -> Option<usize> {
-    let mut chars = text.trim_start().chars();
-    let first = chars.next()?;
-    let n = NUMERALS.chars().position(|c| c == first)?;
-    matches!(chars.next(), Some('、' | '.' | '．')).then_some(n)
-}
-
 /// Is a paragraph a stand-alone sub-heading: numbered, short, no sentence?
 fn is_heading(text: &str) -> bool {
-    let numbered = level_of(text) != crate::layout::Level::SUB
-        || text.starts_with(['（', '(']) && text.chars().nth(1).is_some_and(|c| "一二三四五六七八九十".contains(c));
+    let numbered = numbering_of(text).is_some() || opens_like_part(text);
     numbered && text.chars().count() <= 30 && !text.contains('。')
 }
 
 /// A run-in lead: `（一）主动公开方面。` opening a paragraph that goes on.
 fn split_lead(text: &str) -> Option<(&str, &str)> {
-    if !(text.starts_with(['（', '(']) && text.chars().nth(1).is_some_and(|c| "一二三四五六七八九十".contains(c)))
-    {
+    if !opens_like_part(text) {
         return None;
     }
     let end = text.find('。')? + '。'.len_utf8();
@@ -172,8 +160,8 @@ pub(super) const UNKNOWN_FORMAT: &str =
     "表二的表头既不是 2021 年格式（本年制发件数）也不是 2019 年格式（本年新制作数量）";
 
 /// The template version, from table A's header labels.
-fn format_of(items: &[Item], at: &Place) -> Result<Format, ImportError> {
-    for format in [Format::F2021, Format::F2019] {
+fn format_of(items: &[Item], at: &Place) -> Result<Version, ImportError> {
+    for format in [Version::F2021, Version::F2019] {
         let first = table_a::items(format)[0].shape.fields()[0].header;
         if rows(items).iter().any(|(cells, _)| cells.iter().any(|c| normalize(c) == normalize(first))) {
             return Ok(format);
@@ -182,7 +170,7 @@ fn format_of(items: &[Item], at: &Place) -> Result<Format, ImportError> {
     Err(ImportError::new(at, UNKNOWN_FORMAT))
 }
 
-fn table_a(format: Format, items: &[Item], at: &Place) -> Result<TableA, ImportError> {
+fn table_a(format: Version, items: &[Item], at: &Place) -> Result<TableA, ImportError> {
     let mut values: Vec<Option<Vec<Value>>> = vec![None; table_a::rows(format).count()];
     for (cells, at) in rows(items) {
         let Some(label) = cells.iter().find(|c| !c.is_empty()) else { continue };
@@ -220,7 +208,7 @@ fn table_a(format: Format, items: &[Item], at: &Place) -> Result<TableA, ImportE
     Ok(TableA { rows: values.into_iter().flatten().collect() })
 }
 
-fn table_b(format: Format, items: &[Item], at: &Place) -> Result<TableB, ImportError> {
+fn table_b(format: Version, items: &[Item], at: &Place) -> Result<TableB, ImportError> {
     let lines = table_b::lines(format);
     let width = table_b::APPLICANTS.parts.len() + 1;
     let labels: Vec<String> = lines.iter().map(|l| normalize(&l.own_label())).collect();
@@ -266,7 +254,7 @@ fn table_b(format: Format, items: &[Item], at: &Place) -> Result<TableB, ImportE
         let (parts, total) = nums.split_at(width - 1);
         out[i] = Some(Counts { parts: parts.to_vec(), total: Some(total[0]), written: Written::Array });
     }
-    if let Some((line, _)) = lines.iter().zip(&out).find(|(l, r)| r.is_none() && l.role != Role::ResultTotal) {
+    if let Some((line, _)) = lines.iter().zip(&out).find(|(l, r)| r.is_none() && l.role != LineRole::ResultTotal) {
         return Err(missing(items, &line.own_label(), at, format!("表三缺少“{}”这一行", line.name())));
     }
     Ok(TableB { rows: out })
@@ -318,7 +306,7 @@ pub fn assemble(items: &[Item]) -> Result<Report, ImportError> {
     let section = |k: usize| &items[starts[k] + 1..starts.get(k + 1).copied().unwrap_or(items.len())];
     let heading_at = |k: usize| items[starts[k]].at();
     let format = format_of(section(1), heading_at(1))?;
-    if year < Format::FIRST_YEAR {
+    if year < Version::FIRST_YEAR {
         return Err(ImportError::new(title_at, format!("{year} 年的报告早于 2019 年统一格式，不支持")));
     }
     let mut other_matters = prose(section(5))?;

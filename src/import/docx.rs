@@ -9,7 +9,7 @@ use quick_xml::Reader;
 use super::{ImportError, Item, Place};
 
 fn bad(message: &str) -> ImportError {
-    ImportError { at: Place::Whole, message: format!("不是可读的 Word（.docx）文件：{message}") }
+    ImportError::new(&Place::Whole, format!("不是可读的 Word（.docx）文件：{message}"))
 }
 
 fn document_xml(bytes: &[u8]) -> Result<Vec<u8>, ImportError> {

@@ -16,6 +16,8 @@ pub use pdf::extract as pdf_words;
 
 use std::fmt;
 
+use crate::model::Report;
+
 /// A paragraph or a table row of the source, with where it stands.
 #[derive(Clone, Debug)]
 pub enum Item {
@@ -61,17 +63,33 @@ impl fmt::Display for Place {
     }
 }
 
-/// A source that cannot be imported exactly.
+/// A source that cannot be imported exactly, or a tool the import needs
+/// that is missing.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{at}：{message}")]
 pub struct ImportError {
     pub at: Place,
     pub message: String,
+    pub cause: Cause,
+}
+
+/// Whose fault an import error is: it decides the exit code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cause {
+    /// The source cannot be read exactly: the report is refused.
+    Source,
+    /// A program the import runs (pdftotext) is missing or broke: the
+    /// machine's fault, not the report's.
+    Tool,
 }
 
 impl ImportError {
     fn new(at: &Place, message: impl Into<String>) -> ImportError {
-        ImportError { at: at.clone(), message: message.into() }
+        ImportError { at: at.clone(), message: message.into(), cause: Cause::Source }
+    }
+
+    fn tool(message: impl Into<String>) -> ImportError {
+        ImportError { at: Place::Whole, message: message.into(), cause: Cause::Tool }
     }
 }
 
@@ -118,7 +136,7 @@ impl Source {
 }
 
 /// Imports a source file's bytes.
-pub fn import(bytes: &[u8], source: Source) -> Result<crate::model::Report, ImportError> {
+pub fn import(bytes: &[u8], source: Source) -> Result<Report, ImportError> {
     let items = match source {
         Source::Docx => docx::items(bytes)?,
         Source::Pdf => pdf::items(&pdf_words(bytes)?)?,
@@ -141,5 +159,19 @@ pub fn import(bytes: &[u8], source: Source) -> Result<crate::model::Report, Impo
             }
         }
     };
-    assemble::assemble(&items)
+    validate(assemble::assemble(&items)?)
+}
+
+/// An imported report passes the same validation as one read from JSON
+/// (limits, forbidden characters such as U+200E pasted from a web page),
+/// so that an import never writes what `render` would refuse.
+fn validate(report: Report) -> Result<Report, ImportError> {
+    let json = crate::model::to_json_text(&report);
+    match crate::model::parse_str(&json) {
+        Ok(_) => Ok(report),
+        Err(e) => {
+            let path = if e.path.is_empty() { "/" } else { &e.path };
+            Err(ImportError::new(&Place::Whole, format!("读出的内容不能作为报告（{path}）：{}", e.message)))
+        }
+    }
 }

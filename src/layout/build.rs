@@ -2,32 +2,33 @@
 //! kind of text, and where each piece of user text came from.
 
 use super::tables::{table_a, table_b, table_c};
-use super::{title, Block, Document, Face, Level, Meta, Run};
+use super::{title, Document, Element, Face, Level, Meta, Run};
 use crate::form;
+use crate::form::numbering::numbering_of;
 use crate::model::{self, Report, Signature};
 
 /// Lays out a validated report.
 pub fn build(report: &Report) -> Document {
     let title_text = report.title();
     let title_source = if report.title.is_some() { "/title" } else { "/agency" };
-    let mut blocks = vec![Block::Title {
+    let mut blocks = vec![Element::Title {
         lines: title::balance(&title_text).into_iter().map(|line| Run::user(line, Face::Title, title_source)).collect(),
     }];
     prose(&mut blocks, &report.preamble, "/preamble");
     section(&mut blocks, form::SECTION_OVERVIEW);
     prose(&mut blocks, &report.overview, "/overview");
     section(&mut blocks, form::SECTION_PROACTIVE);
-    blocks.push(Block::Table(table_a(report.format, &report.proactive)));
+    blocks.push(Element::Table(table_a(report.format, &report.proactive)));
     section(&mut blocks, form::SECTION_APPLICATIONS);
-    blocks.push(Block::Table(table_b(report.format, &report.applications)));
+    blocks.push(Element::Table(table_b(report.format, &report.applications)));
     section(&mut blocks, form::SECTION_REVIEW);
-    blocks.push(Block::Table(table_c(&report.review_litigation)));
+    blocks.push(Element::Table(table_c(&report.review_litigation)));
     section(&mut blocks, form::SECTION_PROBLEMS);
     prose(&mut blocks, &report.problems, "/problems");
     section(&mut blocks, form::SECTION_OTHER);
     prose(&mut blocks, &report.other_matters, "/other_matters");
     if let Some(Signature { agency, date }) = &report.signature {
-        blocks.push(Block::Signature {
+        blocks.push(Element::Signature {
             lines: vec![
                 Run::user(agency, Face::Fang, "/signature/agency"),
                 Run::user(date, Face::Fang, "/signature/date"),
@@ -44,20 +45,20 @@ pub fn build(report: &Report) -> Document {
     Document { meta, blocks }
 }
 
-fn section(blocks: &mut Vec<Block>, heading: &str) {
-    blocks.push(Block::Heading { level: Level::SECTION, runs: vec![Run::new(heading, Face::Hei)] });
+fn section(blocks: &mut Vec<Element>, heading: &str) {
+    blocks.push(Element::Heading { level: Level::SECTION, runs: vec![Run::new(heading, Face::Hei)] });
 }
 
-fn prose(blocks: &mut Vec<Block>, prose: &[model::Block], path: &str) {
+fn prose(blocks: &mut Vec<Element>, prose: &[model::Block], path: &str) {
     for (i, block) in prose.iter().enumerate() {
         let at = format!("{path}/{i}");
         blocks.push(match block {
-            model::Block::Paragraph(text) => Block::Paragraph { runs: vec![Run::user(text, Face::Fang, at)] },
+            model::Block::Paragraph(text) => Element::Paragraph { runs: vec![Run::user(text, Face::Fang, at)] },
             model::Block::Heading(text) => {
                 let level = level_of(text);
-                Block::Heading { level, runs: vec![Run::user(text, level.face(), at)] }
+                Element::Heading { level, runs: vec![Run::user(text, level.face(), at)] }
             }
-            model::Block::Lead { lead, text } => Block::Paragraph {
+            model::Block::Lead { lead, text } => Element::Paragraph {
                 runs: vec![
                     Run::user(lead, level_of(lead).face(), format!("{at}/lead")),
                     Run::user(text, Face::Fang, format!("{at}/text")),
@@ -69,29 +70,8 @@ fn prose(blocks: &mut Vec<Block>, prose: &[model::Block], path: &str) {
 
 /// The level a sub-heading's numbering prefix gives it: （一） → 2,
 /// 1. / 1、 → 3, （1） → 4. Unnumbered sub-headings are treated as （一）.
-pub fn level_of(text: &str) -> Level {
-    let text = text.trim_start();
-    let inner = ["（", "("].iter().find_map(|open| text.strip_prefix(open)).and_then(|rest| {
-        let end = rest.find(['）', ')'])?;
-        Some(&rest[..end])
-    });
-    if let Some(inner) = inner {
-        if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit() || c.is_numeric() && !is_cjk_numeral(c)) {
-            return Level::SUB_ITEM;
-        }
-        if !inner.is_empty() && inner.chars().all(is_cjk_numeral) {
-            return Level::SUB;
-        }
-    }
-    let digits = text.chars().take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c)).count();
-    if digits > 0 && text.chars().nth(digits).is_some_and(|c| matches!(c, '.' | '、' | '．')) {
-        return Level::ITEM;
-    }
-    Level::SUB
-}
-
-fn is_cjk_numeral(c: char) -> bool {
-    "一二三四五六七八九十百零〇".contains(c)
+fn level_of(text: &str) -> Level {
+    numbering_of(text).map_or(Level::SUB, |n| Level(n.depth()))
 }
 
 #[cfg(test)]
@@ -101,12 +81,8 @@ mod tests {
     #[test]
     fn levels_follow_numbering_prefixes() {
         assert_eq!(level_of("（一）主动公开方面。"), Level::SUB);
-        assert_eq!(level_of("(十二)其他"), Level::SUB);
         assert_eq!(level_of("1.组织学习"), Level::ITEM);
-        assert_eq!(level_of("12、组织学习"), Level::ITEM);
-        assert_eq!(level_of("１．全角"), Level::ITEM);
         assert_eq!(level_of("（1）细项"), Level::SUB_ITEM);
-        assert_eq!(level_of("(３)细项"), Level::SUB_ITEM);
         assert_eq!(level_of("主要问题"), Level::SUB);
     }
 }

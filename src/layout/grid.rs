@@ -8,7 +8,7 @@ use super::Run;
 /// What a cell holds, which decides its style.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Role {
+pub enum CellRole {
     /// Column headers.
     Header,
     /// Row labels.
@@ -26,7 +26,7 @@ pub struct Cell {
     pub col: usize,
     pub rowspan: usize,
     pub colspan: usize,
-    pub role: Role,
+    pub role: CellRole,
     pub runs: Vec<Run>,
 }
 

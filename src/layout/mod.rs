@@ -10,8 +10,8 @@ mod grid;
 mod tables;
 mod title;
 
-pub use build::{build, level_of};
-pub use grid::{Cell, Role, Slot, Table, TableError};
+pub use build::build;
+pub use grid::{Cell, CellRole, Slot, Table, TableError};
 
 use serde::Serialize;
 
@@ -89,7 +89,7 @@ impl Level {
 /// One block of the page, in reading order.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Block {
+pub enum Element {
     /// The title, already broken into balanced lines.
     Title {
         lines: Vec<Run>,
@@ -128,7 +128,7 @@ pub struct Meta {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Document {
     pub meta: Meta,
-    pub blocks: Vec<Block>,
+    pub blocks: Vec<Element>,
 }
 
 impl Document {
@@ -137,9 +137,9 @@ impl Document {
     pub fn runs(&self) -> impl Iterator<Item = &Run> {
         self.blocks.iter().flat_map(|b| -> Box<dyn Iterator<Item = &Run>> {
             match b {
-                Block::Title { lines } | Block::Signature { lines } => Box::new(lines.iter()),
-                Block::Heading { runs, .. } | Block::Paragraph { runs } => Box::new(runs.iter()),
-                Block::Table(t) => Box::new(t.cells.iter().flat_map(|c| c.runs.iter())),
+                Element::Title { lines } | Element::Signature { lines } => Box::new(lines.iter()),
+                Element::Heading { runs, .. } | Element::Paragraph { runs } => Box::new(runs.iter()),
+                Element::Table(t) => Box::new(t.cells.iter().flat_map(|c| c.runs.iter())),
             }
         })
     }
@@ -147,7 +147,7 @@ impl Document {
     /// The tables, in order (A, B, C).
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
         self.blocks.iter().filter_map(|b| match b {
-            Block::Table(t) => Some(t),
+            Element::Table(t) => Some(t),
             _ => None,
         })
     }
@@ -155,6 +155,6 @@ impl Document {
 
 /// Whether a cell of this role prints a label (header, row label, note)
 /// rather than a value.
-pub fn grid_role_is_label(role: grid::Role) -> bool {
-    role != grid::Role::Number
+pub fn grid_role_is_label(role: grid::CellRole) -> bool {
+    role != grid::CellRole::Number
 }

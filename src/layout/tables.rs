@@ -1,9 +1,9 @@
 //! Tables A, B and C, cell by cell, from the official definitions in
 //! [`crate::form`] and the report's values.
 
-use super::grid::{Cell, Role, Table};
+use super::grid::{Cell, CellRole, Table};
 use super::{Face, Run};
-use crate::form::{table_a, table_b, table_c, Columns, Format};
+use crate::form::{table_a, table_b, table_c, Columns, Version};
 use crate::model::{Counts, TableA, TableB, TableC};
 
 /// Width of the text block (版心), millimetres.
@@ -19,17 +19,17 @@ impl Builder {
         Builder { cells: Vec::new() }
     }
 
-    fn cell(&mut self, row: usize, col: usize, span: (usize, usize), role: Role, runs: Vec<Run>) {
+    fn cell(&mut self, row: usize, col: usize, span: (usize, usize), role: CellRole, runs: Vec<Run>) {
         let (rowspan, colspan) = span;
         self.cells.push(Cell { row, col, rowspan, colspan, role, runs });
     }
 
-    fn text(&mut self, row: usize, col: usize, span: (usize, usize), role: Role, text: &str) {
+    fn text(&mut self, row: usize, col: usize, span: (usize, usize), role: CellRole, text: &str) {
         self.cell(row, col, span, role, vec![Run::new(text, Face::Song)]);
     }
 
     fn value(&mut self, row: usize, col: usize, colspan: usize, text: String, source: String) {
-        self.cell(row, col, (1, colspan), Role::Number, vec![Run::user(text, Face::Song, source)]);
+        self.cell(row, col, (1, colspan), CellRole::Number, vec![Run::user(text, Face::Song, source)]);
     }
 
     fn finish(mut self, columns: Vec<f64>, header_rows: usize) -> Table {
@@ -46,23 +46,23 @@ fn number(v: Option<u128>) -> String {
 /// Table A: per 第二十条 item, a title row across all columns, a header row
 /// and data rows; where an item has fewer than three values, the last one
 /// spans the remaining columns.
-pub fn table_a(format: Format, values: &TableA) -> Table {
+pub fn table_a(format: Version, values: &TableA) -> Table {
     let mut b = Builder::new();
     let mut row = 0;
     let mut values = values.rows.iter();
     for item in table_a::items(format) {
-        b.text(row, 0, (1, table_a::COLUMNS), Role::Header, item.title);
+        b.text(row, 0, (1, table_a::COLUMNS), CellRole::Header, item.title);
         row += 1;
         let fields = item.shape.fields();
         let span = |i: usize| if i + 1 == fields.len() { table_a::COLUMNS - 1 - i } else { 1 };
-        b.text(row, 0, (1, 1), Role::Header, table_a::CONTENT_HEADER);
+        b.text(row, 0, (1, 1), CellRole::Header, table_a::CONTENT_HEADER);
         for (i, field) in fields.iter().enumerate() {
-            b.text(row, 1 + i, (1, span(i)), Role::Header, field.header);
+            b.text(row, 1 + i, (1, span(i)), CellRole::Header, field.header);
         }
         row += 1;
         for data in item.rows {
             let cells = values.next().expect("one value row per form row");
-            b.text(row, 0, (1, 1), Role::Label, data.label);
+            b.text(row, 0, (1, 1), CellRole::Label, data.label);
             for (i, (field, value)) in fields.iter().zip(cells).enumerate() {
                 let source = match item.shape {
                     table_a::Shape::Scalar(_) => format!("/proactive/{}", data.key),
@@ -92,17 +92,17 @@ const INSETS_MM: f64 = 1.6;
 
 /// Table B: the three-row applicant header under the note cell, then each
 /// line of the form with its labels merged down the levels they share.
-pub fn table_b(format: Format, values: &TableB) -> Table {
+pub fn table_b(format: Version, values: &TableB) -> Table {
     let cols = table_b::APPLICANTS;
     let first = table_b::LABEL_COLUMNS;
     let mut b = Builder::new();
-    b.cell(0, 0, (3, first), Role::Note, vec![Run::new(table_b::NOTE, Face::Kai)]);
-    b.text(0, first, (1, cols.parts.len() + 1), Role::Header, table_b::APPLICANT_HEADER);
-    b.text(1, first, (2, 1), Role::Header, cols.parts[0].1);
-    b.text(1, first + 1, (1, cols.parts.len() - 1), Role::Header, table_b::ORGANISATION_HEADER);
-    b.text(1, first + cols.parts.len(), (2, 1), Role::Header, cols.total.1);
+    b.cell(0, 0, (3, first), CellRole::Note, vec![Run::new(table_b::NOTE, Face::Kai)]);
+    b.text(0, first, (1, cols.parts.len() + 1), CellRole::Header, table_b::APPLICANT_HEADER);
+    b.text(1, first, (2, 1), CellRole::Header, cols.parts[0].1);
+    b.text(1, first + 1, (1, cols.parts.len() - 1), CellRole::Header, table_b::ORGANISATION_HEADER);
+    b.text(1, first + cols.parts.len(), (2, 1), CellRole::Header, cols.total.1);
     for (i, part) in cols.parts.iter().enumerate().skip(1) {
-        b.text(2, first + i, (1, 1), Role::Header, part.1);
+        b.text(2, first + i, (1, 1), CellRole::Header, part.1);
     }
 
     let lines = table_b::lines(format);
@@ -121,7 +121,7 @@ pub fn table_b(format: Format, values: &TableB) -> Table {
             if let (true, Some(aside)) = (last, line.aside) {
                 runs.push(Run::new(aside, Face::Kai));
             }
-            b.cell(row, depth, (rowspan, colspan), Role::Label, runs);
+            b.cell(row, depth, (rowspan, colspan), CellRole::Label, runs);
         }
         let source = format!("/applications/{}", line.path);
         for (c, v) in values.printed(format, i).into_iter().enumerate() {
@@ -133,7 +133,8 @@ pub fn table_b(format: Format, values: &TableB) -> Table {
         }
     }
     // Numbers never wrap: the widest count sets the data columns' width.
-    let digits = b.cells.iter().filter(|c| c.role == Role::Number).map(|c| c.text().chars().count()).max().unwrap_or(1);
+    let digits =
+        b.cells.iter().filter(|c| c.role == CellRole::Number).map(|c| c.text().chars().count()).max().unwrap_or(1);
     let data_width = TABLE_B_DATA_MM.max(digits as f64 * DIGIT_MM + INSETS_MM);
     let data = cols.parts.len() + 1;
     let mut columns = TABLE_B_LABELS_MM.to_vec();
@@ -150,16 +151,16 @@ pub fn table_c(values: &TableC) -> Table {
     let mut b = Builder::new();
     // The first group is 行政复议 itself; the others sit under 行政诉讼.
     let litigation = &table_c::GROUPS[1..];
-    b.text(0, 0, (1, width), Role::Header, table_c::REVIEW);
-    b.text(0, width, (1, width * litigation.len()), Role::Header, table_c::LITIGATION);
+    b.text(0, 0, (1, width), CellRole::Header, table_c::REVIEW);
+    b.text(0, width, (1, width * litigation.len()), CellRole::Header, table_c::LITIGATION);
     for c in 0..width {
-        b.text(1, c, (2, 1), Role::Header, cols.label(c));
+        b.text(1, c, (2, 1), CellRole::Header, cols.label(c));
     }
     for (g, group) in litigation.iter().enumerate() {
         let start = width * (g + 1);
-        b.text(1, start, (1, width), Role::Header, group.label);
+        b.text(1, start, (1, width), CellRole::Header, group.label);
         for c in 0..width {
-            b.text(2, start + c, (1, 1), Role::Header, cols.label(c));
+            b.text(2, start + c, (1, 1), CellRole::Header, cols.label(c));
         }
     }
     for (g, (group, counts)) in table_c::GROUPS.iter().zip(&values.groups).enumerate() {
@@ -208,7 +209,7 @@ mod tests {
         assert_eq!((t.rows, t.columns.len()), (28, 10));
         tiles(&t);
         let note = find(&t, "（本列数据的勾稽关系为");
-        assert_eq!((note.row, note.col, note.rowspan, note.colspan, note.role), (0, 0, 3, 3, Role::Note));
+        assert_eq!((note.row, note.col, note.rowspan, note.colspan, note.role), (0, 0, 3, 3, CellRole::Note));
         let applicant = find(&t, "申请人情况");
         assert_eq!((applicant.col, applicant.colspan), (3, 7));
         let natural = find(&t, "自然人");
@@ -299,7 +300,7 @@ mod width_tests {
             let tables =
                 [table_a(r.format, &r.proactive), table_b(r.format, &r.applications), table_c(&r.review_litigation)];
             for t in &tables {
-                for c in t.cells.iter().filter(|c| c.role == Role::Label && c.rowspan == 1) {
+                for c in t.cells.iter().filter(|c| c.role == CellRole::Label && c.rowspan == 1) {
                     let width: f64 = t.columns[c.col..c.col + c.colspan].iter().sum();
                     let lines = c.text().chars().count().div_ceil(per_line(width));
                     assert!(lines <= 3, "{} wraps {lines} lines in {width} mm", c.text());

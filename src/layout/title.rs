@@ -75,8 +75,18 @@ mod tests {
 
     #[test]
     fn short_titles_stay_on_one_line() {
-        assert_eq!(balance("北关区乡村振兴局2023年政府信息公开工作年度报告").len(), 2);
+        // 18 em: within the 20 em measure.
+        assert_eq!(balance("某某局2023年政府信息公开工作年度报告"), vec!["某某局2023年政府信息公开工作年度报告"]);
         assert_eq!(balance("某局2023年政府信息公开工作年度报告"), vec!["某局2023年政府信息公开工作年度报告"]);
+    }
+
+    #[test]
+    fn a_title_over_the_measure_takes_two_lines() {
+        // 23 em: two lines, broken after the year.
+        assert_eq!(
+            balance("北关区乡村振兴局2023年政府信息公开工作年度报告"),
+            vec!["北关区乡村振兴局2023年", "政府信息公开工作年度报告"]
+        );
     }
 
     #[test]

@@ -12,8 +12,8 @@ use serde_json::value::RawValue;
 use super::limits::{self, MAX_BLOCKS, MAX_STRING_CHARS};
 use super::{Block, Counts, Report, Signature, TableA, TableB, TableC, Value, Written};
 use crate::form::table_a::{self, Kind, Shape};
-use crate::form::table_b::{self, Role};
-use crate::form::{self, table_c, Columns, Format};
+use crate::form::table_b::{self, LineRole};
+use crate::form::{self, table_c, Columns, Version};
 
 /// The largest year accepted: reports are dated with four digits.
 const LAST_YEAR: i64 = 9999;
@@ -61,7 +61,7 @@ impl Keys {
 
 /// Deserializes a whole report of a known template version.
 pub(super) struct ReportSeed {
-    pub format: Format,
+    pub format: Version,
 }
 
 impl<'de> DeserializeSeed<'de> for ReportSeed {
@@ -146,7 +146,7 @@ impl<'de> Visitor<'de> for ReportSeed {
 }
 
 /// `"2019"` or `"2021"`.
-struct FormatName(Format);
+struct FormatName(Version);
 
 impl<'de> Deserialize<'de> for FormatName {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -157,7 +157,7 @@ impl<'de> Deserialize<'de> for FormatName {
                 f.write_str("字符串 \"2019\" 或 \"2021\"")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<FormatName, E> {
-                Format::parse(s)
+                Version::parse(s)
                     .map(FormatName)
                     .ok_or_else(|| E::custom(format!("模板版本只能是 \"2019\" 或 \"2021\"，这里写的是 \"{s}\"")))
             }
@@ -178,7 +178,7 @@ impl<'de> Deserialize<'de> for Year {
                 f.write_str("年份（整数，如 2023）")
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<Year, E> {
-                if v < Format::FIRST_YEAR {
+                if v < Version::FIRST_YEAR {
                     Err(E::custom(format!("报告年度 {v} 早于 2019 年：2019 年以前的年报没有统一格式，本工具不支持")))
                 } else if v > LAST_YEAR {
                     Err(E::custom(format!("报告年度 {v} 不是四位数的年份")))
@@ -493,7 +493,7 @@ impl<'de> Visitor<'de> for CountsSeed {
 // ------------------------------------------------------------------- table A
 
 struct TableASeed {
-    format: Format,
+    format: Version,
 }
 
 impl<'de> DeserializeSeed<'de> for TableASeed {
@@ -504,7 +504,7 @@ impl<'de> DeserializeSeed<'de> for TableASeed {
 }
 
 /// Why a key of the other template version is not accepted here.
-fn other_format_hint(format: Format, found_there: bool) -> Option<String> {
+fn other_format_hint(format: Version, found_there: bool) -> Option<String> {
     found_there.then(|| {
         let other = format.other();
         format!("这是 {other} 格式的写法，而本报告按 {format} 格式（由 format 字段或年度决定）")
@@ -542,7 +542,7 @@ impl<'de> Visitor<'de> for TableASeed {
 
 struct ItemRowSeed {
     shape: Shape,
-    format: Format,
+    format: Version,
     /// The same row's fields in the other template version, to explain a
     /// key that belongs there.
     other_fields: &'static [table_a::Field],
@@ -604,7 +604,7 @@ impl<'de> Visitor<'de> for ItemRowSeed {
 // ------------------------------------------------------------------- table B
 
 struct TableBSeed {
-    format: Format,
+    format: Version,
 }
 
 impl<'de> DeserializeSeed<'de> for TableBSeed {
@@ -620,7 +620,7 @@ impl<'de> DeserializeSeed<'de> for TableBSeed {
 /// One object level of table B: its keys are the next path segments of the
 /// lines below `prefix`.
 struct TreeSeed<'a> {
-    format: Format,
+    format: Version,
     prefix: String,
     rows: &'a mut Vec<Option<Counts>>,
 }
@@ -628,7 +628,7 @@ struct TreeSeed<'a> {
 impl TreeSeed<'_> {
     /// The keys expected at this level, in print order, with whether each
     /// is a row (leaf) and whether it may be left out.
-    fn children(&self, format: Format) -> Vec<(&'static str, bool, bool)> {
+    fn children(&self, format: Version) -> Vec<(&'static str, bool, bool)> {
         let mut out: Vec<(&'static str, bool, bool)> = Vec::new();
         for line in table_b::lines(format) {
             let Some(rest) = line.path.strip_prefix(self.prefix.as_str()) else { continue };
@@ -637,7 +637,7 @@ impl TreeSeed<'_> {
                 None => (rest, true),
             };
             if !out.iter().any(|c| c.0 == key) {
-                out.push((key, leaf, line.role == Role::ResultTotal));
+                out.push((key, leaf, line.role == LineRole::ResultTotal));
             }
         }
         out
@@ -666,7 +666,7 @@ impl<'de> Visitor<'de> for TreeSeed<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<(), A::Error> {
         let path = self.prefix.trim_end_matches('/');
         let hint = match self.format {
-            Format::F2021 if path == "results/other" => "；只写一行的（六）其他处理属于 2019 格式，2021 格式分为三行",
+            Version::F2021 if path == "results/other" => "；只写一行的（六）其他处理属于 2019 格式，2021 格式分为三行",
             _ => "",
         };
         Err(A::Error::custom(format!("这里应为{}，不是一行数字{hint}", self.describe())))
@@ -748,7 +748,7 @@ impl<'de> Visitor<'de> for TableCSeed {
 /// Everything else is skipped here and checked by [`ReportSeed`].
 #[derive(Default)]
 pub(super) struct Head {
-    pub format: Option<Format>,
+    pub format: Option<Version>,
     pub year: Option<i64>,
 }
 
@@ -765,7 +765,7 @@ impl<'de> Deserialize<'de> for Head {
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "format" => {
-                            head.format = map.next_value::<serde_json::Value>()?.as_str().and_then(Format::parse)
+                            head.format = map.next_value::<serde_json::Value>()?.as_str().and_then(Version::parse)
                         }
                         "year" => head.year = map.next_value::<serde_json::Value>()?.as_i64(),
                         _ => {

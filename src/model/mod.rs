@@ -15,15 +15,15 @@ mod parse;
 pub use error::InputError;
 pub use json::{to_json, to_json_text};
 pub use locate::locate;
-pub use parse::{parse_bytes, parse_str};
+pub use parse::{decode, parse_bytes, parse_str};
 
-use crate::form::{self, Format};
+use crate::form::{self, Version};
 
 /// One report, validated against the contract (not yet against the 勾稽
 /// rules: see [`crate::check`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Report {
-    pub format: Format,
+    pub format: Version,
     /// Whether `format` was written in the input or derived from the year.
     pub format_given: bool,
     pub year: i64,
@@ -174,7 +174,7 @@ pub fn sum_blank_as_zero(values: &[Option<u128>]) -> Option<u128> {
 impl TableB {
     /// The columns of row `i` as printed: as written, or for a （七）总计
     /// the input left out, the column sums of the result rows.
-    pub fn printed(&self, format: Format, i: usize) -> Vec<Option<u128>> {
+    pub fn printed(&self, format: Version, i: usize) -> Vec<Option<u128>> {
         if let Some(row) = &self.rows[i] {
             return row.columns();
         }
@@ -185,7 +185,7 @@ impl TableB {
                 let column: Vec<_> = lines
                     .iter()
                     .zip(&self.rows)
-                    .filter(|(l, _)| l.role == form::table_b::Role::Result)
+                    .filter(|(l, _)| l.role == form::table_b::LineRole::Result)
                     .map(|(_, r)| r.as_ref().and_then(|r| r.column(c)))
                     .collect();
                 sum_blank_as_zero(&column)

@@ -7,11 +7,17 @@ use super::de::{Head, ReportSeed};
 use super::error::translate;
 use super::locate::line_column;
 use super::{limits, Block, InputError, Report};
-use crate::form::Format;
+use crate::form::Version;
 
 /// Reads a report from a file's bytes. UTF-8 only; a leading byte-order
 /// mark (Windows editors write one) is skipped.
 pub fn parse_bytes(bytes: &[u8]) -> Result<Report, InputError> {
+    parse_str(decode(bytes)?)
+}
+
+/// A report file's text: within the size limit, UTF-8, without a leading
+/// byte-order mark — the text every line and column is counted in.
+pub fn decode(bytes: &[u8]) -> Result<&str, InputError> {
     if bytes.len() > limits::MAX_INPUT_BYTES {
         return Err(InputError {
             path: String::new(),
@@ -43,7 +49,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Report, InputError> {
             message: "文件不是有效的 UTF-8 编码（可能是 GBK 等其他编码）；请另存为 UTF-8".into(),
         }
     })?;
-    parse_str(text)
+    Ok(text.strip_prefix('\u{FEFF}').unwrap_or(text))
 }
 
 /// Reads a report from text.
@@ -53,7 +59,7 @@ pub fn parse_str(text: &str) -> Result<Report, InputError> {
     // tables A and B depends on it. Syntax errors are reported by the second
     // pass, with a path.
     let head: Head = serde_json::from_str(text).unwrap_or_default();
-    let format = head.format.or(head.year.map(Format::for_year)).unwrap_or(Format::F2021);
+    let format = head.format.or(head.year.map(Version::for_year)).unwrap_or(Version::F2021);
 
     let mut de = serde_json::Deserializer::from_str(text);
     let mut track = serde_path_to_error::Track::new();

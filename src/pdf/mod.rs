@@ -1,10 +1,14 @@
 //! The PDF backend: the layout, as data, typeset by the embedded Typst
-//! template with the chosen fonts.
+//! template with the chosen fonts. The same template and data can be
+//! exported as a folder that the Typst CLI compiles to the same pages.
 
 mod world;
 
-use typst::diag::SourceDiagnostic;
+use std::fmt;
+
+use typst::diag::{SourceDiagnostic, Warned};
 use typst::foundations::Smart;
+use typst::syntax::Span;
 use typst_layout::PagedDocument;
 pub use typst_pdf::PdfStandard;
 
@@ -12,32 +16,67 @@ use crate::fonts::Fonts;
 use crate::layout::Document;
 use world::ReportWorld;
 
-/// Typst could not typeset the document. With the bundled template and
-/// validated data this is a bug, reported with Typst's own words.
-#[derive(Debug, thiserror::Error)]
-#[error("排版失败（Typst）：{0}")]
-pub struct PdfError(String);
+/// Typst could not typeset or write the document. With the bundled
+/// template and validated data this is a bug; Typst's own diagnostics are
+/// kept, with the warnings it gave on the way.
+#[derive(Debug)]
+pub struct PdfError {
+    pub errors: Vec<SourceDiagnostic>,
+    pub warnings: Vec<SourceDiagnostic>,
+}
+
+impl fmt::Display for PdfError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("排版失败（Typst）：")?;
+        for (i, d) in self.errors.iter().chain(&self.warnings).enumerate() {
+            if i > 0 {
+                f.write_str("；")?;
+            }
+            if d.severity == typst::diag::Severity::Warning {
+                f.write_str("警告：")?;
+            }
+            f.write_str(&d.message)?;
+            for hint in &d.hints {
+                write!(f, "（{}）", hint.v)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for PdfError {}
 
 /// Lays a document out into pages (without writing the PDF).
 pub fn typeset(doc: &Document, fonts: &Fonts) -> Result<PagedDocument, PdfError> {
     let world = ReportWorld::new(doc, fonts);
-    typst::compile::<PagedDocument>(&world).output.map_err(|errs| describe(&errs))
+    let Warned { output, warnings } = typst::compile::<PagedDocument>(&world);
+    output.map_err(|errors| PdfError { errors: errors.to_vec(), warnings: warnings.to_vec() })
 }
 
 /// Typesets a document into PDF bytes, conforming to `standards` (e.g.
 /// PDF/A-2b for archives; none: plain PDF 1.7). Same document and fonts,
 /// same bytes.
 pub fn render(doc: &Document, fonts: &Fonts, standards: &[PdfStandard]) -> Result<Vec<u8>, PdfError> {
-    let standards = typst_pdf::PdfStandards::new(standards).map_err(|e| PdfError(e.message().to_string()))?;
+    let standards = typst_pdf::PdfStandards::new(standards).map_err(|e| PdfError {
+        errors: vec![
+            SourceDiagnostic::error(Span::detached(), e.message().clone()).with_hints(e.hints().iter().cloned())
+        ],
+        warnings: Vec::new(),
+    })?;
     let paged = typeset(doc, fonts)?;
     let options = typst_pdf::PdfOptions {
         creator: Smart::Custom(Some(format!("nianbao {}", env!("CARGO_PKG_VERSION")))),
         standards,
         ..Default::default()
     };
-    typst_pdf::pdf(&paged, &options).map_err(|errs| describe(&errs))
+    typst_pdf::pdf(&paged, &options).map_err(|errors| PdfError { errors: errors.to_vec(), warnings: Vec::new() })
 }
 
-fn describe(errs: &[SourceDiagnostic]) -> PdfError {
-    PdfError(errs.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join("；"))
+/// The Typst source of a document: `main.typ` (the embedded template,
+/// unchanged) and `layout.json` (the data it reads). `typst compile
+/// main.typ --font-path fonts/` gives the same pages as [`render`].
+pub fn export(doc: &Document, fonts: &Fonts) -> Vec<(&'static str, Vec<u8>)> {
+    let mut data = serde_json::to_vec_pretty(&world::Data::new(doc, fonts)).expect("layout serializes");
+    data.push(b'\n');
+    vec![("main.typ", world::TEMPLATE.as_bytes().to_vec()), ("layout.json", data)]
 }

@@ -16,7 +16,7 @@ use crate::fonts::Fonts;
 use crate::layout::{Document, Face};
 
 /// The template, compiled into the binary.
-const TEMPLATE: &str = include_str!("../../typst-templates/report.typ");
+pub(super) const TEMPLATE: &str = include_str!("../../typst-templates/report.typ");
 /// Where the template finds the layout data.
 const DATA_PATH: &str = "/layout.json";
 const MAIN_PATH: &str = "/report.typ";
@@ -30,7 +30,7 @@ fn file_id(path: &str) -> FileId {
 
 /// What the template reads: the document and, per face, its font chain.
 #[derive(Serialize)]
-struct Data<'a> {
+pub(super) struct Data<'a> {
     doc: &'a Document,
     fonts: std::collections::BTreeMap<Face, FaceFonts<'a>>,
 }
@@ -47,17 +47,22 @@ pub(super) struct ReportWorld<'a> {
     data: Bytes,
 }
 
-impl<'a> ReportWorld<'a> {
+impl<'a> Data<'a> {
     pub fn new(doc: &'a Document, fonts: &'a Fonts) -> Self {
-        let data = Data {
+        Data {
             doc,
             fonts: fonts
                 .chains
                 .iter()
                 .map(|(face, chain)| (*face, FaceFonts { families: &chain.families, weight: chain.weight }))
                 .collect(),
-        };
-        let json = serde_json::to_vec(&data).expect("layout serializes");
+        }
+    }
+}
+
+impl<'a> ReportWorld<'a> {
+    pub fn new(doc: &'a Document, fonts: &'a Fonts) -> Self {
+        let json = serde_json::to_vec(&Data::new(doc, fonts)).expect("layout serializes");
         ReportWorld { fonts, main: Source::new(file_id(MAIN_PATH), TEMPLATE.to_string()), data: Bytes::new(json) }
     }
 }

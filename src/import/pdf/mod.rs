@@ -15,13 +15,13 @@ mod words;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use super::{assemble, ImportError, Item, Place};
+use super::{ImportError, Item, Place};
+use crate::form::numbering::section_of;
 use words::Line;
 pub use words::TSV_HEADER;
 
 /// Runs poppler's `pdftotext -tsv` on a PDF.
 pub fn extract(pdf: &[u8]) -> Result<String, ImportError> {
-    let whole = |message: String| ImportError::new(&Place::Whole, message);
     let mut child = Command::new("pdftotext")
         .args(["-tsv", "-enc", "UTF-8", "-", "-"])
         .stdin(Stdio::piped())
@@ -29,7 +29,7 @@ pub fn extract(pdf: &[u8]) -> Result<String, ImportError> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|e| {
-            whole(format!(
+            ImportError::tool(format!(
                 "读取 PDF 需要 poppler 的 pdftotext（Debian/Ubuntu：apt install poppler-utils），无法运行：{e}"
             ))
         })?;
@@ -38,13 +38,13 @@ pub fn extract(pdf: &[u8]) -> Result<String, ImportError> {
     // Fed from a thread: pdftotext may fill its output pipe before it has
     // read all of its input.
     let feeder = std::thread::spawn(move || stdin.write_all(&pdf));
-    let output = child.wait_with_output().map_err(|e| whole(format!("pdftotext 运行失败：{e}")))?;
+    let output = child.wait_with_output().map_err(|e| ImportError::tool(format!("pdftotext 运行失败：{e}")))?;
     let fed = feeder.join().unwrap_or(Ok(()));
     if !output.status.success() || fed.is_err() {
         let why = String::from_utf8_lossy(&output.stderr).trim().to_string();
-        return Err(whole(format!("pdftotext 读不了这个 PDF：{why}")));
+        return Err(ImportError::new(&Place::Whole, format!("pdftotext 读不了这个 PDF：{why}")));
     }
-    String::from_utf8(output.stdout).map_err(|_| whole("pdftotext 的输出不是 UTF-8".into()))
+    String::from_utf8(output.stdout).map_err(|_| ImportError::new(&Place::Whole, "pdftotext 的输出不是 UTF-8"))
 }
 
 /// The paragraphs and table rows of a PDF, from its `pdftotext -tsv` words.
@@ -115,7 +115,7 @@ struct Reader {
     out: Vec<Item>,
     para: Option<Para>,
     /// The template version, once table A's header has told it.
-    format: Option<crate::form::Format>,
+    format: Option<crate::form::Version>,
     /// The section the last table stood in: each has one.
     last_table: Option<usize>,
 }
@@ -143,7 +143,7 @@ impl Reader {
                 self.format = Some(format);
                 self.out.extend(rows);
             }
-            3 => self.out.extend(table.applications(self.format.unwrap_or(crate::form::Format::F2021))?),
+            3 => self.out.extend(table.applications(self.format.unwrap_or(crate::form::Version::F2021))?),
             4 => self.out.push(table.review_litigation()?),
             _ => return Err(ImportError::new(&lines[0].at(), "这里有表格，但表格只应在二、三、四部分")),
         }
@@ -154,7 +154,7 @@ impl Reader {
 /// The height of body text: that of the heading 一、, which is set in the
 /// body size (there may be more table print than prose in a report).
 fn body_height(lines: &[Line]) -> Option<f64> {
-    lines.iter().find(|l| assemble::section_of(&l.text()) == Some(0)).map(Line::height)
+    lines.iter().find(|l| section_of(&l.text()) == Some(0)).map(Line::height)
 }
 
 /// Where the section headings stand, in order (a line of body size that
@@ -163,10 +163,7 @@ fn section_starts(lines: &[Line], body: f64) -> Vec<usize> {
     let mut starts: Vec<usize> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let text = line.text();
-        if line.height() >= 0.85 * body
-            && assemble::section_of(&text) == Some(starts.len())
-            && !table::is_row_label(&text)
-        {
+        if line.height() >= 0.85 * body && section_of(&text) == Some(starts.len()) && !table::is_row_label(&text) {
             starts.push(i);
         }
     }

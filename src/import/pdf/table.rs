@@ -8,7 +8,7 @@
 use super::super::assemble::{normalize, UNKNOWN_FORMAT};
 use super::super::{ImportError, Item, Place};
 use super::words::Word;
-use crate::form::{table_a, table_b, table_c, Format};
+use crate::form::{table_a, table_b, table_c, Version};
 
 /// Whether a line of text begins like a row label of table B, such as
 /// `四、结转下年度继续办理`, which looks like a section heading: the
@@ -16,7 +16,7 @@ use crate::form::{table_a, table_b, table_c, Format};
 /// short where its cell wraps).
 pub fn is_row_label(text: &str) -> bool {
     let text = normalize(text);
-    [Format::F2019, Format::F2021].iter().flat_map(|&f| table_b::lines(f)).flat_map(|l| l.labels).any(|label| {
+    [Version::F2019, Version::F2021].iter().flat_map(|&f| table_b::lines(f)).flat_map(|l| l.labels).any(|label| {
         let start: String = normalize(label).chars().take(4).collect();
         text.starts_with(&start)
     })
@@ -231,9 +231,9 @@ impl<'a> Table<'a> {
 
     /// Table A: the version from its header labels, and a row for each
     /// official row found (preceded by one header row naming the version).
-    pub fn proactive(&self) -> Result<(Format, Vec<Item>), ImportError> {
-        let first_header = |f: Format| table_a::items(f)[0].shape.fields()[0].header;
-        let format = [Format::F2021, Format::F2019]
+    pub fn proactive(&self) -> Result<(Version, Vec<Item>), ImportError> {
+        let first_header = |f: Version| table_a::items(f)[0].shape.fields()[0].header;
+        let format = [Version::F2021, Version::F2019]
             .into_iter()
             .find(|&f| !self.find(first_header(f)).is_empty())
             .ok_or_else(|| ImportError::new(&self.at(), UNKNOWN_FORMAT))?;
@@ -258,7 +258,7 @@ impl<'a> Table<'a> {
     }
 
     /// Table B: a row for each official row found, with its seven values.
-    pub fn applications(&self, format: Format) -> Result<Vec<Item>, ImportError> {
+    pub fn applications(&self, format: Version) -> Result<Vec<Item>, ImportError> {
         let columns = &table_b::APPLICANTS;
         let headers: Vec<&str> = (0..=columns.parts.len()).map(|i| columns.label(i)).collect();
         let mut used = vec![false; self.words.len()];

@@ -9,13 +9,11 @@
 //!
 //! `PROPERTY_CASES`, `MUTATION_CASES` and `IMPORT_CASES` raise the case
 //! counts; the fuzz run is `MUTATION_CASES=200000 cargo test --release --test
-//! properties`.
-
-mod common;
+//! suite properties::`.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use common::*;
+use crate::common::*;
 use nianbao::example::{self, Rng};
 use nianbao::fonts::Fonts;
 use nianbao::layout;
@@ -60,7 +58,7 @@ fn random_valid_reports_keep_every_number_in_its_row() {
         scale(&mut report["applications"], k);
         scale(&mut report["review_litigation"], k);
         let report = nianbao::model::parse_str(&report.to_string()).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
-        assert!(!nianbao::check::refuses(&nianbao::check::check(&report)), "seed {seed}: generated reports add up");
+        assert!(!nianbao::check::refuses(&nianbao::check::findings(&report)), "seed {seed}: generated reports add up");
         let doc = layout::build(&report);
 
         let pdf = dir.join(format!("{seed}.pdf"));

@@ -2,11 +2,9 @@
 //! block for block; round trips through the DOCX; damaged sources refused
 //! with the place named.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 use nianbao::model::{self, Report};
 
 /// A report with the JSON spelling choices (row forms) set aside.

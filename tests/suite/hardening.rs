@@ -2,11 +2,9 @@
 //! code and message it must produce), files that are not reports at all,
 //! and the archival PDF standards.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::common::*;
 
 fn corpus() -> Vec<(String, i32, String, Option<String>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus");

@@ -3,10 +3,8 @@
 //! subset, A4 pages on the GB/T 9704 grid, deterministic bytes, user text
 //! printed literally.
 
-mod common;
-
-use common::*;
-use nianbao::layout::{self, Block};
+use crate::common::*;
+use nianbao::layout::{self, Element};
 
 const FIXTURES: [&str; 3] = ["beiguan-2023.json", "pingtan-2023.json", "shanghai-govoffice-2019.json"];
 
@@ -24,7 +22,7 @@ fn every_label_and_number_is_in_its_row() {
         assert_tables(&pdf, &doc, name);
         let text = pdftotext(&pdf);
         for heading in doc.blocks.iter().filter_map(|b| match b {
-            Block::Heading { runs, .. } => Some(runs[0].text.clone()),
+            Element::Heading { runs, .. } => Some(runs[0].text.clone()),
             _ => None,
         }) {
             assert!(text.contains(&heading), "{name}: heading {heading}");

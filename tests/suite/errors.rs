@@ -1,9 +1,7 @@
 //! Bad input: every refusal names the place (JSON path and line) and what
 //! is wrong, exits 1, never panics and never leaves a file behind.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 /// Runs `render` on `text` and returns (exit code, stderr), asserting no

@@ -2,12 +2,10 @@
 //! a failing write, cross-year continuity, shards, and the same bytes
 //! whatever the number of jobs.
 
-mod common;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::*;
+use crate::common::*;
 use serde_json::json;
 
 /// Every file below `dir`, relative, with its bytes.

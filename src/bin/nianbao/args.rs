@@ -1,0 +1,206 @@
+//! The command line as clap parses it (clap types only), mapped into the
+//! library's types with `From`, and resolved into what to write where.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use nianbao::docx::DocxFonts;
+use nianbao::output::{Format, Settings};
+use nianbao::pdf::PdfStandard;
+
+use crate::error::Error;
+
+/// Typesets a 政府信息公开工作年度报告 from JSON into an official-format PDF
+/// and an editable DOCX.
+#[derive(Parser)]
+#[command(name = "nianbao", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Render a report JSON to PDF, DOCX and/or its Typst source.
+    Render {
+        /// The report (JSON, input contract v1).
+        report: PathBuf,
+        /// Output file (a folder for --format typst); default: beside the
+        /// input with `.pdf`, `.docx` or `.typst`; `-` for stdout. With
+        /// several formats, each gets this path with its own extension.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        render: RenderArgs,
+    },
+    /// Check a report: print every finding; exit 1 if any refuses it.
+    Check {
+        report: PathBuf,
+        #[command(flatten)]
+        fonts: FontArgs,
+    },
+    /// Render many reports: files, or folders searched for *.json.
+    Batch {
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Output folder; outputs mirror the inputs' relative paths.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Parallel jobs; default: all cores.
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Render only slice I of N (1-based) of the sorted inputs.
+        #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+        shard: Option<(usize, usize)>,
+        /// Make cross-year mismatches (上年结转 vs last year's 结转下年度) refuse.
+        #[arg(long)]
+        strict: bool,
+        /// Write one JSON record per input here.
+        #[arg(long, value_name = "FILE.json")]
+        summary: Option<PathBuf>,
+        /// No progress output.
+        #[arg(long, short)]
+        quiet: bool,
+        #[command(flatten)]
+        render: RenderArgs,
+    },
+    /// Import a published report (text, .docx or .pdf) into the input contract.
+    Import {
+        /// The published report: text copied from the web page, a Word file
+        /// (.docx), or a PDF (.pdf, read with poppler's pdftotext; its
+        /// `pdftotext -tsv` output is accepted too).
+        file: PathBuf,
+        /// Output file; default: beside the input with `.json`; `-` for stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of the input contract.
+    Schema,
+    /// Write generated, valid reports (test data for batches and benchmarks).
+    Example {
+        #[arg(long, default_value_t = 10)]
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+pub struct RenderArgs {
+    /// Output format (repeatable to write several): pdf, docx, or typst (a
+    /// folder with main.typ and layout.json for the Typst CLI); default:
+    /// from the output's extension, else pdf.
+    #[arg(long = "format", value_enum)]
+    formats: Vec<FormatArg>,
+    /// Font families the DOCX names: the official ones the users' machines
+    /// have, or the bundled Fandol families.
+    #[arg(long, value_enum, default_value = "official")]
+    docx_fonts: DocxFontsArg,
+    /// Make the PDF conform to a standard (repeatable): a-2b, a-2u, a-2a,
+    /// a-3b, a-3u, a-3a, a-4, a-4f, a-4e (PDF/A, for archives), ua-1, or a
+    /// PDF version (1.4 … 2.0).
+    #[arg(long = "pdf-standard", value_name = "STANDARD", value_parser = parse_standard)]
+    pdf_standards: Vec<PdfStandard>,
+    /// Render even if the numbers do not add up (to reproduce what was
+    /// published); every finding is still printed.
+    #[arg(long)]
+    pub allow_inconsistent: bool,
+    #[command(flatten)]
+    pub fonts: FontArgs,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FormatArg {
+    Pdf,
+    Docx,
+    Typst,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Pdf => Format::Pdf,
+            FormatArg::Docx => Format::Docx,
+            FormatArg::Typst => Format::Typst,
+        }
+    }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DocxFontsArg {
+    Official,
+    Fandol,
+}
+
+impl From<DocxFontsArg> for DocxFonts {
+    fn from(f: DocxFontsArg) -> DocxFonts {
+        match f {
+            DocxFontsArg::Official => DocxFonts::Official,
+            DocxFontsArg::Fandol => DocxFonts::Fandol,
+        }
+    }
+}
+
+#[derive(clap::Args)]
+pub struct FontArgs {
+    /// Add the fonts in DIR (repeatable); official families found there
+    /// (方正小标宋简体, 仿宋_GB2312, 楷体_GB2312, 黑体, 宋体) are used first.
+    #[arg(long = "font-path", value_name = "DIR")]
+    pub font_path: Vec<PathBuf>,
+}
+
+impl From<&RenderArgs> for Settings {
+    fn from(args: &RenderArgs) -> Settings {
+        Settings { docx_fonts: args.docx_fonts.into(), pdf_standards: args.pdf_standards.clone() }
+    }
+}
+
+impl RenderArgs {
+    /// The formats asked for, else the one `output`'s extension names, else
+    /// PDF. An extension that names no format, or another format than the
+    /// one asked for, is a usage error: writing a PDF named `report.xlsx`
+    /// helps nobody.
+    pub fn formats(&self, output: Option<&Path>) -> Result<Vec<Format>, Error> {
+        let mut formats: Vec<Format> = self.formats.iter().map(|&f| f.into()).collect();
+        formats.sort();
+        formats.dedup();
+        let Some(output) = output.filter(|o| *o != Path::new("-") && o.extension().is_some()) else {
+            return Ok(if formats.is_empty() { vec![Format::Pdf] } else { formats });
+        };
+        let known = || {
+            let list: Vec<String> = Format::ALL.iter().map(|f| format!(".{}", f.extension())).collect();
+            list.join("、")
+        };
+        match (Format::of(output), formats.as_slice()) {
+            (None, _) => Err(Error::usage(format!(
+                "不认识输出 {} 的格式；能写的格式是 {}（.typst 是 Typst 源文件夹），可用 --format 指定",
+                output.display(),
+                known()
+            ))),
+            (Some(named), []) => Ok(vec![named]),
+            (Some(named), [asked]) if named != *asked => Err(Error::usage(format!(
+                "输出 {} 的扩展名是 .{}，与 --format {} 不符",
+                output.display(),
+                named.extension(),
+                asked.extension()
+            ))),
+            _ => Ok(formats),
+        }
+    }
+}
+
+fn parse_standard(s: &str) -> Result<PdfStandard, String> {
+    serde_json::from_value(serde_json::Value::from(s)).map_err(|_| format!("不认识的 PDF 标准“{s}”"))
+}
+
+fn parse_shard(s: &str) -> Result<(usize, usize), String> {
+    let (i, n) = s.split_once('/').ok_or("写成 I/N，如 2/8")?;
+    let (i, n): (usize, usize) = (i.parse().map_err(|_| "I 须为正整数")?, n.parse().map_err(|_| "N 须为正整数")?);
+    if n == 0 || i == 0 || i > n {
+        return Err(format!("分片 {i}/{n} 不存在：I 须在 1 到 N 之间"));
+    }
+    Ok((i, n))
+}

@@ -1,0 +1,214 @@
+//! One function per command. Each prints what it finds on the way (the
+//! findings of the checks, what it wrote) and returns the one error that
+//! stopped it, for `main` to print.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use nianbao::batch::{self, Progress};
+use nianbao::fonts::Fonts;
+use nianbao::import::{self, Cause};
+use nianbao::output::{self, Format, Rendered};
+use nianbao::pipeline::{prepare, Prepared};
+use nianbao::{example, model, schema};
+
+use crate::args::{Command, FontArgs, RenderArgs};
+use crate::error::Error;
+
+pub fn run(command: Command) -> Result<(), Error> {
+    match command {
+        Command::Render { report, output, render: args } => render(&report, output.as_deref(), &args),
+        Command::Check { report, fonts } => check(&report, &fonts),
+        Command::Batch { inputs, output, jobs, shard, strict, summary, quiet, render } => {
+            let options = BatchArgs { jobs, shard, strict, summary, quiet };
+            run_batch(&inputs, &output, &options, &render)
+        }
+        Command::Import { file, output } => import(&file, output),
+        Command::Schema => write_stdout(format!("{}\n", schema::schema_json()).as_bytes()),
+        Command::Example { count, seed, output } => write_examples(count, seed, &output),
+    }
+}
+
+fn load_fonts(args: &FontArgs) -> Result<Arc<Fonts>, Error> {
+    if args.font_path.is_empty() {
+        return Ok(Fonts::bundled());
+    }
+    Fonts::with_dirs(&args.font_path).map(Arc::new).map_err(Error::usage)
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| Error::failed(path, format!("无法读取：{e}")))
+}
+
+/// Writes to standard output. A reader that stopped early (`| head`) is
+/// not an error: there is nobody left to tell.
+fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::usage(format!("写入标准输出失败：{e}"))),
+        _ => Ok(()),
+    }
+}
+
+/// Reads, checks and lays out a report, printing what was found.
+fn read(path: &Path, fonts: &Fonts) -> Result<Prepared, Error> {
+    let prepared = prepare(&read_file(path)?, fonts).map_err(|e| Error::refused(path, e))?;
+    for finding in prepared.findings.iter().chain(&prepared.missing_glyphs) {
+        eprintln!("{}：{finding}", path.display());
+    }
+    Ok(prepared)
+}
+
+fn check(path: &Path, font_args: &FontArgs) -> Result<(), Error> {
+    let fonts = load_fonts(font_args)?;
+    let prepared = read(path, &fonts)?;
+    if let Some(refusal) = prepared.refusal(false) {
+        return Err(Error::refused(path, refusal));
+    }
+    eprintln!("{}：可以排版（{} 条提示）", path.display(), prepared.findings.len());
+    Ok(())
+}
+
+/// Where each requested format goes.
+fn targets(input: &Path, output: Option<&Path>, formats: &[Format]) -> Result<Vec<PathBuf>, Error> {
+    let stdout = output == Some(Path::new("-"));
+    if stdout && formats.len() > 1 {
+        return Err(Error::usage("同时输出多种格式时不能写到标准输出（-o -）"));
+    }
+    if stdout && formats.iter().any(|f| f.is_folder()) {
+        return Err(Error::usage("Typst 源是一个文件夹，不能写到标准输出（-o -）"));
+    }
+    let targets: Vec<PathBuf> = formats
+        .iter()
+        .map(|&f| match output {
+            Some(o) if formats.len() == 1 => o.to_path_buf(),
+            Some(o) => o.with_extension(f.extension()),
+            None => input.with_extension(f.extension()),
+        })
+        .collect();
+    for target in targets.iter().filter(|t| *t != Path::new("-")) {
+        not_the_input(input, target)?;
+    }
+    Ok(targets)
+}
+
+/// Refuses an output path that names the input file.
+fn not_the_input(input: &Path, target: &Path) -> Result<(), Error> {
+    if output::same_file(input, target) {
+        return Err(Error::usage(format!("输出文件 {} 就是输入文件，会把它覆盖", target.display())));
+    }
+    Ok(())
+}
+
+/// Writes an output atomically; says so when it cannot.
+fn write_output(target: &Path, rendered: &Rendered) -> Result<(), Error> {
+    rendered.write(target).map_err(|e| Error::failed(target, format!("无法写入：{e}")))
+}
+
+fn render(path: &Path, output: Option<&Path>, args: &RenderArgs) -> Result<(), Error> {
+    if let Some(output) = output.filter(|o| *o != Path::new("-")) {
+        not_the_input(path, output)?;
+    }
+    let formats = args.formats(output)?;
+    let targets = targets(path, output, &formats)?;
+    let fonts = load_fonts(&args.fonts)?;
+    let prepared = read(path, &fonts)?;
+    if let Some(refusal) = prepared.refusal(args.allow_inconsistent) {
+        return Err(Error::refused(path, refusal));
+    }
+    let outputs =
+        output::render_all(&prepared.document, &formats, &fonts, &args.into()).map_err(|e| Error::failed(path, e))?;
+    for (target, (_, rendered)) in targets.iter().zip(outputs) {
+        match rendered {
+            Rendered::File(bytes) if target == Path::new("-") => write_stdout(&bytes)?,
+            rendered => {
+                write_output(target, &rendered)?;
+                eprintln!("{} → {}", path.display(), target.display());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The batch options that are not about rendering.
+struct BatchArgs {
+    jobs: Option<usize>,
+    shard: Option<(usize, usize)>,
+    strict: bool,
+    summary: Option<PathBuf>,
+    quiet: bool,
+}
+
+fn run_batch(inputs: &[PathBuf], out_dir: &Path, options: &BatchArgs, args: &RenderArgs) -> Result<(), Error> {
+    let formats = args.formats(None)?;
+    let fonts = load_fonts(&args.fonts)?;
+    let mut found = batch::collect(inputs).map_err(Error::usage)?;
+    if let Some((i, n)) = options.shard {
+        found = batch::shard(found, i, n);
+    }
+    std::fs::create_dir_all(out_dir).map_err(|e| Error::failed(out_dir, format!("无法创建输出目录：{e}")))?;
+    let jobs = options.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let batch_options = batch::Options {
+        formats,
+        jobs,
+        allow_inconsistent: args.allow_inconsistent,
+        strict: options.strict,
+        settings: args.into(),
+    };
+    let progress = Progress::for_stderr(found.len(), options.quiet);
+    let summary = batch::run(&found, out_dir, &batch_options, &fonts, &progress);
+    for r in summary.records.iter().filter(|r| r.status != batch::Status::Rendered) {
+        eprintln!("{}：{}", r.path, r.reason.as_deref().unwrap_or(""));
+        for f in &r.findings {
+            eprintln!("    {f}");
+        }
+    }
+    if let Some(path) = &options.summary {
+        let json = serde_json::to_vec_pretty(&summary).expect("summary serializes");
+        write_output(path, &Rendered::File(json))?;
+    }
+    let counts = format!("完成 {} 份，拒绝 {} 份，失败 {} 份", summary.rendered, summary.refused, summary.failed);
+    if summary.all_rendered() {
+        eprintln!("{counts}");
+        Ok(())
+    } else {
+        Err(Error::Refused(counts))
+    }
+}
+
+fn import(path: &Path, output: Option<PathBuf>) -> Result<(), Error> {
+    let bytes = read_file(path)?;
+    let report = import::import(&bytes, import::Source::of(path)).map_err(|e| match e.cause {
+        Cause::Source => Error::refused(path, format!("{e}；未生成文件")),
+        Cause::Tool => Error::failed(path, format!("{e}；未生成文件")),
+    })?;
+    let json = model::to_json_text(&report);
+    // The consistency checks run on what was imported: a published report
+    // that does not add up still imports, with its findings listed.
+    for finding in nianbao::check::findings(&report) {
+        let line = model::locate(&json, &finding.path).map(|(l, _)| format!("第 {l} 行 ")).unwrap_or_default();
+        eprintln!("{}：{line}{finding}", path.display());
+    }
+    let target = output.unwrap_or_else(|| path.with_extension("json"));
+    if target == Path::new("-") {
+        return write_stdout(json.as_bytes());
+    }
+    not_the_input(path, &target)?;
+    write_output(&target, &Rendered::File(json.into_bytes()))?;
+    eprintln!("{} → {}", path.display(), target.display());
+    Ok(())
+}
+
+fn write_examples(count: usize, seed: u64, dir: &Path) -> Result<(), Error> {
+    for (relative, report) in example::reports(count, seed) {
+        let path = dir.join(relative);
+        let json = serde_json::to_string_pretty(&report).expect("report serializes");
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::failed(&path, format!("无法写入：{e}")))?;
+        }
+        write_output(&path, &Rendered::File(json.into_bytes()))?;
+    }
+    eprintln!("{count} 份报告 → {}", dir.display());
+    Ok(())
+}

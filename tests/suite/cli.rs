@@ -1,0 +1,164 @@
+//! The command line's contract: outputs named by a format it writes, exit
+//! codes for whose fault it was, standard output that a closed pipe does
+//! not crash, and the Typst export compiled by typst-py to the same pages.
+
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use crate::common::*;
+
+const FIXTURES: [&str; 3] = ["beiguan-2023.json", "pingtan-2023.json", "shanghai-govoffice-2019.json"];
+
+#[test]
+fn an_output_extension_that_names_no_format_is_refused() {
+    let dir = scratch("cli-extension");
+    let out = run(bin().arg("render").arg(fixture("beiguan-2023.json")).arg("-o").arg(dir.join("report.xlsx")));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    for ext in [".pdf", ".docx", ".typst"] {
+        assert!(err.contains(ext), "the message lists {ext}: {err}");
+    }
+    let out = run(bin()
+        .arg("render")
+        .arg(fixture("beiguan-2023.json"))
+        .args(["--format", "docx", "-o"])
+        .arg(dir.join("report.pdf")));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("不符"), "{}", stderr(&out));
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "nothing written");
+}
+
+#[test]
+fn a_closed_pipe_is_not_a_crash() {
+    for args in [&["schema"][..], &["import", "-o", "-"][..]] {
+        let mut cmd = bin();
+        cmd.args(args);
+        if args[0] == "import" {
+            cmd.arg(fixture("published/pingtan_2023.txt"));
+        }
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+        // Read one byte, then hang up, as `| head -c 1` does.
+        let mut stdout = child.stdout.take().unwrap();
+        let mut byte = [0u8; 1];
+        stdout.read_exact(&mut byte).unwrap();
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn a_missing_pdftotext_is_the_machines_fault() {
+    let dir = scratch("cli-no-pdftotext");
+    let pdf = dir.join("report.pdf");
+    render(&fixture("beiguan-2023.json"), &pdf, &[]);
+    let out = run(bin().arg("import").arg(&pdf).env("PATH", dir.join("empty")));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("pdftotext"), "{}", stderr(&out));
+    assert!(!dir.join("report.json").exists());
+}
+
+#[test]
+fn an_import_never_writes_what_render_would_refuse() {
+    let dir = scratch("cli-import-validated");
+    let text = fixture_text("published/pingtan_2023.txt").replacen("。", "。\u{200E}", 1);
+    let input = dir.join("pasted.txt");
+    std::fs::write(&input, text).unwrap();
+    let out = run(bin().arg("import").arg(&input));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("U+200E"), "names the character: {err}");
+    assert!(!dir.join("pasted.json").exists(), "nothing written");
+}
+
+#[test]
+fn a_byte_order_mark_keeps_every_finding_located() {
+    let dir = scratch("cli-bom");
+    let text = fixture_text("beiguan-2023.json").replacen("\"commercial\": 0", "\"commercial\": 5", 1);
+    let plain = dir.join("plain.json");
+    let bom = dir.join("bom.json");
+    std::fs::write(&plain, &text).unwrap();
+    std::fs::write(&bom, format!("\u{FEFF}{text}")).unwrap();
+    let findings = |path: &Path| {
+        let out = run(bin().arg("check").arg(path));
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        stderr(&out)
+            .lines()
+            .filter(|l| l.contains("/applications/"))
+            .map(|l| l.split_once('：').unwrap().1.to_string())
+            .collect::<Vec<_>>()
+    };
+    let (plain, bom) = (findings(&plain), findings(&bom));
+    assert!(!plain.is_empty() && plain.iter().all(|f| f.starts_with("第 ")), "{plain:?}");
+    assert_eq!(plain, bom, "the same lines and columns with a BOM");
+}
+
+/// Compiles a `--format typst` export with typst-py (PyPI `typst`, the same
+/// engine) and the bundled fonts.
+fn typst_py(dir: &Path, pdf: &Path) {
+    let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    let script = "import sys, typst\n\
+                  typst.compile(sys.argv[1], output=sys.argv[2], root=sys.argv[3], font_paths=[sys.argv[4]], ignore_system_fonts=True)";
+    let out = Command::new("python3")
+        .args(["-c", script])
+        .arg(dir.join("main.typ"))
+        .arg(pdf)
+        .arg(dir)
+        .arg(fonts)
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "typst-py (pip install typst) failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn pages(pdf: &Path) -> String {
+    pdfinfo(pdf).lines().find(|l| l.starts_with("Pages:")).unwrap().to_string()
+}
+
+#[test]
+fn the_typst_export_compiles_to_the_same_pages() {
+    let dir = scratch("cli-typst");
+    for name in FIXTURES {
+        let ours = dir.join(name).with_extension("pdf");
+        render(&fixture(name), &ours, &[]);
+        let export = dir.join(name).with_extension("typst");
+        let out = run(bin().arg("render").arg(fixture(name)).args(["--format", "typst", "-o"]).arg(&export));
+        assert!(out.status.success(), "{}", stderr(&out));
+        let mut files: Vec<_> = std::fs::read_dir(&export).unwrap().map(|e| e.unwrap().file_name()).collect();
+        files.sort();
+        assert_eq!(files, ["layout.json", "main.typ"], "{name}");
+        let theirs = dir.join(name).with_extension("typst-py.pdf");
+        typst_py(&export, &theirs);
+        assert_eq!(pages(&ours), pages(&theirs), "{name}");
+        assert_eq!(pdftotext(&ours), pdftotext(&theirs), "{name}");
+    }
+    // Written again over itself: the folder is replaced whole.
+    let export = dir.join("beiguan-2023.typst");
+    std::fs::write(export.join("stale.txt"), "old").unwrap();
+    let out = run(bin().arg("render").arg(fixture("beiguan-2023.json")).args(["--format", "typst", "-o"]).arg(&export));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!export.join("stale.txt").exists() && export.join("main.typ").exists());
+    // A folder cannot go to standard output.
+    let out = run(bin().arg("render").arg(fixture("beiguan-2023.json")).args(["--format", "typst", "-o", "-"]));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
+fn a_batch_exports_typst_folders_beside_the_pdfs() {
+    let dir = scratch("cli-batch-typst");
+    let input = dir.join("in");
+    std::fs::create_dir_all(input.join("a")).unwrap();
+    std::fs::copy(fixture("beiguan-2023.json"), input.join("a/beiguan.json")).unwrap();
+    let out = run(bin()
+        .arg("batch")
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.join("out"))
+        .args(["--format", "pdf", "--format", "typst", "--quiet"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(dir.join("out/a/beiguan.pdf").is_file());
+    assert!(dir.join("out/a/beiguan.typst/main.typ").is_file());
+    assert!(dir.join("out/a/beiguan.typst/layout.json").is_file());
+}

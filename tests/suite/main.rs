@@ -1,0 +1,15 @@
+//! The integration tests, in one binary so that Typst is linked once: each
+//! module runs the real `nianbao` binary (or the library) and reads the
+//! outputs back with real tools — poppler, qpdf, LibreOffice.
+
+mod common;
+
+mod batch;
+mod cli;
+mod deploy;
+mod docx;
+mod errors;
+mod hardening;
+mod import;
+mod properties;
+mod render;
