@@ -8,25 +8,6 @@ use std::path::{Path, PathBuf};
 use crate::common::*;
 use serde_json::json;
 
-/// Every file below `dir`, relative, with its bytes.
-fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                out.insert(path.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    if dir.exists() {
-        walk(dir, dir, &mut out);
-    }
-    out
-}
-
 fn examples(dir: &Path, count: usize, seed: u64) {
     let out = run(bin().args(["example", "--count", &count.to_string(), "--seed", &seed.to_string(), "-o"]).arg(dir));
     assert!(out.status.success(), "{}", stderr(&out));

@@ -6,13 +6,12 @@
 //! Needs GNU parallel (`apt-get install parallel`) and, as a dev-dependency,
 //! `yaml-rust2 = { version = "0.12", default-features = false }`.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use yaml_rust2::{Yaml, YamlLoader};
 
-use crate::common::{bin, run, scratch, stderr};
+use crate::common::{bin, files, run, scratch, stderr};
 
 fn doc(relative: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
@@ -32,23 +31,6 @@ fn fenced(markdown: &str, info: &str) -> String {
     }
     assert_eq!(blocks.len(), 1, "docs/deploy.md should hold exactly one ```{info} block");
     blocks.pop().unwrap()
-}
-
-/// Every file below `dir`, relative, with its bytes.
-fn files(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                walk(root, &path, out);
-            } else {
-                out.insert(path.strip_prefix(root).unwrap().to_path_buf(), std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
 }
 
 /// PATH with the folder of the nianbao binary under test first, so that a

@@ -20,3 +20,10 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// mimalloc instead of glibc's allocator: Typst and krilla allocate and free
+/// small objects at a high rate from several threads. 84 real reports in one
+/// batch, six interleaved runs: 2.54 s against 2.91 s (median), peak RSS
+/// 176 MB against 102 MB.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
