@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 
 use crate::docx::{self, DocxError, DocxFonts};
 use crate::fonts::Fonts;
-use crate::layout::Document;
 use crate::pdf::{self, PdfError, PdfStandard};
+use crate::pipeline::Prepared;
 
 /// How outputs are written, whatever the format.
 #[derive(Clone, Debug, Default)]
@@ -26,11 +26,14 @@ pub enum Format {
     /// The Typst source of the PDF: a folder with the template and the
     /// layout data, for an agency that wants its own touches.
     Typst,
+    /// The report in the input contract: what an imported page becomes,
+    /// for the office to keep as data from then on.
+    Json,
 }
 
 impl Format {
     /// Every format, in the order they are written.
-    pub const ALL: [Format; 3] = [Format::Pdf, Format::Docx, Format::Typst];
+    pub const ALL: [Format; 4] = [Format::Pdf, Format::Docx, Format::Typst, Format::Json];
 
     /// The extension of the file (or folder) this format writes.
     pub fn extension(self) -> &'static str {
@@ -38,6 +41,7 @@ impl Format {
             Format::Pdf => "pdf",
             Format::Docx => "docx",
             Format::Typst => "typst",
+            Format::Json => "json",
         }
     }
 
@@ -52,12 +56,14 @@ impl Format {
         Format::ALL.into_iter().find(|f| f.extension() == ext)
     }
 
-    /// Renders a document in this format.
-    pub fn render(self, doc: &Document, fonts: &Fonts, settings: &Settings) -> Result<Rendered, RenderError> {
+    /// Renders a prepared report in this format.
+    pub fn render(self, prepared: &Prepared, fonts: &Fonts, settings: &Settings) -> Result<Rendered, RenderError> {
+        let doc = &prepared.document;
         Ok(match self {
             Format::Pdf => Rendered::File(pdf::render(doc, fonts, &settings.pdf_standards)?),
             Format::Docx => Rendered::File(docx::render(doc, settings.docx_fonts)?),
             Format::Typst => Rendered::Folder(pdf::export(doc, fonts)),
+            Format::Json => Rendered::File(crate::model::to_json_text(&prepared.report).into_bytes()),
         })
     }
 }
@@ -91,15 +97,15 @@ impl Rendered {
     }
 }
 
-/// Renders a document in every format asked for, all before any is
+/// Renders a report in every format asked for, all before any is
 /// written, so that a failure writes nothing.
 pub fn render_all(
-    doc: &Document,
+    prepared: &Prepared,
     formats: &[Format],
     fonts: &Fonts,
     settings: &Settings,
 ) -> Result<Vec<(Format, Rendered)>, RenderError> {
-    formats.iter().map(|&f| f.render(doc, fonts, settings).map(|out| (f, out))).collect()
+    formats.iter().map(|&f| f.render(prepared, fonts, settings).map(|out| (f, out))).collect()
 }
 
 /// A hidden name beside `target` for a temporary or displaced copy.

@@ -3,21 +3,26 @@
 
 use crate::check::{self, Finding, Severity};
 use crate::fonts::Fonts;
+use crate::import::{self, ImportError, Source};
 use crate::layout::{self, Document};
 use crate::model::{self, locate, InputError, Report};
 
 /// A report that was read and checked.
 pub struct Checked {
     pub report: Report,
+    /// What the report was read from.
+    pub source: Source,
     /// Findings of the 勾稽 rules (refusals and notes), with their lines.
     pub findings: Vec<Located>,
-    /// The input text, to locate later findings in.
-    text: String,
+    /// The input's JSON text, to locate later findings in; `None` for an
+    /// imported report, whose findings are named by their JSON path only.
+    text: Option<String>,
 }
 
 /// A report that was laid out, with everything the checks found.
 pub struct Prepared {
     pub report: Report,
+    pub source: Source,
     pub document: Document,
     /// Findings of the 勾稽 rules and font notes.
     pub findings: Vec<Located>,
@@ -44,23 +49,27 @@ impl std::fmt::Display for Located {
 impl Checked {
     /// Attaches a finding made outside the report (e.g. across years).
     pub fn add(&mut self, finding: Finding) {
-        let line = locate(&self.text, &finding.path);
+        let line = self.locate(&finding.path);
         self.findings.push(Located { finding, line });
     }
 
+    fn locate(&self, path: &str) -> Option<(usize, usize)> {
+        locate(self.text.as_deref()?, path)
+    }
+
     /// Lays the report out and checks its characters against the fonts.
-    pub fn prepare(self, fonts: &Fonts) -> Prepared {
+    pub fn prepare(mut self, fonts: &Fonts) -> Prepared {
         let document = layout::build(&self.report);
-        let mut findings = self.findings;
+        let mut findings = std::mem::take(&mut self.findings);
         let mut missing_glyphs = Vec::new();
         for finding in fonts.coverage(&document) {
-            let located = Located { line: locate(&self.text, &finding.path), finding };
+            let located = Located { line: self.locate(&finding.path), finding };
             match located.finding.severity {
                 Severity::Refusal => missing_glyphs.push(located),
                 Severity::Note => findings.push(located),
             }
         }
-        Prepared { report: self.report, document, findings, missing_glyphs }
+        Prepared { report: self.report, source: self.source, document, findings, missing_glyphs }
     }
 }
 
@@ -95,16 +104,48 @@ impl Prepared {
     }
 }
 
+/// Why an input could not be read as a report.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// A JSON report that breaks the contract.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// A published report that cannot be imported exactly.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+}
+
+impl ReadError {
+    /// Whether the machine is at fault (a tool the import runs is
+    /// missing), not the input.
+    pub fn is_tool(&self) -> bool {
+        matches!(self, ReadError::Import(e) if e.cause == import::Cause::Tool)
+    }
+}
+
 /// Reads a report from bytes and runs the 勾稽 checks.
 pub fn read(bytes: &[u8]) -> Result<Checked, InputError> {
     let text = model::decode(bytes)?;
     let report = model::parse_str(text)?;
-    let text = text.to_owned();
+    Ok(checked(report, Source::Json, Some(text.to_owned())))
+}
+
+/// Reads a report from any source kind — the contract's JSON, or a
+/// published page, text, Word file or PDF, imported on the way — and runs
+/// the 勾稽 checks.
+pub fn read_as(bytes: &[u8], source: Source) -> Result<Checked, ReadError> {
+    match source {
+        Source::Json => Ok(read(bytes)?),
+        _ => Ok(checked(import::read(bytes, source)?.report, source, None)),
+    }
+}
+
+fn checked(report: Report, source: Source, text: Option<String>) -> Checked {
     let findings = check::findings(&report)
         .into_iter()
-        .map(|finding| Located { line: locate(&text, &finding.path), finding })
+        .map(|finding| Located { line: text.as_deref().and_then(|t| locate(t, &finding.path)), finding })
         .collect();
-    Ok(Checked { report, findings, text })
+    Checked { report, source, findings, text }
 }
 
 /// Reads a report from bytes and takes it through the checks and layout.

@@ -129,6 +129,20 @@ pub fn schema() -> Value {
             "proactive" => json!({"oneOf": FORMATS.map(table_a)}),
             "applications" => json!({"oneOf": FORMATS.map(|f| table_b_level(f, "", form::SECTION_APPLICATIONS))}),
             "review_litigation" => table_c(),
+            "table_prose" => object(
+                form::TABLE_SECTIONS
+                    .iter()
+                    .map(|(key, heading)| {
+                        let sides = Map::from_iter([
+                            ("before".into(), blocks(&format!("{heading}：表格前的文字"))),
+                            ("after".into(), blocks(&format!("{heading}：表格后的文字"))),
+                        ]);
+                        (key.to_string(), object(sides, vec![], heading))
+                    })
+                    .collect(),
+                vec![],
+                part.label,
+            ),
             "signature" => object(
                 Map::from_iter([
                     ("agency".into(), json!({"type": "string"})),

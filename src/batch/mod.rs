@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::fonts::Fonts;
+use crate::import::Source;
 use crate::output::{self, Format};
 use crate::pipeline::{self, Checked};
 
@@ -42,7 +43,8 @@ pub struct Input {
 }
 
 /// Finds the inputs: files as given, directories searched recursively for
-/// `*.json`; sorted by relative path, so every run sees the same order.
+/// every kind a report is read from (`*.json`, saved pages, texts, Word
+/// files, PDFs); sorted by relative path, so every run sees the same order.
 pub fn collect(paths: &[PathBuf]) -> std::io::Result<Vec<Input>> {
     let mut out = Vec::new();
     for path in paths {
@@ -57,8 +59,15 @@ pub fn collect(paths: &[PathBuf]) -> std::io::Result<Vec<Input>> {
     }
     out.sort_by(|a, b| (&a.relative, &a.path).cmp(&(&b.relative, &b.path)));
     out.dedup();
-    // Two different files with one relative path would write one output.
-    if let Some(pair) = out.windows(2).find(|w| w[0].relative == w[1].relative) {
+    // Two different files with one relative path but for the extension
+    // (`a.html` and `a.pdf`) would write one output.
+    let mut stems: Vec<(PathBuf, &Input)> = out.iter().map(|i| (i.relative.with_extension(""), i)).collect();
+    stems.sort_by(|a, b| a.0.cmp(&b.0));
+    if let Some(pair) = stems
+        .windows(2)
+        .map(|w| [w[0].1, w[1].1])
+        .find(|[a, b]| a.relative.with_extension("") == b.relative.with_extension(""))
+    {
         return Err(std::io::Error::new(
             std::io::ErrorKind::AlreadyExists,
             format!(
@@ -79,7 +88,11 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Input>) -> std::io::Result<()> {
         let path = entry.path();
         if path.is_dir() {
             walk(root, &path, out)?;
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| Source::EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        {
             let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             out.push(Input { path, relative });
         }
@@ -108,6 +121,8 @@ pub enum Status {
 #[derive(Clone, Debug, Serialize)]
 pub struct Record {
     pub path: String,
+    /// The reader that read it: json, html, text, docx or pdf.
+    pub reader: &'static str,
     pub agency: Option<String>,
     pub year: Option<i64>,
     pub status: Status,
@@ -168,9 +183,13 @@ pub fn run(inputs: &[Input], out_dir: &Path, options: &Options, fonts: &Fonts, p
     // Pass 1: read and check.
     let mut checked: Vec<(FirstPass, Duration)> = parallel(inputs.len(), options.jobs, |i| {
         let start = Instant::now();
-        let result = std::fs::read(&inputs[i].path)
-            .map_err(|e| (Status::Failed, format!("无法读取：{e}")))
-            .and_then(|bytes| pipeline::read(&bytes).map_err(|e| (Status::Refused, e.to_string())));
+        let result =
+            std::fs::read(&inputs[i].path).map_err(|e| (Status::Failed, format!("无法读取：{e}"))).and_then(|bytes| {
+                pipeline::read_as(&bytes, Source::of(&inputs[i].path)).map_err(|e| {
+                    let status = if e.is_tool() { Status::Failed } else { Status::Refused };
+                    (status, e.to_string())
+                })
+            });
         (result, start.elapsed())
     });
     // Across years.
@@ -210,6 +229,7 @@ pub fn run(inputs: &[Input], out_dir: &Path, options: &Options, fonts: &Fonts, p
 fn render_one(input: &Input, checked: FirstPass, out_dir: &Path, options: &Options, fonts: &Fonts) -> Record {
     let mut record = Record {
         path: input.path.display().to_string(),
+        reader: Source::of(&input.path).name(),
         agency: None,
         year: None,
         status: Status::Refused,
@@ -231,7 +251,7 @@ fn render_one(input: &Input, checked: FirstPass, out_dir: &Path, options: &Optio
     if let Some(refusal) = prepared.refusal(options.allow_inconsistent) {
         return Record { reason: Some(refusal.to_string()), ..record };
     }
-    let outputs = match output::render_all(&prepared.document, &options.formats, fonts, &options.settings) {
+    let outputs = match output::render_all(&prepared, &options.formats, fonts, &options.settings) {
         Ok(outputs) => outputs,
         Err(e) => return Record { status: Status::Failed, reason: Some(e.to_string()), ..record },
     };

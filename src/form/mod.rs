@@ -9,6 +9,7 @@ pub mod numbering;
 pub mod table_a;
 pub mod table_b;
 pub mod table_c;
+pub mod variants;
 
 use std::fmt;
 
@@ -87,6 +88,11 @@ pub const SECTION_OTHER: &str = "六、其他需要报告的事项";
 pub const SECTIONS: [&str; 6] =
     [SECTION_OVERVIEW, SECTION_PROACTIVE, SECTION_APPLICATIONS, SECTION_REVIEW, SECTION_PROBLEMS, SECTION_OTHER];
 
+/// The sections that hold a table: their JSON key (the table's, and the
+/// key under `table_prose`) and heading.
+pub const TABLE_SECTIONS: [(&str, &str); 3] =
+    [("proactive", SECTION_PROACTIVE), ("applications", SECTION_APPLICATIONS), ("review_litigation", SECTION_REVIEW)];
+
 /// Every top-level key of the input contract, in document order.
 pub const PARTS: &[Part] = &[
     Part { key: "$schema", label: "编辑器用的 schema 地址", required: false },
@@ -99,6 +105,7 @@ pub const PARTS: &[Part] = &[
     Part { key: "proactive", label: SECTION_PROACTIVE, required: true },
     Part { key: "applications", label: SECTION_APPLICATIONS, required: true },
     Part { key: "review_litigation", label: SECTION_REVIEW, required: true },
+    Part { key: "table_prose", label: "表格前后的文字", required: false },
     Part { key: "problems", label: SECTION_PROBLEMS, required: true },
     Part { key: "other_matters", label: SECTION_OTHER, required: true },
     Part { key: "signature", label: "落款", required: false },

@@ -24,9 +24,6 @@ impl Numbering {
     }
 }
 
-/// The section numerals, in order.
-const SECTION_NUMERALS: &str = "一二三四五六";
-
 /// A Chinese numeral as used in numbering (一 … 十, 百, 零).
 pub fn is_cjk_numeral(c: char) -> bool {
     "一二三四五六七八九十百零〇".contains(c)
@@ -57,14 +54,6 @@ pub fn opens_like_part(text: &str) -> bool {
     text.starts_with(['（', '(']) && text.chars().nth(1).is_some_and(is_cjk_numeral)
 }
 
-/// The section (0–5) a text opens, by its 一、… 六、 prefix.
-pub fn section_of(text: &str) -> Option<usize> {
-    let mut chars = text.trim_start().chars();
-    let first = chars.next()?;
-    let n = SECTION_NUMERALS.chars().position(|c| c == first)?;
-    matches!(chars.next(), Some('、' | '.' | '．')).then_some(n)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,8 +70,5 @@ mod tests {
         assert_eq!(numbering_of("主要问题"), None);
         assert_eq!(numbering_of("（一是）"), None);
         assert!(opens_like_part("（一是）"));
-        assert_eq!(section_of("三、收到和处理"), Some(2));
-        assert_eq!(section_of("七、其他"), None);
-        assert_eq!(section_of("三是加强"), None);
     }
 }

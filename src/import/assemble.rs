@@ -1,33 +1,13 @@
 //! From paragraphs and rows to a report: sections by their headings, table
 //! rows by their official labels, numbers by their columns.
 
-use super::{ImportError, Item, Place};
-use crate::form::numbering::{numbering_of, opens_like_part, section_of};
+use super::{ImportError, Item, Note, Place};
+use crate::form::numbering::{numbering_of, opens_like_part};
 use crate::form::table_a::{self, Kind};
 use crate::form::table_b::{self, LineRole};
+use crate::form::variants::{self, normalize, section_of, Match};
 use crate::form::{self, table_c, Version};
-use crate::model::{Block, Counts, Report, Signature, TableA, TableB, TableC, Value, Written};
-
-/// A label as compared (both the form's and the source's go through it):
-/// no white space, full-width brackets, ASCII digits, `.` after a number,
-/// one kind of quote.
-pub fn normalize(label: &str) -> String {
-    let chars: Vec<char> = label.chars().filter(|c| !c.is_whitespace()).collect();
-    let mut out = String::with_capacity(label.len());
-    for (i, &c) in chars.iter().enumerate() {
-        let digit_before = i > 0 && (chars[i - 1].is_ascii_digit() || ('０'..='９').contains(&chars[i - 1]));
-        out.push(match c {
-            '(' => '（',
-            ')' => '）',
-            '“' | '”' | '＂' => '"',
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
-            '．' => '.',
-            '、' if digit_before => '.',
-            c => c,
-        });
-    }
-    out
-}
+use crate::model::{AroundTable, Block, Counts, Report, Signature, TableA, TableB, TableC, TableProse, Value, Written};
 
 /// Is a paragraph a stand-alone sub-heading: numbered, short, no sentence?
 fn is_heading(text: &str) -> bool {
@@ -119,19 +99,19 @@ fn rows(items: &[Item]) -> Vec<(&[String], &Place)> {
 /// A row not found: when a line of text begins with its label, the row is
 /// there but its cells did not come apart (blank cells between spaces
 /// cannot be seen), and the error points at it.
-fn missing(items: &[Item], label: &str, at: &Place, message: String) -> ImportError {
+fn split_badly(items: &[Item], label: &str) -> Option<ImportError> {
     let label = normalize(label);
-    let para = items.iter().find_map(|item| match item {
-        Item::Para { text, at, .. } if normalize(text).starts_with(&label) => Some((text, at)),
-        _ => None,
-    });
-    match para {
-        Some((text, at)) => ImportError::new(
+    items.iter().find_map(|item| match item {
+        Item::Para { text, at, .. } if normalize(text).starts_with(&label) => Some(ImportError::new(
             at,
             format!("“{text}”读不成表格的一行：各格应以制表符分隔（以空格分隔时，空白单元格无从辨认）"),
-        ),
-        None => ImportError::new(at, message),
-    }
+        )),
+        _ => None,
+    })
+}
+
+fn missing(items: &[Item], label: &str, at: &Place, message: String) -> ImportError {
+    split_badly(items, label).unwrap_or_else(|| ImportError::new(at, message))
 }
 
 fn is_texty(cell: &str) -> bool {
@@ -156,6 +136,20 @@ fn value(kind: Kind, cell: &str, at: &Place) -> Result<Value, ImportError> {
     })
 }
 
+/// A matched label as explained: what the source says, what it was read as.
+fn matched(notes: &mut Vec<Note>, at: &Place, table: &str, m: &Match, source: &str, name: &str) {
+    let text = match m {
+        Match::Variant(_, how) => format!("{table}：{how}"),
+        _ => format!("{table}：“{}”即“{name}”", source.trim()),
+    };
+    notes.push(Note { at: at.clone(), text });
+}
+
+/// The refusal for a label that could mean more than one row.
+fn ambiguous(at: &Place, table: &str, source: &str, names: &[String]) -> ImportError {
+    ImportError::new(at, format!("{table}的行“{source}”可能是{}，无法确定是哪一行", names.join("，也可能是")))
+}
+
 pub(super) const UNKNOWN_FORMAT: &str =
     "表二的表头既不是 2021 年格式（本年制发件数）也不是 2019 年格式（本年新制作数量）";
 
@@ -163,28 +157,34 @@ pub(super) const UNKNOWN_FORMAT: &str =
 fn format_of(items: &[Item], at: &Place) -> Result<Version, ImportError> {
     for format in [Version::F2021, Version::F2019] {
         let first = table_a::items(format)[0].shape.fields()[0].header;
-        if rows(items).iter().any(|(cells, _)| cells.iter().any(|c| normalize(c) == normalize(first))) {
+        let names: Vec<String> =
+            std::iter::once(first).chain(variants::table_a_header(first).iter().copied()).map(normalize).collect();
+        if rows(items).iter().any(|(cells, _)| cells.iter().any(|c| names.contains(&normalize(c)))) {
             return Ok(format);
         }
     }
     Err(ImportError::new(at, UNKNOWN_FORMAT))
 }
 
-fn table_a(format: Version, items: &[Item], at: &Place) -> Result<TableA, ImportError> {
-    let mut values: Vec<Option<Vec<Value>>> = vec![None; table_a::rows(format).count()];
+fn table_a(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>) -> Result<TableA, ImportError> {
+    let all: Vec<_> = table_a::rows(format).collect();
+    let mut values: Vec<Option<Vec<Value>>> = vec![None; all.len()];
     for (cells, at) in rows(items) {
-        let Some(label) = cells.iter().find(|c| !c.is_empty()) else { continue };
-        let label = normalize(label);
+        let Some(start) = cells.iter().position(|c| !c.is_empty()) else { continue };
+        let label = normalize(&cells[start]);
         if label.starts_with("第二十条") || label == table_a::CONTENT_HEADER {
             continue;
         }
-        let Some(i) = table_a::rows(format).position(|(_, r)| normalize(r.label) == label) else {
-            return Err(ImportError::new(at, format!("表二里不认识的行“{label}”")));
+        let m = variants::match_table_a(format, &label);
+        let i = match &m {
+            Match::Exact(i) | Match::Variant(i, _) => *i,
+            Match::Ambiguous(names) => return Err(ambiguous(at, "表二", &label, names)),
+            Match::None => return Err(ImportError::new(at, format!("表二里不认识的行“{label}”"))),
         };
-        let (item, _) = table_a::rows(format).nth(i).expect("position found it");
+        let (item, row) = all[i];
+        matched(notes, at, "表二", &m, &cells[start], &format!("{}·{}", item.title, row.label));
         let fields = item.shape.fields();
-        let start = cells.iter().position(|c| !c.is_empty()).expect("label found") + 1;
-        let rest = &cells[start..];
+        let rest = &cells[start + 1..];
         if rest.len() < fields.len() || rest[fields.len()..].iter().any(|c| !c.is_empty()) {
             return Err(ImportError::new(
                 at,
@@ -200,29 +200,107 @@ fn table_a(format: Version, items: &[Item], at: &Place) -> Result<TableA, Import
             return Err(ImportError::new(at, format!("“{label}”这一行出现了两次")));
         }
     }
-    for ((item, row), v) in table_a::rows(format).zip(&values) {
-        if v.is_none() {
-            return Err(missing(items, row.label, at, format!("表二缺少“{}·{}”这一行", item.title, row.label)));
+    if values.iter().all(Option::is_none) {
+        return Err(missing(items, all[0].1.label, at, "表二没有数据行".into()));
+    }
+    // A row the published table does not have (a department that makes
+    // no 规章) is blank in every cell, as published.
+    let mut out = Vec::with_capacity(all.len());
+    for ((item, row), v) in all.iter().zip(values) {
+        match v {
+            Some(v) => out.push(v),
+            None => {
+                if let Some(e) = split_badly(items, row.label) {
+                    return Err(e);
+                }
+                notes.push(Note {
+                    at: at.clone(),
+                    text: format!("表二：原表没有“{}·{}”这一行，各格记为空白", item.title, row.label),
+                });
+                out.push(item.shape.fields().iter().map(|f| value(f.kind, "", at)).collect::<Result<_, _>>()?);
+            }
         }
     }
-    Ok(TableA { rows: values.into_iter().flatten().collect() })
+    Ok(TableA { rows: out })
 }
 
-fn table_b(format: Version, items: &[Item], at: &Place) -> Result<TableB, ImportError> {
+/// Whether a row of table B is one of its header rows.
+fn is_b_header(cells: &[String]) -> bool {
+    let heads = [table_b::APPLICANT_HEADER, table_b::ORGANISATION_HEADER, "自然人", "商业企业"];
+    cells.iter().any(|c| {
+        let c = normalize(c);
+        c.contains("勾稽") || heads.iter().any(|h| normalize(h) == c)
+    })
+}
+
+/// The organisation columns of table B's header, checked against the form:
+/// a table whose columns are in another order or named otherwise is refused.
+fn check_b_columns(cells: &[String], at: &Place) -> Result<(), ImportError> {
+    let parts = &table_b::APPLICANTS.parts[1..];
+    if !cells.iter().any(|c| variants::is_column(parts[0].1, c)) {
+        return Ok(());
+    }
+    let fills = [table_b::APPLICANT_HEADER, table_b::ORGANISATION_HEADER, "自然人", table_b::APPLICANTS.total.1];
+    let seen: Vec<&String> = cells
+        .iter()
+        .filter(|c| {
+            is_texty(c) && !fills.iter().any(|f| normalize(f) == normalize(c)) && !normalize(c).contains("勾稽")
+        })
+        .collect();
+    let mut seen = seen.into_iter();
+    for (_, label) in parts {
+        match seen.next() {
+            Some(c) if variants::is_column(label, c) => {}
+            Some(c) => {
+                return Err(ImportError::new(at, format!("表三的列“{c}”不是“{label}”：列的顺序或名称与官方格式不同")))
+            }
+            None => return Err(ImportError::new(at, format!("表三的表头缺少“{label}”这一列"))),
+        }
+    }
+    Ok(())
+}
+
+fn table_b(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>) -> Result<TableB, ImportError> {
     let lines = table_b::lines(format);
     let width = table_b::APPLICANTS.parts.len() + 1;
-    let labels: Vec<String> = lines.iter().map(|l| normalize(&l.own_label())).collect();
     // Each data row: its line, and the cells after its label.
     let mut found: Vec<(usize, &[String], &Place)> = Vec::new();
+    // A 2019 report whose table B follows the 2021 template: the three
+    // rows of （六）其他处理, added up into the 2019 row.
+    let mut other_2021: Vec<(&[String], &Place)> = Vec::new();
+    let other_2019 = lines.iter().position(|l| l.path == "results/other");
     for (cells, at) in rows(items) {
+        if is_b_header(cells) {
+            check_b_columns(cells, at)?;
+            continue;
+        }
         let Some(k) = cells.iter().rposition(|c| is_texty(c)) else { continue };
-        let label = normalize(&cells[k]);
-        match labels.iter().position(|l| *l == label) {
-            Some(i) => found.push((i, &cells[k + 1..], at)),
-            None if ["申请人情况", "自然人", "法人或其他组织", "商业企业", "其他", "总计", "勾稽"]
-                .iter()
-                .any(|h| label.contains(h)) => {}
-            None => return Err(ImportError::new(at, format!("表三里不认识的行“{label}”"))),
+        let label = &cells[k];
+        let m = variants::match_table_b(lines, label);
+        match &m {
+            Match::Exact(i) | Match::Variant(i, _) => {
+                matched(notes, at, "表三", &m, label, &lines[*i].name());
+                found.push((*i, &cells[k + 1..], at));
+            }
+            Match::Ambiguous(names) => return Err(ambiguous(at, "表三", label, names)),
+            Match::None => {
+                let lines_2021 = table_b::lines(Version::F2021);
+                match (other_2019, variants::match_table_b(lines_2021, label)) {
+                    (Some(_), Match::Exact(j) | Match::Variant(j, _))
+                        if lines_2021[j].path.starts_with("results/other/") =>
+                    {
+                        notes.push(Note {
+                            at: at.clone(),
+                            text: format!(
+                                "表三：“{}”是 2021 年格式的行，与同组各行相加记入“（六）其他处理”",
+                                label.trim()
+                            ),
+                        });
+                        other_2021.push((&cells[k + 1..], at));
+                    }
+                    _ => return Err(ImportError::new(at, format!("表三里不认识的行“{}”", normalize(label)))),
+                }
+            }
         }
     }
     // The seven values are a run of cells after the label; the cells around
@@ -231,9 +309,9 @@ fn table_b(format: Version, items: &[Item], at: &Place) -> Result<TableB, Import
     // end of every row. Values last, unless some row rules that out.
     let fits =
         |v: &[String], s: usize| v.len() >= s + width && v[..s].iter().chain(&v[s + width..]).all(String::is_empty);
-    let last = found.iter().all(|(_, v, _)| v.len() >= width && fits(v, v.len() - width));
-    let mut out: Vec<Option<Counts>> = vec![None; lines.len()];
-    for (i, values, at) in found {
+    let all_rows = found.iter().map(|(_, v, _)| *v).chain(other_2021.iter().map(|(v, _)| *v));
+    let last = all_rows.clone().all(|v| v.len() >= width && fits(v, v.len() - width));
+    let numbers = |values: &[String], at: &Place, name: &str| -> Result<Vec<Option<u64>>, ImportError> {
         let start = if last && values.len() >= width {
             Some(values.len() - width)
         } else {
@@ -243,16 +321,39 @@ fn table_b(format: Version, items: &[Item], at: &Place) -> Result<TableB, Import
             let n = values.iter().filter(|c| !c.is_empty()).count();
             return Err(ImportError::new(
                 at,
-                format!("“{}”这一行应有 {width} 个数（空白计入），实际有 {n} 个非空格", lines[i].name()),
+                format!("“{name}”这一行应有 {width} 个数（空白计入），实际有 {n} 个非空格"),
             ));
         };
-        let values = &values[start..start + width];
-        if out[i].is_some() {
+        values[start..start + width].iter().map(|c| count(c, at)).collect()
+    };
+    let counts = |nums: Vec<Option<u64>>| {
+        let (parts, total) = nums.split_at(width - 1);
+        Counts { parts: parts.to_vec(), total: Some(total[0]), written: Written::Array }
+    };
+    let mut out: Vec<Option<Counts>> = vec![None; lines.len()];
+    for (i, values, at) in found {
+        let nums = numbers(values, at, &lines[i].name())?;
+        if out[i].replace(counts(nums)).is_some() {
             return Err(ImportError::new(at, format!("“{}”这一行出现了两次", lines[i].name())));
         }
-        let nums = values.iter().map(|c| count(c, at)).collect::<Result<Vec<_>, _>>()?;
-        let (parts, total) = nums.split_at(width - 1);
-        out[i] = Some(Counts { parts: parts.to_vec(), total: Some(total[0]), written: Written::Array });
+    }
+    if let (Some(i), Some((_, first_at))) = (other_2019, other_2021.first()) {
+        if out[i].is_some() {
+            return Err(ImportError::new(first_at, "表三既有“（六）其他处理”，又有 2021 年格式的其下各行"));
+        }
+        let mut sum: Vec<Option<u64>> = vec![None; width];
+        for (c, slot) in sum.iter_mut().enumerate() {
+            let column: Vec<Option<u64>> = other_2021
+                .iter()
+                .map(|(v, at)| numbers(v, at, "（六）其他处理").map(|n| n[c]))
+                .collect::<Result<_, _>>()?;
+            *slot = match (column.iter().all(Option::is_some), column.iter().all(Option::is_none)) {
+                (true, _) => Some(column.iter().flatten().sum()),
+                (_, true) => None,
+                _ => return Err(ImportError::new(first_at, "表三“（六）其他处理”各行有的空白有的填数，相加无从确定")),
+            };
+        }
+        out[i] = Some(counts(sum));
     }
     if let Some((line, _)) = lines.iter().zip(&out).find(|(l, r)| r.is_none() && l.role != LineRole::ResultTotal) {
         return Err(missing(items, &line.own_label(), at, format!("表三缺少“{}”这一行", line.name())));
@@ -260,18 +361,51 @@ fn table_b(format: Version, items: &[Item], at: &Place) -> Result<TableB, Import
     Ok(TableB { rows: out })
 }
 
-fn table_c(items: &[Item], at: &Place) -> Result<TableC, ImportError> {
+/// The outcome headers of table C, checked against the form where a row
+/// has them: every group's five columns in the official order.
+fn check_c_columns(cells: &[String], at: &Place) -> Result<(), ImportError> {
+    let outcomes: Vec<&str> = (0..=table_c::OUTCOMES.parts.len()).map(|i| table_c::OUTCOMES.label(i)).collect();
+    let seen: Vec<String> = cells.iter().filter(|c| is_texty(c)).map(|c| normalize(c)).collect();
+    if !seen.iter().any(|c| *c == outcomes[0]) {
+        return Ok(());
+    }
+    let groups =
+        table_c::GROUPS.iter().map(|g| normalize(g.label)).chain([normalize(table_c::LITIGATION)]).collect::<Vec<_>>();
+    let seen: Vec<&String> = seen.iter().filter(|c| !groups.contains(c)).collect();
+    if seen.is_empty()
+        || !seen.len().is_multiple_of(outcomes.len())
+        || seen.iter().enumerate().any(|(i, c)| **c != outcomes[i % outcomes.len()])
+    {
+        let seen: Vec<&str> = seen.iter().map(|s| s.as_str()).collect();
+        return Err(ImportError::new(
+            at,
+            format!("表四的列（{}）与官方格式（{}）不同", seen.join("、"), outcomes.join("、")),
+        ));
+    }
+    Ok(())
+}
+
+fn table_c(items: &[Item], at: &Place, notes: &mut Vec<Note>) -> Result<TableC, ImportError> {
     let width = table_c::OUTCOMES.parts.len() + 1;
     let all = width * table_c::GROUPS.len();
-    let data = rows(items)
-        .into_iter()
-        .find(|(cells, _)| cells.iter().all(|c| !is_texty(c)) && cells.iter().any(|c| !c.is_empty()));
+    let mut data = None;
+    for (cells, row_at) in rows(items) {
+        if cells.iter().any(|c| is_texty(c)) {
+            check_c_columns(cells, row_at)?;
+        } else if cells.iter().any(|c| !c.is_empty()) && data.replace((cells, row_at)).is_some() {
+            return Err(ImportError::new(row_at, "表四应只有一行数据，这里又有一行"));
+        }
+    }
     let Some((cells, at)) = data else {
         return Err(ImportError::new(at, "表四没有数据行"));
     };
     if cells.len() != all {
         return Err(ImportError::new(at, format!("表四的数据行应有 {all} 格（空白计入），实际有 {} 格", cells.len())));
     }
+    notes.push(Note {
+        at: at.clone(),
+        text: format!("表四：数据行 {all} 格，依次为行政复议、未经复议直接起诉、复议后起诉各 {width} 格"),
+    });
     let groups = cells
         .chunks(width)
         .map(|chunk| {
@@ -282,18 +416,65 @@ fn table_c(items: &[Item], at: &Place) -> Result<TableC, ImportError> {
     Ok(TableC { groups })
 }
 
-/// Assembles a report from a source's items.
-pub fn assemble(items: &[Item]) -> Result<Report, ImportError> {
+/// Whether a paragraph is a line of a table's header that did not come
+/// apart into cells (text whose columns were set with spaces), or table
+/// A's item title standing on a line of its own.
+fn is_table_text(text: &str) -> bool {
+    const HEADS: &[&str] =
+        &["第二十条", "勾稽关系", "申请人情况", "法人或其他组织", "商业企业", "结果维持", "未经复议直接起诉"];
+    let t = normalize(text);
+    t.chars().count() <= 120 && !t.contains('。') && (HEADS.iter().any(|h| t.contains(h)) || t == "行政复议行政诉讼")
+}
+
+/// A section that holds a table: the prose before it, the table's items
+/// (with any header lines that did not come apart into cells), the prose
+/// after it.
+fn around_table(items: &[Item]) -> (&[Item], &[Item], &[Item]) {
+    let is_row = |i: &Item| matches!(i, Item::Row { .. });
+    let (Some(first), Some(last)) = (items.iter().position(is_row), items.iter().rposition(is_row)) else {
+        return (items, &[], &[]);
+    };
+    let first = items[..first]
+        .iter()
+        .rposition(|i| !matches!(i, Item::Para { text, .. } if is_table_text(text)))
+        .map_or(0, |p| p + 1);
+    (&items[..first], &items[first..=last], &items[last + 1..])
+}
+
+/// Text between a table's rows that is not part of the table: refused,
+/// as nothing tells whether it belongs before or after the table.
+fn stray_text(table: &[Item], heading: &str) -> Result<(), ImportError> {
+    for item in table {
+        if let Item::Para { text, at, .. } = item {
+            if !is_table_text(text) {
+                return Err(ImportError::new(
+                    at,
+                    format!("“{heading}”的表格中间有一段文字“{text}”，不知该放在表格前还是表格后"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Assembles a report from a source's items, with notes on how each part
+/// was found (`import --explain`).
+pub fn assemble(items: &[Item]) -> Result<(Report, Vec<Note>), ImportError> {
     let Some(Item::Para { text: title, at: title_at, .. }) = items.first() else {
         return Err(ImportError::new(items.first().map_or(&Place::Whole, Item::at), "开头应是报告标题"));
     };
     let title: String = title.chars().filter(|c| !c.is_whitespace()).collect();
     let (year, agency) = title_parts(&title, title_at)?;
-    // The six sections, in order.
+    let mut notes =
+        vec![Note { at: title_at.clone(), text: format!("标题：“{title}”，{year} 年度，{agency}") }];
+    // The six sections, in order, by their title words.
     let mut starts = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        if let Item::Para { text, .. } = item {
-            if section_of(text) == Some(starts.len()) {
+        if let Item::Para { text, at, .. } = item {
+            if starts.len() < 6 && section_of(text) == Some(starts.len()) {
+                notes.push(Note {
+                    at: at.clone(), text: format!("“{}”：“{text}”", form::SECTIONS[starts.len()])
+                });
                 starts.push(i);
             }
         }
@@ -305,14 +486,27 @@ pub fn assemble(items: &[Item]) -> Result<Report, ImportError> {
     }
     let section = |k: usize| &items[starts[k] + 1..starts.get(k + 1).copied().unwrap_or(items.len())];
     let heading_at = |k: usize| items[starts[k]].at();
-    let format = format_of(section(1), heading_at(1))?;
     if year < Version::FIRST_YEAR {
         return Err(ImportError::new(title_at, format!("{year} 年的报告早于 2019 年统一格式，不支持")));
+    }
+    let mut table_prose = TableProse::default();
+    let mut tables: Vec<&[Item]> = Vec::new();
+    for (k, around) in (1..4).zip(&mut table_prose.sections) {
+        let (before, table, after) = around_table(section(k));
+        *around = AroundTable { before: prose(before)?, after: prose(after)? };
+        tables.push(table);
+    }
+    let format = format_of(tables[0], heading_at(1))?;
+    let proactive = table_a(format, tables[0], heading_at(1), &mut notes)?;
+    let applications = table_b(format, tables[1], heading_at(2), &mut notes)?;
+    let review_litigation = table_c(tables[2], heading_at(3), &mut notes)?;
+    for (k, table) in (1..4).zip(&tables) {
+        stray_text(table, headings[k])?;
     }
     let mut other_matters = prose(section(5))?;
     let signature = signature(&mut other_matters);
     let title = (title != form::default_title(&agency, year)).then_some(title);
-    Ok(Report {
+    let report = Report {
         format,
         format_given: true,
         year,
@@ -320,11 +514,13 @@ pub fn assemble(items: &[Item]) -> Result<Report, ImportError> {
         title,
         preamble: prose(&items[1..starts[0]])?,
         overview: prose(section(0))?,
-        proactive: table_a(format, section(1), heading_at(1))?,
-        applications: table_b(format, section(2), heading_at(2))?,
-        review_litigation: table_c(section(3), heading_at(3))?,
+        proactive,
+        applications,
+        review_litigation,
+        table_prose,
         problems: prose(section(4))?,
         other_matters,
         signature,
-    })
+    };
+    Ok((report, notes))
 }

@@ -9,6 +9,7 @@
 
 mod assemble;
 mod docx;
+mod html;
 mod pdf;
 mod text;
 
@@ -93,6 +94,29 @@ impl ImportError {
     }
 }
 
+/// How a part of the report was found: a section by its heading, a table
+/// row by its label (and by which variant), a row the table lacks. What
+/// `import --explain` prints.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub at: Place,
+    pub text: String,
+}
+
+impl fmt::Display for Note {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}：{}", self.at, self.text)
+    }
+}
+
+/// An imported report, with how it was read.
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub report: Report,
+    pub source: Source,
+    pub notes: Vec<Note>,
+}
+
 impl Item {
     pub fn at(&self) -> &Place {
         match self {
@@ -116,28 +140,77 @@ fn is_furniture(line: &str) -> bool {
 /// What a source file is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Source {
+    /// The input contract itself: nothing to import.
+    Json,
     /// Published text: a line a paragraph, table cells between tabs. Text
     /// that is `pdftotext -tsv` output is read as the PDF's words.
     Text,
+    /// A saved web page (`.html`, `.htm`, `.shtml`).
+    Html,
     Docx,
     /// A PDF, read through poppler's `pdftotext -tsv`.
     Pdf,
 }
 
 impl Source {
-    /// By the file's extension: `.docx`, `.pdf`, anything else text.
+    /// By the file's extension; anything unknown is read as text.
     pub fn of(path: &std::path::Path) -> Source {
         match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+            Some("json") => Source::Json,
+            Some("html" | "htm" | "shtml" | "xhtml") => Source::Html,
             Some("docx") => Source::Docx,
             Some("pdf") => Source::Pdf,
             _ => Source::Text,
+        }
+    }
+
+    /// The extensions every command reads, for finding inputs in a folder.
+    pub const EXTENSIONS: &[&str] = &["json", "html", "htm", "shtml", "xhtml", "docx", "pdf", "txt"];
+
+    /// The reader's name, as the batch summary records it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Source::Json => "json",
+            Source::Text => "text",
+            Source::Html => "html",
+            Source::Docx => "docx",
+            Source::Pdf => "pdf",
+        }
+    }
+
+    /// The largest file of this kind an import reads: a saved page or a
+    /// text is far smaller; Word files and PDFs carry pictures.
+    fn max_bytes(self) -> usize {
+        match self {
+            Source::Json | Source::Text | Source::Html => 8 * 1024 * 1024,
+            Source::Docx | Source::Pdf => 64 * 1024 * 1024,
         }
     }
 }
 
 /// Imports a source file's bytes.
 pub fn import(bytes: &[u8], source: Source) -> Result<Report, ImportError> {
+    read(bytes, source).map(|i| i.report)
+}
+
+/// Imports a source file's bytes, with notes on how it was read.
+pub fn read(bytes: &[u8], source: Source) -> Result<Imported, ImportError> {
+    if bytes.len() > source.max_bytes() {
+        return Err(ImportError::new(
+            &Place::Whole,
+            format!("文件有 {} 字节，超过这类文件的上限 {} 字节", bytes.len(), source.max_bytes()),
+        ));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ImportError::new(&Place::Whole, "文件是空的"));
+    }
     let items = match source {
+        Source::Json => {
+            let report =
+                crate::model::parse_bytes(bytes).map_err(|e| ImportError::new(&Place::Whole, e.to_string()))?;
+            return Ok(Imported { report, source, notes: Vec::new() });
+        }
+        Source::Html => html::items(bytes)?,
         Source::Docx => docx::items(bytes)?,
         Source::Pdf => pdf::items(&pdf_words(bytes)?)?,
         Source::Text => {
@@ -154,14 +227,16 @@ pub fn import(bytes: &[u8], source: Source) -> Result<Report, ImportError> {
                     "这是从 PDF 提取的纯文本（有分页符）：段落的换行和空白单元格已无从复原。\
                      请直接导入 PDF（nianbao import 报告.pdf），或导入 pdftotext -tsv 的输出",
                 ));
+            } else if text.trim_start().starts_with('<') && text.to_ascii_lowercase().contains("<html") {
+                html::items(bytes)?
             } else {
-                text::items(text)
+                text::items(text)?
             }
         }
     };
-    validate(assemble::assemble(&items)?)
+    let (report, notes) = assemble::assemble(&items)?;
+    Ok(Imported { report: validate(report)?, source, notes })
 }
-
 /// An imported report passes the same validation as one read from JSON
 /// (limits, forbidden characters such as U+200E pasted from a web page),
 /// so that an import never writes what `render` would refuse.

@@ -1,9 +1,9 @@
 //! Published text: a line a paragraph, table cells separated by tabs (as
 //! a copied web page gives them) or by runs of spaces.
 
-use super::assemble::normalize;
-use super::{is_furniture, Item, Place};
-use crate::form::table_a;
+use super::{is_furniture, ImportError, Item, Place};
+use crate::form::variants::normalize;
+use crate::form::{table_a, Version};
 
 /// A line's table cells, if it is a table row: cells between tabs, or
 /// between runs of two or more spaces when that makes a row — a number (or
@@ -35,16 +35,54 @@ fn cells(line: &str) -> Option<Vec<String>> {
     row.then_some(cells)
 }
 
-pub fn items(text: &str) -> Vec<Item> {
+/// Table labels run together with their numbers (`规章000行政规范性文件
+/// 6233440`): what a web archiver's text dump of a page gives. The digits
+/// of neighbouring cells cannot be told apart, so such text is refused.
+/// Prose may well say `主动公开规章13件，行政规范性文件60件`; a label,
+/// digits, and at once the next label is a table's cells run together.
+fn run_together(line: &str) -> Option<String> {
+    let labels: Vec<&str> = table_a::rows(Version::F2021)
+        .chain(table_a::rows(Version::F2019))
+        .map(|(_, r)| r.label)
+        .chain([
+            "第二十条",
+            "本年新收政府信息公开申请数量",
+            "上年结转政府信息公开申请数量",
+            "三、本年度办理结果",
+            "（一）予以公开",
+        ])
+        .collect();
+    let line = normalize(line);
+    let mut rest = line.as_str();
+    while let Some((i, label)) = labels.iter().filter_map(|l| rest.find(l).map(|i| (i, *l))).min() {
+        let after = &rest[i + label.len()..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 && labels.iter().any(|l| after[digits..].starts_with(l)) {
+            return Some(format!("{label}{}", &after[..digits]));
+        }
+        rest = after;
+    }
+    None
+}
+
+pub fn items(text: &str) -> Result<Vec<Item>, ImportError> {
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let at = Place::Line(i + 1);
         let line = line.trim_end_matches('\r');
         if let Some(cells) = cells(line) {
             out.push(Item::Row { cells, at });
+        } else if let Some(sample) = run_together(line) {
+            return Err(ImportError::new(
+                &at,
+                format!(
+                    "表格各格的文字和数字连在了一起（如“{sample}”），数字之间无从分开：\
+                     这像是网页的纯文本转存。请导入网页本身（.html），或 Word、PDF 原件"
+                ),
+            ));
         } else if !line.trim().is_empty() && !is_furniture(line) {
             out.push(Item::Para { text: line.trim().to_string(), heading: None, at });
         }
     }
-    out
+    Ok(out)
 }

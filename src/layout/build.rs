@@ -17,12 +17,17 @@ pub fn build(report: &Report) -> Document {
     prose(&mut blocks, &report.preamble, "/preamble");
     section(&mut blocks, form::SECTION_OVERVIEW);
     prose(&mut blocks, &report.overview, "/overview");
-    section(&mut blocks, form::SECTION_PROACTIVE);
-    blocks.push(Element::Table(table_a(report.format, &report.proactive)));
-    section(&mut blocks, form::SECTION_APPLICATIONS);
-    blocks.push(Element::Table(table_b(report.format, &report.applications)));
-    section(&mut blocks, form::SECTION_REVIEW);
-    blocks.push(Element::Table(table_c(&report.review_litigation)));
+    let tables = [
+        table_a(report.format, &report.proactive),
+        table_b(report.format, &report.applications),
+        table_c(&report.review_litigation),
+    ];
+    for (((key, heading), table), around) in form::TABLE_SECTIONS.iter().zip(tables).zip(&report.table_prose.sections) {
+        section(&mut blocks, heading);
+        prose(&mut blocks, &around.before, &format!("/table_prose/{key}/before"));
+        blocks.push(Element::Table(table));
+        prose(&mut blocks, &around.after, &format!("/table_prose/{key}/after"));
+    }
     section(&mut blocks, form::SECTION_PROBLEMS);
     prose(&mut blocks, &report.problems, "/problems");
     section(&mut blocks, form::SECTION_OTHER);

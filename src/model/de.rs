@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::limits::{self, MAX_BLOCKS, MAX_STRING_CHARS};
-use super::{Block, Counts, Report, Signature, TableA, TableB, TableC, Value, Written};
+use super::{AroundTable, Block, Counts, Report, Signature, TableA, TableB, TableC, TableProse, Value, Written};
 use crate::form::table_a::{self, Kind, Shape};
 use crate::form::table_b::{self, LineRole};
 use crate::form::{self, table_c, Columns, Version};
@@ -89,6 +89,7 @@ impl<'de> Visitor<'de> for ReportSeed {
         let mut proactive = None;
         let mut applications = None;
         let mut review = None;
+        let mut table_prose = None;
         let mut problems = None;
         let mut other_matters = None;
         let mut signature = None;
@@ -106,6 +107,7 @@ impl<'de> Visitor<'de> for ReportSeed {
                 "proactive" => proactive = Some(map.next_value_seed(TableASeed { format: self.format })?),
                 "applications" => applications = Some(map.next_value_seed(TableBSeed { format: self.format })?),
                 "review_litigation" => review = Some(map.next_value_seed(TableCSeed)?),
+                "table_prose" => table_prose = Some(map.next_value::<TableProseDe>()?.0),
                 "problems" => problems = Some(map.next_value::<Blocks>()?.0),
                 "other_matters" => other_matters = Some(map.next_value::<Blocks>()?.0),
                 "signature" => signature = Some(map.next_value::<SignatureDe>()?.0),
@@ -138,6 +140,7 @@ impl<'de> Visitor<'de> for ReportSeed {
             proactive,
             applications,
             review_litigation: review,
+            table_prose: table_prose.unwrap_or_default(),
             problems,
             other_matters,
             signature,
@@ -270,6 +273,60 @@ impl<'de> Deserialize<'de> for SignatureDe {
 }
 
 // -------------------------------------------------------------------- prose
+
+/// `{"proactive": {"before": […], "after": […]}, …}`: every key optional.
+struct TableProseDe(TableProse);
+
+impl<'de> Deserialize<'de> for TableProseDe {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = TableProseDe;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("对象 {\"proactive\": {\"before\": […], \"after\": […]}, …}")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TableProseDe, A::Error> {
+                let mut keys = Keys::new();
+                let mut out = TableProse::default();
+                while let Some(key) = keys.next(&mut map)? {
+                    let Some(i) = form::TABLE_SECTIONS.iter().position(|(k, _)| *k == key) else {
+                        return Err(unknown_key(&key, &list(form::TABLE_SECTIONS.map(|(k, _)| k)), None));
+                    };
+                    out.sections[i] = map.next_value::<AroundTableDe>()?.0;
+                }
+                Ok(TableProseDe(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+struct AroundTableDe(AroundTable);
+
+impl<'de> Deserialize<'de> for AroundTableDe {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = AroundTableDe;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("对象 {\"before\": [表格前的段落], \"after\": [表格后的段落]}")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<AroundTableDe, A::Error> {
+                let mut keys = Keys::new();
+                let mut out = AroundTable::default();
+                while let Some(key) = keys.next(&mut map)? {
+                    match key.as_str() {
+                        "before" => out.before = map.next_value::<Blocks>()?.0,
+                        "after" => out.after = map.next_value::<Blocks>()?.0,
+                        other => return Err(unknown_key(other, "before、after", None)),
+                    }
+                }
+                Ok(AroundTableDe(out))
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
 
 struct Blocks(Vec<Block>);
 

@@ -6,7 +6,7 @@
 use serde_json::{json, Map, Value as Json};
 
 use super::{Block, Counts, Report, Value};
-use crate::form::{table_a, table_b, table_c};
+use crate::form::{self, table_a, table_b, table_c};
 
 fn counts(c: &Counts) -> Json {
     let mut values: Vec<Json> = c.parts.iter().map(|p| json!(p)).collect();
@@ -96,6 +96,21 @@ pub fn to_json(report: &Report) -> Json {
     out.insert("proactive".into(), Json::Object(proactive));
     out.insert("applications".into(), Json::Object(applications));
     out.insert("review_litigation".into(), Json::Object(review));
+    if !report.table_prose.is_empty() {
+        let mut around = Map::new();
+        for ((key, _), s) in form::TABLE_SECTIONS.iter().zip(&report.table_prose.sections) {
+            let mut sides = Map::new();
+            for (side, b) in [("before", &s.before), ("after", &s.after)] {
+                if !b.is_empty() {
+                    sides.insert(side.into(), blocks(b));
+                }
+            }
+            if !sides.is_empty() {
+                around.insert(key.to_string(), Json::Object(sides));
+            }
+        }
+        out.insert("table_prose".into(), Json::Object(around));
+    }
     out.insert("problems".into(), blocks(&report.problems));
     out.insert("other_matters".into(), blocks(&report.other_matters));
     if let Some(s) = &report.signature {

@@ -35,6 +35,8 @@ pub struct Report {
     pub proactive: TableA,
     pub applications: TableB,
     pub review_litigation: TableC,
+    /// Prose that sections 二, 三 and 四 hold before and after their tables.
+    pub table_prose: TableProse,
     pub problems: Vec<Block>,
     pub other_matters: Vec<Block>,
     pub signature: Option<Signature>,
@@ -56,6 +58,29 @@ pub enum Block {
     Heading(String),
     /// A paragraph that opens with a run-in heading.
     Lead { lead: String, text: String },
+}
+
+/// The prose around the three tables: published reports explain a table,
+/// add a sub-heading or a note on the figures inside sections 二–四, and a
+/// regenerated report keeps every word it was published with.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TableProse {
+    /// For 二 (`proactive`), 三 (`applications`) and 四
+    /// (`review_litigation`), in [`form::TABLE_SECTIONS`] order.
+    pub sections: [AroundTable; 3],
+}
+
+impl TableProse {
+    pub fn is_empty(&self) -> bool {
+        self.sections.iter().all(|s| s.before.is_empty() && s.after.is_empty())
+    }
+}
+
+/// The blocks before and after one table.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AroundTable {
+    pub before: Vec<Block>,
+    pub after: Vec<Block>,
 }
 
 /// The closing signature, right-aligned after section 六.

@@ -31,15 +31,21 @@ fn good_refused_and_broken_inputs() {
     });
     let bad = variant(&inputs, "sub/bad-type.json", "beiguan-2023.json", |d| d["year"] = json!("2023年"));
     std::fs::write(inputs.join("truncated.json"), &fixture_text("pingtan-2023.json")[..900]).unwrap();
+    // A text in the folder is read as a published report: this one is not.
     std::fs::write(inputs.join("notes.txt"), "not an input").unwrap();
+    // Files of other kinds are not inputs.
+    std::fs::write(inputs.join("notes.md"), "not an input").unwrap();
     let out_dir = dir.join("out");
     let out =
         run(bin().arg("batch").arg(&inputs).arg("-o").arg(&out_dir).arg("--summary").arg(dir.join("summary.json")));
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
-    assert!(err.contains("完成 4 份，拒绝 3 份，失败 0 份"), "{err}");
+    assert!(err.contains("完成 4 份，拒绝 4 份，失败 0 份"), "{err}");
     let s = summary(&dir.join("summary.json"));
-    assert_eq!((s["rendered"].as_u64(), s["refused"].as_u64(), s["failed"].as_u64()), (Some(4), Some(3), Some(0)));
+    assert_eq!((s["rendered"].as_u64(), s["refused"].as_u64(), s["failed"].as_u64()), (Some(4), Some(4), Some(0)));
+    let r = record(&s, "notes.txt");
+    assert_eq!((r["status"].as_str(), r["reader"].as_str()), (Some("refused"), Some("text")));
+    assert!(r["reason"].as_str().unwrap().contains("标题"), "{r}");
     let r = record(&s, "inconsistent.json");
     assert_eq!(r["status"], "refused");
     assert!(r["findings"].as_array().unwrap().iter().any(|f| f.as_str().unwrap().contains("/applications/received")));

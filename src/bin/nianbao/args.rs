@@ -22,9 +22,10 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Render a report JSON to PDF, DOCX and/or its Typst source.
+    /// Render a report to PDF, DOCX, its Typst source and/or its JSON.
     Render {
-        /// The report (JSON, input contract v1).
+        /// The report: JSON (input contract v1), or a published report
+        /// (.html page, .txt, .docx, .pdf) imported on the way.
         report: PathBuf,
         /// Output file (a folder for --format typst); default: beside the
         /// input with `.pdf`, `.docx` or `.typst`; `-` for stdout. With
@@ -40,7 +41,8 @@ pub enum Command {
         #[command(flatten)]
         fonts: FontArgs,
     },
-    /// Render many reports: files, or folders searched for *.json.
+    /// Render many reports: files, or folders searched for reports (.json,
+    /// .html/.htm/.shtml, .txt, .docx, .pdf).
     Batch {
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
@@ -65,15 +67,21 @@ pub enum Command {
         #[command(flatten)]
         render: RenderArgs,
     },
-    /// Import a published report (text, .docx or .pdf) into the input contract.
+    /// Import a published report (web page, text, .docx or .pdf) into the
+    /// input contract.
     Import {
-        /// The published report: text copied from the web page, a Word file
-        /// (.docx), or a PDF (.pdf, read with poppler's pdftotext; its
-        /// `pdftotext -tsv` output is accepted too).
+        /// The published report: a saved web page (.html, .htm, .shtml),
+        /// text copied from the page, a Word file (.docx), or a PDF (.pdf,
+        /// read with poppler's pdftotext; its `pdftotext -tsv` output is
+        /// accepted too).
         file: PathBuf,
         /// Output file; default: beside the input with `.json`; `-` for stdout.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// Print how the report was read: each section's heading, and which
+        /// row each table label was read as (and by which variant).
+        #[arg(long)]
+        explain: bool,
     },
     /// Print the JSON Schema of the input contract.
     Schema,
@@ -90,9 +98,10 @@ pub enum Command {
 
 #[derive(clap::Args)]
 pub struct RenderArgs {
-    /// Output format (repeatable to write several): pdf, docx, or typst (a
-    /// folder with main.typ and layout.json for the Typst CLI); default:
-    /// from the output's extension, else pdf.
+    /// Output format (repeatable to write several): pdf, docx, typst (a
+    /// folder with main.typ and layout.json for the Typst CLI), or json
+    /// (the report in the input contract, e.g. of an imported page);
+    /// default: from the output's extension, else pdf.
     #[arg(long = "format", value_enum)]
     formats: Vec<FormatArg>,
     /// Font families the DOCX names: the official ones the users' machines
@@ -117,6 +126,7 @@ enum FormatArg {
     Pdf,
     Docx,
     Typst,
+    Json,
 }
 
 impl From<FormatArg> for Format {
@@ -125,6 +135,7 @@ impl From<FormatArg> for Format {
             FormatArg::Pdf => Format::Pdf,
             FormatArg::Docx => Format::Docx,
             FormatArg::Typst => Format::Typst,
+            FormatArg::Json => Format::Json,
         }
     }
 }

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use nianbao::batch::{self, Progress};
 use nianbao::fonts::Fonts;
-use nianbao::import::{self, Cause};
+use nianbao::import::{self, Cause, Source};
 use nianbao::output::{self, Format, Rendered};
-use nianbao::pipeline::{prepare, Prepared};
+use nianbao::pipeline::{self, Prepared};
 use nianbao::{example, model, schema};
 
 use crate::args::{Command, FontArgs, RenderArgs};
@@ -24,7 +24,7 @@ pub fn run(command: Command) -> Result<(), Error> {
             let options = BatchArgs { jobs, shard, strict, summary, quiet };
             run_batch(&inputs, &output, &options, &render)
         }
-        Command::Import { file, output } => import(&file, output),
+        Command::Import { file, output, explain } => import(&file, output, explain),
         Command::Schema => write_stdout(format!("{}\n", schema::schema_json()).as_bytes()),
         Command::Example { count, seed, output } => write_examples(count, seed, &output),
     }
@@ -51,9 +51,14 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
     }
 }
 
-/// Reads, checks and lays out a report, printing what was found.
+/// Reads (importing a published page, text, Word file or PDF on the way),
+/// checks and lays out a report, printing what was found.
 fn read(path: &Path, fonts: &Fonts) -> Result<Prepared, Error> {
-    let prepared = prepare(&read_file(path)?, fonts).map_err(|e| Error::refused(path, e))?;
+    let checked = pipeline::read_as(&read_file(path)?, Source::of(path)).map_err(|e| match e.is_tool() {
+        true => Error::failed(path, e),
+        false => Error::refused(path, e),
+    })?;
+    let prepared = checked.prepare(fonts);
     for finding in prepared.findings.iter().chain(&prepared.missing_glyphs) {
         eprintln!("{}：{finding}", path.display());
     }
@@ -117,8 +122,7 @@ fn render(path: &Path, output: Option<&Path>, args: &RenderArgs) -> Result<(), E
     if let Some(refusal) = prepared.refusal(args.allow_inconsistent) {
         return Err(Error::refused(path, refusal));
     }
-    let outputs =
-        output::render_all(&prepared.document, &formats, &fonts, &args.into()).map_err(|e| Error::failed(path, e))?;
+    let outputs = output::render_all(&prepared, &formats, &fonts, &args.into()).map_err(|e| Error::failed(path, e))?;
     for (target, (_, rendered)) in targets.iter().zip(outputs) {
         match rendered {
             Rendered::File(bytes) if target == Path::new("-") => write_stdout(&bytes)?,
@@ -177,12 +181,25 @@ fn run_batch(inputs: &[PathBuf], out_dir: &Path, options: &BatchArgs, args: &Ren
     }
 }
 
-fn import(path: &Path, output: Option<PathBuf>) -> Result<(), Error> {
+fn import(path: &Path, output: Option<PathBuf>, explain: bool) -> Result<(), Error> {
     let bytes = read_file(path)?;
-    let report = import::import(&bytes, import::Source::of(path)).map_err(|e| match e.cause {
+    let imported = import::read(&bytes, Source::of(path)).map_err(|e| match e.cause {
         Cause::Source => Error::refused(path, format!("{e}；未生成文件")),
         Cause::Tool => Error::failed(path, format!("{e}；未生成文件")),
     })?;
+    let target = output.unwrap_or_else(|| path.with_extension("json"));
+    if explain {
+        // How each part was found; on stdout unless the JSON goes there.
+        let text: String = std::iter::once(format!("{}：按 {} 读入\n", path.display(), imported.source.name()))
+            .chain(imported.notes.iter().map(|n| format!("{n}\n")))
+            .collect();
+        if target == Path::new("-") {
+            eprint!("{text}");
+        } else {
+            write_stdout(text.as_bytes())?;
+        }
+    }
+    let report = imported.report;
     let json = model::to_json_text(&report);
     // The consistency checks run on what was imported: a published report
     // that does not add up still imports, with its findings listed.
@@ -190,7 +207,6 @@ fn import(path: &Path, output: Option<PathBuf>) -> Result<(), Error> {
         let line = model::locate(&json, &finding.path).map(|(l, _)| format!("第 {l} 行 ")).unwrap_or_default();
         eprintln!("{}：{line}{finding}", path.display());
     }
-    let target = output.unwrap_or_else(|| path.with_extension("json"));
     if target == Path::new("-") {
         return write_stdout(json.as_bytes());
     }

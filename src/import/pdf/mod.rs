@@ -16,7 +16,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use super::{ImportError, Item, Place};
-use crate::form::numbering::section_of;
+use crate::form::variants::section_of;
 use words::Line;
 pub use words::TSV_HEADER;
 

@@ -5,9 +5,10 @@
 //! column with no word in it; a number that falls in no row or in no column
 //! is an error, never dropped.
 
-use super::super::assemble::{normalize, UNKNOWN_FORMAT};
+use super::super::assemble::UNKNOWN_FORMAT;
 use super::super::{ImportError, Item, Place};
 use super::words::Word;
+use crate::form::variants::normalize;
 use crate::form::{table_a, table_b, table_c, Version};
 
 /// Whether a line of text begins like a row label of table B, such as

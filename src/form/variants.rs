@@ -1,0 +1,280 @@
+//! The wording real reports use for the official labels, as data.
+//!
+//! Published reports do not always copy the template word for word: a
+//! 2021 table A says `规范性文件` where the template says `行政规范性文件`,
+//! a heading drops its numeral, a row label loses its `1.` or the words in
+//! brackets after it. Import matches a source's labels through these
+//! tables. A variant is listed only where it can mean exactly one official
+//! slot; [`Match::Ambiguous`] names every slot a label could mean, and the
+//! importer refuses it (`tests::every_variant_means_one_slot` keeps the
+//! tables honest).
+
+use super::numbering::{is_cjk_numeral, numbering_of};
+use super::table_b::Line;
+use super::Version;
+
+/// A label as compared (the form's and the source's both go through it):
+/// no white space or quotes, full-width brackets, ASCII digits, `.` after a
+/// number.
+pub fn normalize(label: &str) -> String {
+    let chars: Vec<char> =
+        label.chars().filter(|c| !c.is_whitespace() && !matches!(c, '“' | '”' | '"' | '＂' | '‘' | '’')).collect();
+    let mut out = String::with_capacity(label.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let digit_before = i > 0 && (chars[i - 1].is_ascii_digit() || ('０'..='９').contains(&chars[i - 1]));
+        out.push(match c {
+            '(' => '（',
+            ')' => '）',
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '．' => '.',
+            '、' if digit_before => '.',
+            c => c,
+        });
+    }
+    out
+}
+
+/// The title words of the six sections: the template's first, then the
+/// wordings real reports use for the same section.
+pub const SECTION_WORDS: [&[&str]; 6] = [
+    &["总体情况", "总体情况概述", "工作总体情况"],
+    &["主动公开政府信息情况", "主动公开政府信息的情况"],
+    &["收到和处理政府信息公开申请情况", "收到和处理政府信息公开申请的情况"],
+    &[
+        "政府信息公开行政复议、行政诉讼情况",
+        "政府信息公开行政复议和行政诉讼情况",
+        "政府信息公开行政复议、诉讼情况",
+        "因政府信息公开工作被申请行政复议、提起行政诉讼的情况",
+    ],
+    &[
+        "存在的主要问题及改进情况",
+        "存在的主要问题和改进情况",
+        "政府信息公开工作存在的主要问题及改进情况",
+        "存在的问题及改进情况",
+    ],
+    &["其他需要报告的事项", "其他需要报告事项", "其它需要报告的事项"],
+];
+
+/// A heading's text without its section numbering: `一、` `一.` `一 `
+/// `第一部分` `1.` `1、`, or none. `（一）` is a sub-heading's numbering and
+/// is kept, so that a `（二）主动公开…` inside 一 is never a section.
+fn strip_section_number(text: &str) -> &str {
+    let text = text.trim();
+    if let Some(rest) = text.strip_prefix('第') {
+        let n = rest.chars().take_while(|&c| is_cjk_numeral(c)).map(char::len_utf8).sum::<usize>();
+        if n > 0 {
+            if let Some(rest) = rest[n..].strip_prefix("部分") {
+                return rest.trim_start_matches(['、', '：', ':', ' ', '\u{3000}']);
+            }
+        }
+    }
+    let n = text
+        .chars()
+        .take_while(|&c| is_cjk_numeral(c) || c.is_ascii_digit() || ('０'..='９').contains(&c))
+        .map(char::len_utf8)
+        .sum::<usize>();
+    let rest = &text[n..];
+    match rest.chars().next() {
+        _ if n == 0 => text,
+        Some('、' | '.' | '．' | ' ' | '\u{3000}') => {
+            rest[rest.chars().next().map_or(0, char::len_utf8)..].trim_start()
+        }
+        _ => text,
+    }
+}
+
+/// The section (0–5) a heading opens, by its title words (any numeral or
+/// none); `None` for any other text. A numbered sub-heading inside 一 such
+/// as `二、工作机制保障` is not a section: its words are not a section's.
+pub fn section_of(text: &str) -> Option<usize> {
+    if numbering_of(text).is_some_and(|n| n != super::numbering::Numbering::Item) {
+        return None;
+    }
+    let words = normalize(strip_section_number(text));
+    let words = words.trim_end_matches(['：', ':', '。']);
+    SECTION_WORDS.iter().position(|all| all.iter().any(|w| normalize(w) == words))
+}
+
+/// Table A row labels as reports write them: `(version, official, variants)`;
+/// `None` as the version means both.
+const TABLE_A_ROWS: &[(Option<Version>, &str, &[&str])] = &[
+    (Some(Version::F2021), "行政规范性文件", &["规范性文件"]),
+    (Some(Version::F2019), "规范性文件", &["行政规范性文件"]),
+    (Some(Version::F2019), "其他对外管理服务事项", &["其他对外管理服务"]),
+];
+
+/// The variants of a table A row label in a version.
+pub fn table_a_row(version: Version, official: &str) -> &'static [&'static str] {
+    TABLE_A_ROWS
+        .iter()
+        .find(|(v, o, _)| v.is_none_or(|v| v == version) && *o == official)
+        .map_or(&[], |(_, _, variants)| variants)
+}
+
+/// Table A column headers as reports write them: `(official, variants)`.
+const TABLE_A_HEADERS: &[(&str, &[&str])] =
+    &[("本年制发件数", &["本年新制发件数"]), ("本年新制作数量", &["本年新制作件数"])];
+
+/// The variants of a table A column header.
+pub fn table_a_header(official: &str) -> &'static [&'static str] {
+    TABLE_A_HEADERS.iter().find(|(o, _)| *o == official).map_or(&[], |(_, v)| v)
+}
+
+/// Column headers of tables B and C as reports write them.
+const COLUMN_HEADERS: &[(&str, &[&str])] = &[("法律服务机构", &["法律服务"])];
+
+/// Whether a source's column header is the official one or a variant of it.
+pub fn is_column(official: &str, source: &str) -> bool {
+    let source = normalize(source);
+    normalize(official) == source
+        || COLUMN_HEADERS.iter().any(|(o, vs)| *o == official && vs.iter().any(|v| normalize(v) == source))
+}
+
+/// Table B row labels as reports write them, besides the general rules
+/// (numbering and the bracketed aside may be left out): `(official, variants)`.
+const TABLE_B_ROWS: &[(&str, &[&str])] = &[
+    ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", &["申请人无正当理由逾期不补正"]),
+    (
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        &["申请人逾期未按收费通知要求缴纳费用"],
+    ),
+];
+
+/// How a source label was matched to an official slot.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Match {
+    /// The official label, as printed.
+    Exact(usize),
+    /// A variant; the text says which.
+    Variant(usize, String),
+    /// The label could mean more than one slot: their names.
+    Ambiguous(Vec<String>),
+    /// No slot has this label.
+    None,
+}
+
+/// Picks the one slot among candidates `(index, how)`.
+fn pick(found: Vec<(usize, String)>, name: impl Fn(usize) -> String) -> Match {
+    match found.as_slice() {
+        [] => Match::None,
+        [(i, how)] => Match::Variant(*i, how.clone()),
+        _ => Match::Ambiguous(found.iter().map(|(i, _)| name(*i)).collect()),
+    }
+}
+
+/// A label without its leading item numbering (`1.`, `（一）`).
+fn unnumbered(label: &str) -> &str {
+    let label = label.trim();
+    match numbering_of(label) {
+        Some(_) => {
+            let end = label
+                .char_indices()
+                .find(|&(_, c)| matches!(c, '）' | ')' | '.' | '、' | '．'))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            &label[end..]
+        }
+        None => label,
+    }
+}
+
+/// The table A row (index into [`super::table_a::rows`]) a source label names.
+pub fn match_table_a(version: Version, source: &str) -> Match {
+    let source = normalize(source);
+    let rows: Vec<_> = super::table_a::rows(version).collect();
+    if let Some(i) = rows.iter().position(|(_, r)| normalize(r.label) == source) {
+        return Match::Exact(i);
+    }
+    let found = rows
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, r))| table_a_row(version, r.label).iter().any(|v| normalize(v) == source))
+        .map(|(i, (_, r))| (i, format!("“{source}”作“{}”", r.label)))
+        .collect();
+    pick(found, |i| format!("{}·{}", rows[i].0.title, rows[i].1.label))
+}
+
+/// The table B line (index into `lines`) a source label names: the own
+/// label as printed, or without its numbering, or without its bracketed
+/// aside, or a listed variant.
+pub fn match_table_b(lines: &[Line], source: &str) -> Match {
+    let source = normalize(source);
+    if let Some(i) = lines.iter().position(|l| normalize(&l.own_label()) == source) {
+        return Match::Exact(i);
+    }
+    let bare = |l: &Line| normalize(unnumbered(l.labels.last().expect("labelled")));
+    let found = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let own = l.labels.last().expect("labelled");
+            let how = if normalize(own) == source {
+                "省略了括号里的说明".to_string()
+            } else if bare(l) == normalize(unnumbered(&source)) && !bare(l).is_empty() {
+                "序号不同或省略".to_string()
+            } else if let Some(v) = TABLE_B_ROWS
+                .iter()
+                .find(|(o, _)| o == own)
+                .and_then(|(_, vs)| vs.iter().find(|v| normalize(v) == source))
+            {
+                format!("简写“{v}”")
+            } else {
+                return None;
+            };
+            Some((i, format!("“{source}”作“{}”（{how}）", l.name())))
+        })
+        .collect();
+    pick(found, |i| lines[i].name())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::form::{table_a, table_b};
+
+    #[test]
+    fn sections_are_found_by_their_words_whatever_the_numeral() {
+        assert_eq!(section_of("一、总体情况"), Some(0));
+        assert_eq!(section_of("总体情况"), Some(0));
+        assert_eq!(section_of("第三部分 收到和处理政府信息公开申请情况"), Some(2));
+        assert_eq!(section_of("5. 政府信息公开工作存在的主要问题及改进情况"), Some(4));
+        assert_eq!(section_of("六、其他需要报告的事项："), Some(5));
+        // Numbered sub-headings inside 一 are prose.
+        assert_eq!(section_of("二、工作机制保障"), None);
+        assert_eq!(section_of("三、主动公开工作情况"), None);
+        assert_eq!(section_of("（二）主动公开政府信息情况"), None);
+        assert_eq!(section_of("一、本年新收政府信息公开申请数量"), None);
+    }
+
+    #[test]
+    fn every_variant_means_one_slot() {
+        for version in [Version::F2019, Version::F2021] {
+            for (_, row) in table_a::rows(version) {
+                for v in table_a_row(version, row.label) {
+                    assert!(matches!(match_table_a(version, v), Match::Variant(..)), "{v}");
+                }
+            }
+            let lines = table_b::lines(version);
+            for line in lines {
+                let own = line.labels.last().expect("labelled");
+                for label in [own.to_string(), unnumbered(own).to_string()] {
+                    let m = match_table_b(lines, &label);
+                    assert!(matches!(m, Match::Exact(_) | Match::Variant(..)), "{label}: {m:?}");
+                }
+            }
+        }
+        for (i, words) in SECTION_WORDS.iter().enumerate() {
+            for w in *words {
+                assert_eq!(section_of(w), Some(i), "{w}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_2021_and_2019_document_rows_are_read_by_either_name() {
+        let rows: Vec<_> = table_a::rows(Version::F2021).collect();
+        let Match::Variant(i, _) = match_table_a(Version::F2021, "规范性文件") else { panic!() };
+        assert_eq!(rows[i].1.key, "normative_documents");
+        assert_eq!(match_table_a(Version::F2021, "规章 "), Match::Exact(0));
+        assert_eq!(match_table_a(Version::F2021, "行政规范"), Match::None);
+    }
+}
