@@ -247,6 +247,8 @@ fn check_b_columns(cells: &[String], at: &Place) -> Result<(), ImportError> {
             is_texty(c) && !fills.iter().any(|f| normalize(f) == normalize(c)) && !normalize(c).contains("勾稽")
         })
         .collect();
+    let mut seen = seen.into_iter().collect::<Vec<_>>();
+    seen.dedup();
     let mut seen = seen.into_iter();
     for (_, label) in parts {
         match seen.next() {
@@ -365,7 +367,10 @@ fn table_b(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>) -
 /// has them: every group's five columns in the official order.
 fn check_c_columns(cells: &[String], at: &Place) -> Result<(), ImportError> {
     let outcomes: Vec<&str> = (0..=table_c::OUTCOMES.parts.len()).map(|i| table_c::OUTCOMES.label(i)).collect();
-    let seen: Vec<String> = cells.iter().filter(|c| is_texty(c)).map(|c| normalize(c)).collect();
+    // A header merged across two columns (LibreOffice splits columns to
+    // line up borders) fills both: one header.
+    let mut seen: Vec<String> = cells.iter().filter(|c| is_texty(c)).map(|c| normalize(c)).collect();
+    seen.dedup();
     if !seen.iter().any(|c| *c == outcomes[0]) {
         return Ok(());
     }

@@ -131,6 +131,36 @@ case("block-heading-and-lead.json", 1, "heading", "/overview/1", edit=setp("/ove
 case("lead-without-text.json", 1, "text", "/overview/1", edit=setp("/overview/1", {"lead": "（一）主动公开方面。"}))
 case("signature-no-date.json", 1, "date", "/signature", edit=lambda d: d.__setitem__("signature", {"agency": "北关区乡村振兴局"}))
 
+case("table-prose-unknown-section.json", 1, "overview", "/table_prose",
+     edit=lambda d: d.__setitem__("table_prose", {"overview": {"before": ["x"]}}))
+case("table-prose-unknown-side.json", 1, "middle", "/table_prose/proactive",
+     edit=lambda d: d.__setitem__("table_prose", {"proactive": {"middle": ["x"]}}))
+
+# Hostile and broken web pages, read by the HTML importer on the way to the
+# PDF. Larger ones (10 MB of nested tables, a table of 10,000 rows) are made
+# by the test itself (hardening.rs) rather than committed.
+PAGE = open("../../fixtures/corpus/html/pingtan_zonghe_2025.html", encoding="utf-8").read()
+case("page-empty.html", 1, "空的", text="")
+case("page-not-a-report.html", 1, "不像一份政府信息公开工作年度报告",
+     text="<!DOCTYPE html><html><head><meta charset=utf-8><title>新闻</title></head><body>"
+     "<div class=nav>首页</div><p>今天召开了工作会议。</p><table><tr><td>1</td></tr></table></body></html>")
+case("page-broken-encoding.html", 1, "UTF-8 编码读不通",
+     data=PAGE.encode("utf-8").replace("总体情况".encode("utf-8"), "总体情况".encode("gbk"), 1))
+case("page-gbk-undeclared.html", 1, "编码读不通",
+     data=PAGE.replace('<meta charset="UTF-8" />', "").encode("gb18030"))
+
+
+def tables_as_images(page):
+    import re
+    return re.sub(r"<table.*?</table>", '<p><img src="table.png" alt=""/></p>', page, flags=re.S)
+
+
+case("page-tables-as-images.html", 1, "图片", text=tables_as_images(PAGE))
+case("page-deep-nesting.html", 1, "嵌套超过", text="<html><body>" + "<div>" * 300 + "一、总体情况" + "</div>" * 300)
+case("page-number-spanning-rows.html", 1, "跨了 2 行",
+     text=PAGE.replace('<td valign="center"><p>546</p></td>', '<td valign="center" rowspan="2"><p>546</p></td>', 1))
+case("page-row-label-unknown.html", 1, "不认识的行", text=PAGE.replace("<p>行政强制</p>", "<p>行政强制措施和检查</p>", 1))
+
 with open("expected.tsv", "w", encoding="utf-8") as f:
     f.write("# file\texit\tmessage fragment\tJSON path in the message (- for none)\n")
     for r in rows:

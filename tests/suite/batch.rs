@@ -221,3 +221,51 @@ fn examples_are_deterministic_valid_and_varied() {
     let out = run(bin().arg("batch").arg(dir.join("a")).arg("-o").arg(dir.join("out2")).arg("--quiet"));
     assert!(!stderr(&out).contains("[1/12]"));
 }
+
+/// A folder of published reports in every kind regenerates in one run: each
+/// is imported on the way, rendered, and kept as contract JSON; the summary
+/// says which reader read it.
+#[test]
+fn every_input_kind_in_one_folder() {
+    let dir = scratch("batch-kinds");
+    let archive = dir.join("archive");
+    std::fs::create_dir_all(archive.join("2025")).unwrap();
+    std::fs::copy(fixture("beiguan-2023.json"), archive.join("beiguan.json")).unwrap();
+    std::fs::copy(fixture("published/pingtan_2023.txt"), archive.join("pingtan.txt")).unwrap();
+    std::fs::copy(fixture("corpus/html/pingtan_zonghe_2025.html"), archive.join("2025/zonghe.html")).unwrap();
+    render(&fixture("shanghai-govoffice-2019.json"), &archive.join("shanghai.docx"), &[]);
+    render(&fixture("corpus/json/pingtan_caijin_2022.json"), &archive.join("caijin.pdf"), &[]);
+    let out_dir = dir.join("out");
+    let out = run(bin()
+        .arg("batch")
+        .arg(&archive)
+        .arg("-o")
+        .arg(&out_dir)
+        .args(["--format", "pdf", "--format", "docx", "--format", "json", "--summary"])
+        .arg(dir.join("summary.json")));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let s = summary(&dir.join("summary.json"));
+    for (file, reader) in [
+        ("beiguan.json", "json"),
+        ("pingtan.txt", "text"),
+        ("zonghe.html", "html"),
+        ("shanghai.docx", "docx"),
+        ("caijin.pdf", "pdf"),
+    ] {
+        let r = record(&s, file);
+        assert_eq!((r["status"].as_str(), r["reader"].as_str()), (Some("rendered"), Some(reader)), "{r}");
+        assert_eq!(r["outputs"].as_array().unwrap().len(), 3, "{r}");
+    }
+    // The kept JSON is the report as read: the page's figures, exactly.
+    let kept = std::fs::read_to_string(out_dir.join("2025/zonghe.json")).unwrap();
+    let got = nianbao::model::parse_str(&kept).unwrap();
+    let want = nianbao::model::parse_str(&fixture_text("corpus/json/pingtan_zonghe_2025.json")).unwrap();
+    let (wrong, other) = crate::corpus::differences(&got, &want);
+    assert!(wrong.is_empty() && other.is_empty(), "{wrong:?} {other:?}");
+    let kept = std::fs::read_to_string(out_dir.join("shanghai.json")).unwrap();
+    assert_eq!(
+        nianbao::model::to_json(&nianbao::model::parse_str(&kept).unwrap()),
+        nianbao::model::to_json(&nianbao::model::parse_str(&fixture_text("shanghai-govoffice-2019.json")).unwrap())
+    );
+    assert!(pdftotext(&out_dir.join("caijin.pdf")).contains("2022年制作、获取政府信息总数473条"));
+}

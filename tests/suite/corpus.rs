@@ -62,7 +62,7 @@ fn numbers(r: &Report) -> Vec<(String, String)> {
 }
 
 /// Where an import differs from the answer: wrong numbers first.
-fn differences(got: &Report, want: &Report) -> (Vec<String>, Vec<String>) {
+pub fn differences(got: &Report, want: &Report) -> (Vec<String>, Vec<String>) {
     let mut wrong = Vec::new();
     if (got.format, got.year, &got.agency) != (want.format, want.year, &want.agency) {
         wrong.push(format!(

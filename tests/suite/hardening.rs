@@ -36,12 +36,37 @@ fn every_corpus_file_gets_its_exit_code_and_message() {
             assert!(err.contains(&format!("（{path}）")), "{file}: expected the path {path} in: {err}");
         }
         if code != 0 {
-            assert!(err.contains("行"), "{file}: the message names a line: {err}");
+            assert!(err.contains("行") || err.contains("全文"), "{file}: the message names a place: {err}");
             let left: Vec<_> = std::fs::read_dir(&out_dir).unwrap().collect();
             assert!(left.is_empty(), "{file}: a refused input writes nothing");
         } else {
             assert!(std::fs::read(out_dir.join("out.pdf")).unwrap().starts_with(b"%PDF-"));
         }
+    }
+}
+
+/// Pages too large to commit: 10 MB of nested tables, a table of 10,000
+/// rows. Each is refused with its reason, no panic, nothing written.
+#[test]
+fn huge_hostile_pages_are_refused() {
+    let dir = scratch("hostile-pages");
+    let nested = format!(
+        "<html><body>{}一、总体情况{}</body></html>",
+        "<table><tr><td>".repeat(700_000),
+        "</td></tr></table>".repeat(10)
+    );
+    let rows = format!(
+        "<html><body><p>一、总体情况</p><table>{}</table></body></html>",
+        "<tr><td>规章</td><td>1</td><td>2</td><td>3</td><td>4</td><td>5</td><td>6</td><td>7</td><td>8</td><td>9</td><td>10</td><td>11</td></tr>".repeat(10_000)
+    );
+    for (name, page, reason) in [("nested.html", nested, "超过这类文件的上限"), ("rows.html", rows, "表格超过")]
+    {
+        let input = dir.join(name);
+        std::fs::write(&input, page).unwrap();
+        let out = run(bin().arg("render").arg(&input).arg("-o").arg(dir.join("out.pdf")));
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        assert!(stderr(&out).contains(reason), "{name}: {}", stderr(&out));
+        assert!(!dir.join("out.pdf").exists());
     }
 }
 

@@ -11,6 +11,7 @@ mod deploy;
 mod docx;
 mod errors;
 mod hardening;
+mod html;
 mod import;
 mod properties;
 mod render;

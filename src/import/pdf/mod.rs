@@ -171,18 +171,21 @@ fn section_starts(lines: &[Line], body: f64) -> Vec<usize> {
 }
 
 /// Which lines belong to tables: those set smaller than the body, and,
-/// when all of 二 to 五 are found, every line between the headings of 二
-/// and 五 but those of 三 and 四 (the official format has nothing but a
-/// table in each of the three, and some PDFs set them in the body size).
+/// when all of 二 to 五 are found, in a section of 二, 三 or 四 that has no
+/// line set smaller (some PDFs set their tables in the body size), every
+/// line but its heading. Where a section's table is set smaller, the body
+/// lines around it are prose (`table_prose`).
 fn table_lines(lines: &[Line], body: f64, starts: &[usize]) -> Vec<bool> {
-    lines
-        .iter()
-        .enumerate()
-        .map(|(i, line)| {
-            line.height() < 0.85 * body
-                || starts.len() >= 5 && i > starts[1] && i < starts[4] && i != starts[2] && i != starts[3]
-        })
-        .collect()
+    let small = |line: &Line| line.height() < 0.85 * body;
+    // The body-size sections: (heading, next heading).
+    let body_sized: Vec<(usize, usize)> = match starts {
+        [_, s1, s2, s3, s4, ..] => [(*s1, *s2), (*s2, *s3), (*s3, *s4)]
+            .into_iter()
+            .filter(|&(a, b)| !lines[a + 1..b].iter().any(small))
+            .collect(),
+        _ => Vec::new(),
+    };
+    lines.iter().enumerate().map(|(i, line)| small(line) || body_sized.iter().any(|&(a, b)| i > a && i < b)).collect()
 }
 
 /// The edges of the text block: where body lines begin at the leftmost,
