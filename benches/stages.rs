@@ -1,5 +1,6 @@
 //! Per-stage timings of the seed report, in process and warm: parse and
-//! check, layout, PDF, DOCX. Prints the median and spread of each.
+//! check, layout, PDF, DOCX; and the import of a saved web page and of
+//! copied text from the corpus. Prints the median and spread of each.
 //!
 //!     cargo bench --bench stages
 
@@ -9,6 +10,8 @@ use nianbao::docx::DocxFonts;
 use nianbao::fonts::Fonts;
 
 const SEED: &str = include_str!("../fixtures/beiguan-2023.json");
+const PAGE: &[u8] = include_bytes!("../fixtures/corpus/html/pingtan_zonghe_2025.html");
+const TEXT: &[u8] = include_bytes!("../fixtures/corpus/txt/pingtan_zonghe_2025.txt");
 
 fn measure<T>(name: &str, runs: usize, mut f: impl FnMut() -> T) {
     std::hint::black_box(f()); // warm up
@@ -38,6 +41,8 @@ fn main() {
         nianbao::check::findings(&r)
     });
     measure("layout", 200, || nianbao::layout::build(&report));
+    measure("import html", 200, || nianbao::import::import(PAGE, nianbao::import::Source::Html).unwrap());
+    measure("import text", 200, || nianbao::import::import(TEXT, nianbao::import::Source::Text).unwrap());
     measure("font coverage", 200, || fonts.coverage(&doc));
     measure("pdf", 30, || nianbao::pdf::render(&doc, &fonts, &[]).unwrap());
     measure("docx", 100, || nianbao::docx::render(&doc, DocxFonts::Official).unwrap());

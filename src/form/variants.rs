@@ -95,6 +95,27 @@ pub fn section_of(text: &str) -> Option<usize> {
     SECTION_WORDS.iter().position(|all| all.iter().any(|w| normalize(w) == words))
 }
 
+/// A section heading run into its first paragraph (`一、总体情况。2023年，…`,
+/// `五、存在的主要问题及改进情况：…`): the section and where its heading
+/// ends. Only a numbered heading is taken so: unnumbered prose may well
+/// open with the same words.
+pub fn run_in_section(text: &str) -> Option<(usize, usize)> {
+    let text = text.trim_start();
+    let rest = strip_section_number(text);
+    if rest.len() == text.len() {
+        return None;
+    }
+    let start = text.len() - rest.len();
+    SECTION_WORDS.iter().enumerate().find_map(|(k, all)| {
+        all.iter().find_map(|w| {
+            let after = rest.strip_prefix(w)?;
+            let mark = after.chars().next().filter(|c| matches!(c, '。' | '：' | ':'))?;
+            let end = start + w.len() + mark.len_utf8();
+            (!text[end..].trim().is_empty()).then_some((k, end))
+        })
+    })
+}
+
 /// Table A row labels as reports write them: `(version, official, variants)`;
 /// `None` as the version means both.
 const TABLE_A_ROWS: &[(Option<Version>, &str, &[&str])] = &[
@@ -243,6 +264,9 @@ mod tests {
         assert_eq!(section_of("三、主动公开工作情况"), None);
         assert_eq!(section_of("（二）主动公开政府信息情况"), None);
         assert_eq!(section_of("一、本年新收政府信息公开申请数量"), None);
+        assert_eq!(run_in_section("一、总体情况。2023年，本局……"), Some((0, "一、总体情况。".len())));
+        assert_eq!(run_in_section("总体情况。2023年"), None);
+        assert_eq!(run_in_section("一、总体情况"), None);
     }
 
     #[test]

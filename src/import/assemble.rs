@@ -64,8 +64,10 @@ fn signature(blocks: &mut Vec<Block>) -> Option<Signature> {
 }
 
 /// Year and agency from the title: `{agency}{year}年[度]政府信息公开工作年度报告`
-/// or `{year}年{agency}…`.
-fn title_parts(title: &str, at: &Place) -> Result<(i64, String), ImportError> {
+/// (whatever follows the words 政府信息公开, such as `（全文）`, is not the
+/// agency's) or `{year}年{agency}…`. The agency is `None` when the title
+/// names none (`2023年政府信息公开工作年度报告`).
+fn title_parts(title: &str, at: &Place) -> Result<(i64, Option<String>), ImportError> {
     let chars: Vec<char> = title.chars().collect();
     let found = (0..chars.len().saturating_sub(4))
         .find(|&i| chars[i..i + 4].iter().all(char::is_ascii_digit) && chars.get(i + 4) == Some(&'年'));
@@ -79,11 +81,9 @@ fn title_parts(title: &str, at: &Place) -> Result<(i64, String), ImportError> {
     }
     let before: String = chars[..i].iter().collect();
     let after: String = chars[end..].iter().collect();
-    let agency = format!("{before}{}", after.trim_end_matches("政府信息公开工作年度报告"));
-    if agency.is_empty() {
-        return Err(ImportError::new(at, format!("标题“{title}”里找不到机关名称")));
-    }
-    Ok((year, agency))
+    let after = after.find("政府信息公开").map_or(after.as_str(), |k| &after[..k]);
+    let agency = format!("{before}{after}");
+    Ok((year, (!agency.is_empty()).then_some(agency)))
 }
 
 fn rows(items: &[Item]) -> Vec<(&[String], &Place)> {
@@ -118,11 +118,18 @@ fn is_texty(cell: &str) -> bool {
     !cell.is_empty() && !cell.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '−')
 }
 
+/// A count cell: digits, full-width or not, with thousands separators
+/// where they group by three (`1,234`); blank is `None`.
 fn count(cell: &str, at: &Place) -> Result<Option<u64>, ImportError> {
     if cell.is_empty() {
         return Ok(None);
     }
-    cell.parse().map(Some).map_err(|_| ImportError::new(at, format!("“{cell}”不是件数")))
+    let digits = normalize(cell);
+    let grouped = digits.split(',').enumerate().all(|(i, g)| {
+        g.chars().all(|c| c.is_ascii_digit()) && if i == 0 { (1..=3).contains(&g.len()) } else { g.len() == 3 }
+    });
+    let digits = if digits.contains(',') && grouped { digits.replace(',', "") } else { digits };
+    digits.parse().map(Some).map_err(|_| ImportError::new(at, format!("“{cell}”不是件数")))
 }
 
 fn value(kind: Kind, cell: &str, at: &Place) -> Result<Value, ImportError> {
@@ -462,6 +469,26 @@ fn stray_text(table: &[Item], heading: &str) -> Result<(), ImportError> {
     Ok(())
 }
 
+/// Parts a section heading from the paragraph it was run into, so that
+/// the section is found and its text kept.
+fn split_run_in_headings(items: &[Item]) -> Vec<Item> {
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        match item {
+            Item::Para { text, heading, at } => match variants::run_in_section(text) {
+                Some((_, end)) => {
+                    let text = text.trim_start();
+                    out.push(Item::Para { text: text[..end].to_string(), heading: Some(true), at: at.clone() });
+                    out.push(Item::Para { text: text[end..].trim().to_string(), heading: *heading, at: at.clone() });
+                }
+                None => out.push(item.clone()),
+            },
+            Item::Row { .. } => out.push(item.clone()),
+        }
+    }
+    out
+}
+
 /// Assembles a report from a source's items, with notes on how each part
 /// was found (`import --explain`).
 pub fn assemble(items: &[Item]) -> Result<(Report, Vec<Note>), ImportError> {
@@ -469,9 +496,9 @@ pub fn assemble(items: &[Item]) -> Result<(Report, Vec<Note>), ImportError> {
         return Err(ImportError::new(items.first().map_or(&Place::Whole, Item::at), "开头应是报告标题"));
     };
     let title: String = title.chars().filter(|c| !c.is_whitespace()).collect();
+    let items = &split_run_in_headings(items);
     let (year, agency) = title_parts(&title, title_at)?;
-    let mut notes =
-        vec![Note { at: title_at.clone(), text: format!("标题：“{title}”，{year} 年度，{agency}") }];
+    let mut notes = Vec::new();
     // The six sections, in order, by their title words.
     let mut starts = Vec::new();
     for (i, item) in items.iter().enumerate() {
@@ -510,6 +537,20 @@ pub fn assemble(items: &[Item]) -> Result<(Report, Vec<Note>), ImportError> {
     }
     let mut other_matters = prose(section(5))?;
     let signature = signature(&mut other_matters);
+    // A title that names no agency: the report's own sign-off does.
+    let agency = match (agency, &signature) {
+        (Some(agency), _) => agency,
+        (None, Some(s)) => {
+            notes.push(Note {
+                at: title_at.clone(), text: format!("标题没有机关名称，取落款“{}”", s.agency)
+            });
+            s.agency.clone()
+        }
+        (None, None) => {
+            return Err(ImportError::new(title_at, format!("标题“{title}”里找不到机关名称，文末也没有落款")));
+        }
+    };
+    notes.insert(0, Note { at: title_at.clone(), text: format!("标题：“{title}”，{year} 年度，{agency}") });
     let title = (title != form::default_title(&agency, year)).then_some(title);
     let report = Report {
         format,
@@ -528,4 +569,37 @@ pub fn assemble(items: &[Item]) -> Result<(Report, Vec<Note>), ImportError> {
         signature,
     };
     Ok((report, notes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_give_year_and_agency() {
+        let at = Place::Whole;
+        let agency = |t: &str| title_parts(t, &at).unwrap();
+        assert_eq!(agency("北关区乡村振兴局2023年政府信息公开工作年度报告"), (2023, Some("北关区乡村振兴局".into())));
+        assert_eq!(
+            agency("平潭综合实验区2025年度政府信息公开工作年度报告（全文）"),
+            (2025, Some("平潭综合实验区".into()))
+        );
+        assert_eq!(
+            agency("2022年平潭综合实验区公安局政府信息公开工作年度报告"),
+            (2022, Some("平潭综合实验区公安局".into()))
+        );
+        assert_eq!(agency("2023年政府信息公开工作年度报告"), (2023, None));
+        assert!(title_parts("政府信息公开工作年度报告", &at).is_err());
+    }
+
+    #[test]
+    fn counts_are_digits_exactly() {
+        let at = Place::Whole;
+        assert_eq!(count("1,234", &at), Ok(Some(1234)));
+        assert_eq!(count("１２", &at), Ok(Some(12)));
+        assert_eq!(count("", &at), Ok(None));
+        assert!(count("12,34", &at).is_err(), "not grouped by three: refused, not read as 1234");
+        assert!(count("1.5", &at).is_err());
+        assert!(count("约10", &at).is_err());
+    }
 }
