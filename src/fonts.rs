@@ -15,13 +15,34 @@ use crate::layout::{Document, Face};
 
 /// The Fandol fonts, compiled into the binary so that an installed binary
 /// needs nothing else. Each stands in for one official face.
-const BUNDLED: &[(Face, &[u8])] = &[
+static BUNDLED: &[(Face, &[u8])] = &[
     (Face::Title, include_bytes!("../fonts/FandolSong-Bold.otf")),
     (Face::Hei, include_bytes!("../fonts/FandolHei-Regular.otf")),
     (Face::Kai, include_bytes!("../fonts/FandolKai-Regular.otf")),
     (Face::Fang, include_bytes!("../fonts/FandolFang-Regular.otf")),
     (Face::Song, include_bytes!("../fonts/FandolSong-Regular.otf")),
 ];
+
+/// The wide-coverage fallback at the end of every face's chain: Noto Serif
+/// CJK SC (宋/仿宋/楷/标题) and Noto Sans CJK SC (黑), subset to the
+/// characters Fandol lacks (CJK Unified Ideographs and Extension A: the
+/// Han of GB 18030) by `fonts/fallback/make.py`. Used character by
+/// character, only where the earlier fonts have no glyph.
+static FALLBACK_SERIF: &[u8] = include_bytes!("../fonts/fallback/NotoSerifCJKsc-Fallback.otf");
+static FALLBACK_SANS: &[u8] = include_bytes!("../fonts/fallback/NotoSansCJKsc-Fallback.otf");
+
+/// The fallback of a face: sans for 黑体, serif for the others.
+fn fallback(face: Face) -> usize {
+    usize::from(face == Face::Hei)
+}
+
+/// Whether Word and WPS show a character no bundled font has, by their own
+/// fallback: the CJK extensions beyond A (SimSun-ExtB and its kin ship with
+/// Windows). A DOCX is not refused for these; a PDF, which embeds what it
+/// prints, is.
+pub fn word_shows(c: char) -> bool {
+    (0x20000..=0x2FA1F).contains(&(c as u32))
+}
 
 /// The official families of each face, most preferred first, under their
 /// usual Chinese and English names.
@@ -59,6 +80,8 @@ pub struct Chain {
     pub weight: u16,
     /// Index in [`Fonts::fonts`] of each family's font, in chain order.
     fonts: Vec<usize>,
+    /// The bundled Fandol family that stands in for the official one.
+    pub stand_in: String,
 }
 
 /// Every font a render may use, and the chain of each face.
@@ -112,14 +135,20 @@ impl Fonts {
         for (_, data) in BUNDLED {
             fonts.push(Font::new(Bytes::new(*data), 0).expect("bundled font parses"));
         }
+        let wide = fonts.len();
+        for data in [FALLBACK_SERIF, FALLBACK_SANS] {
+            fonts.push(Font::new(Bytes::new(data), 0).expect("bundled fallback parses"));
+        }
 
         let mut chains = BTreeMap::new();
         for (i, (face, _)) in BUNDLED.iter().enumerate() {
             let mut chain = official_fonts(&names, *face);
             chain.push(user + i);
+            chain.push(wide + fallback(*face));
             let families = chain.iter().map(|&k| fonts[k].info().family.clone()).collect();
             let weight = fonts[user + i].info().variant.weight.to_number();
-            chains.insert(*face, Chain { families, weight, fonts: chain });
+            let stand_in = fonts[user + i].info().family.clone();
+            chains.insert(*face, Chain { families, weight, fonts: chain, stand_in });
         }
         let book = LazyHash::new(FontBook::from_fonts(&fonts));
         Ok(Fonts { fonts, book, chains })
@@ -132,9 +161,10 @@ impl Fonts {
 
     /// Checks every character a user wrote against the chain of the face it
     /// will be set in: a character no font has is a refusal, one that only a
-    /// later font of the chain has is a note.
-    pub fn coverage(&self, doc: &Document) -> Vec<Finding> {
-        let mut out: Vec<Finding> = Vec::new();
+    /// later font of the chain has is a note. Each finding comes with its
+    /// character.
+    pub fn coverage(&self, doc: &Document) -> Vec<(Finding, char)> {
+        let mut out: Vec<(Finding, char)> = Vec::new();
         for run in doc.runs() {
             let Some(source) = &run.source else { continue };
             let chain = self.chain(run.face);
@@ -159,13 +189,13 @@ impl Fonts {
                     None => (
                         Severity::Refusal,
                         format!(
-                            "字符“{c}”（U+{:04X}）没有任何可用字体能显示，会印成方块（已试 {}）；请改用常用字，或用 --font-path 提供含此字的字体",
+                            "字符“{c}”（U+{:04X}）没有任何可用字体能显示，会印成方块（已试 {}）；可用 --font-path 提供含此字的字体",
                             c as u32,
                             chain.families.join("、")
                         ),
                     ),
                 };
-                out.push(Finding { severity, place: run.face.name().to_string(), path: source.clone(), message });
+                out.push((Finding { severity, place: run.face.name().to_string(), path: source.clone(), message }, c));
             }
         }
         out
@@ -192,12 +222,15 @@ mod tests {
     }
 
     #[test]
-    fn bundled_chains_end_in_fandol() {
+    fn bundled_chains_are_fandol_then_the_wide_fallback() {
         let fonts = Fonts::bundled();
         for face in Face::ALL {
             let chain = fonts.chain(face);
-            assert_eq!(chain.families.len(), 1);
+            assert_eq!(chain.families.len(), 2);
             assert!(chain.families[0].starts_with("Fandol"), "{:?}", chain.families);
+            assert_eq!(chain.stand_in, chain.families[0]);
+            let wide = if face == Face::Hei { "Noto Sans CJK SC" } else { "Noto Serif CJK SC" };
+            assert_eq!(chain.families[1], wide, "{face:?}");
         }
         assert_eq!(fonts.chain(Face::Title).weight, 700);
         assert_eq!(fonts.chain(Face::Fang).weight, 400);
@@ -207,7 +240,8 @@ mod tests {
     fn a_font_directory_adds_its_fonts() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
         let fonts = Fonts::with_dirs(&[dir]).unwrap();
-        assert_eq!(fonts.fonts.len(), 2 * BUNDLED.len());
+        // fonts/ holds the five Fandol faces and, below it, the two fallbacks.
+        assert_eq!(fonts.fonts.len(), 2 * (BUNDLED.len() + 2));
         assert!(Fonts::with_dirs(&[std::path::Path::new("/no/such/dir")]).is_err());
     }
 }
@@ -228,11 +262,13 @@ mod coverage_tests {
             .find_map(|(a, b)| ('\u{3000}'..='\u{FFEF}').find(|&c| has(b, c) && !has(a, c)).map(|c| (a, b, c)))
             .expect("the Fandol faces cover different sets");
         let families = [first, second].map(|k| fonts.fonts[k].info().family.clone()).to_vec();
-        fonts.chains.insert(Face::Fang, Chain { families, weight: 400, fonts: vec![first, second] });
+        let stand_in = families[0].clone();
+        fonts.chains.insert(Face::Fang, Chain { families, weight: 400, fonts: vec![first, second], stand_in });
         let mut report = crate::model::parse_str(include_str!("../fixtures/beiguan-2023.json")).unwrap();
         report.other_matters = vec![crate::model::Block::Paragraph(format!("本年度{c}。"))];
         let found = fonts.coverage(&crate::layout::build(&report));
-        let notes: Vec<_> = found.iter().filter(|f| f.message.contains(&format!("U+{:04X}", c as u32))).collect();
+        let notes: Vec<_> =
+            found.iter().map(|(f, _)| f).filter(|f| f.message.contains(&format!("U+{:04X}", c as u32))).collect();
         assert_eq!(notes.len(), 1, "{found:?}");
         assert_eq!(notes[0].severity, Severity::Note);
         assert_eq!(notes[0].path, "/other_matters/0");

@@ -6,6 +6,7 @@ use crate::fonts::Fonts;
 use crate::import::{self, ImportError, Source};
 use crate::layout::{self, Document};
 use crate::model::{self, locate, InputError, Report};
+use crate::output::Format;
 
 /// A report that was read and checked.
 pub struct Checked {
@@ -28,6 +29,9 @@ pub struct Prepared {
     pub findings: Vec<Located>,
     /// Characters no font has: these refuse the report whatever the options.
     pub missing_glyphs: Vec<Located>,
+    /// Characters no bundled font has but Word's own fallback shows (CJK
+    /// Extension B and beyond): they refuse a PDF, not a DOCX.
+    pub pdf_only_glyphs: Vec<Located>,
 }
 
 /// A finding with the line and column of its value in the input.
@@ -61,15 +65,16 @@ impl Checked {
     pub fn prepare(mut self, fonts: &Fonts) -> Prepared {
         let document = layout::build(&self.report);
         let mut findings = std::mem::take(&mut self.findings);
-        let mut missing_glyphs = Vec::new();
-        for finding in fonts.coverage(&document) {
+        let (mut missing_glyphs, mut pdf_only_glyphs) = (Vec::new(), Vec::new());
+        for (finding, c) in fonts.coverage(&document) {
             let located = Located { line: self.locate(&finding.path), finding };
             match located.finding.severity {
+                Severity::Refusal if crate::fonts::word_shows(c) => pdf_only_glyphs.push(located),
                 Severity::Refusal => missing_glyphs.push(located),
                 Severity::Note => findings.push(located),
             }
         }
-        Prepared { report: self.report, source: self.source, document, findings, missing_glyphs }
+        Prepared { report: self.report, source: self.source, document, findings, missing_glyphs, pdf_only_glyphs }
     }
 }
 
@@ -86,6 +91,11 @@ pub enum Refusal {
 }
 
 impl Prepared {
+    /// Every character finding that refuses some format, as printed.
+    pub fn glyph_findings(&self) -> impl Iterator<Item = &Located> {
+        self.missing_glyphs.iter().chain(&self.pdf_only_glyphs)
+    }
+
     /// Whether the numbers break a 勾稽 rule.
     pub fn inconsistent(&self) -> bool {
         self.findings.iter().any(|f| f.finding.severity == Severity::Refusal)
@@ -93,8 +103,9 @@ impl Prepared {
 
     /// Why the report may not be rendered, if it may not: the one rule
     /// `render`, `check` and `batch` share.
-    pub fn refusal(&self, allow_inconsistent: bool) -> Option<Refusal> {
-        if !self.missing_glyphs.is_empty() {
+    pub fn refusal(&self, allow_inconsistent: bool, formats: &[Format]) -> Option<Refusal> {
+        let typeset = formats.iter().any(|f| matches!(f, Format::Pdf | Format::Typst));
+        if !self.missing_glyphs.is_empty() || typeset && !self.pdf_only_glyphs.is_empty() {
             Some(Refusal::MissingGlyphs)
         } else if self.inconsistent() && !allow_inconsistent {
             Some(Refusal::Inconsistent)

@@ -247,8 +247,8 @@ fn render_one(input: &Input, checked: FirstPass, out_dir: &Path, options: &Optio
     record.agency = Some(checked.report.agency.clone());
     record.year = Some(checked.report.year);
     let prepared = checked.prepare(fonts);
-    record.findings = prepared.findings.iter().chain(&prepared.missing_glyphs).map(ToString::to_string).collect();
-    if let Some(refusal) = prepared.refusal(options.allow_inconsistent) {
+    record.findings = prepared.findings.iter().chain(prepared.glyph_findings()).map(ToString::to_string).collect();
+    if let Some(refusal) = prepared.refusal(options.allow_inconsistent, &options.formats) {
         return Record { reason: Some(refusal.to_string()), ..record };
     }
     let outputs = match output::render_all(&prepared, &options.formats, fonts, &options.settings) {

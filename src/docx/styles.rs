@@ -32,7 +32,7 @@ pub const FOOTER_DISTANCE_MM: f64 = 35.0 - 7.0 - 14.0 * 25.4 / 72.0;
 pub fn family(fonts: DocxFonts, face: Face) -> String {
     match fonts {
         DocxFonts::Official => official_names(face)[0].to_string(),
-        DocxFonts::Fandol => Fonts::bundled().chain(face).families.last().cloned().unwrap_or_default(),
+        DocxFonts::Fandol => Fonts::bundled().chain(face).stand_in.clone(),
     }
 }
 

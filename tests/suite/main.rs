@@ -5,6 +5,7 @@
 mod common;
 
 mod batch;
+mod characters;
 mod cli;
 mod corpus;
 mod deploy;

@@ -59,7 +59,7 @@ fn read(path: &Path, fonts: &Fonts) -> Result<Prepared, Error> {
         false => Error::refused(path, e),
     })?;
     let prepared = checked.prepare(fonts);
-    for finding in prepared.findings.iter().chain(&prepared.missing_glyphs) {
+    for finding in prepared.findings.iter().chain(prepared.glyph_findings()) {
         eprintln!("{}：{finding}", path.display());
     }
     Ok(prepared)
@@ -68,7 +68,7 @@ fn read(path: &Path, fonts: &Fonts) -> Result<Prepared, Error> {
 fn check(path: &Path, font_args: &FontArgs) -> Result<(), Error> {
     let fonts = load_fonts(font_args)?;
     let prepared = read(path, &fonts)?;
-    if let Some(refusal) = prepared.refusal(false) {
+    if let Some(refusal) = prepared.refusal(false, &Format::ALL) {
         return Err(Error::refused(path, refusal));
     }
     eprintln!("{}：可以排版（{} 条提示）", path.display(), prepared.findings.len());
@@ -119,7 +119,7 @@ fn render(path: &Path, output: Option<&Path>, args: &RenderArgs) -> Result<(), E
     let targets = targets(path, output, &formats)?;
     let fonts = load_fonts(&args.fonts)?;
     let prepared = read(path, &fonts)?;
-    if let Some(refusal) = prepared.refusal(args.allow_inconsistent) {
+    if let Some(refusal) = prepared.refusal(args.allow_inconsistent, &formats) {
         return Err(Error::refused(path, refusal));
     }
     let outputs = output::render_all(&prepared, &formats, &fonts, &args.into()).map_err(|e| Error::failed(path, e))?;
