@@ -26,3 +26,4 @@ pub mod output;
 pub mod pdf;
 pub mod pipeline;
 pub mod schema;
+pub mod serve;

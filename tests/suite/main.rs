@@ -16,3 +16,4 @@ mod html;
 mod import;
 mod properties;
 mod render;
+mod serve;

@@ -83,6 +83,22 @@ pub enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Open the writer's desk: a local web form for the reports in DIR,
+    /// checked and typeset as you type.
+    Serve {
+        /// The folder of reports; default: the current folder.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Address to listen on (`127.0.0.1:0` takes a free port). Anything
+        /// but loopback lets others on that network edit, with the URL.
+        #[arg(long, default_value = "127.0.0.1:8790")]
+        listen: std::net::SocketAddr,
+        /// Do not open a browser; just print the URL.
+        #[arg(long)]
+        no_browser: bool,
+        #[command(flatten)]
+        fonts: FontArgs,
+    },
     /// Print the JSON Schema of the input contract.
     Schema,
     /// Write generated, valid reports (test data for batches and benchmarks).

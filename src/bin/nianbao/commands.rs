@@ -25,6 +25,7 @@ pub fn run(command: Command) -> Result<(), Error> {
             run_batch(&inputs, &output, &options, &render)
         }
         Command::Import { file, output, explain } => import(&file, output, explain),
+        Command::Serve { dir, listen, no_browser, fonts } => serve(dir, listen, no_browser, &fonts),
         Command::Schema => write_stdout(format!("{}\n", schema::schema_json()).as_bytes()),
         Command::Example { count, seed, output } => write_examples(count, seed, &output),
     }
@@ -214,6 +215,43 @@ fn import(path: &Path, output: Option<PathBuf>, explain: bool) -> Result<(), Err
     write_output(&target, &Rendered::File(json.into_bytes()))?;
     eprintln!("{} → {}", path.display(), target.display());
     Ok(())
+}
+
+fn serve(dir: PathBuf, listen: std::net::SocketAddr, no_browser: bool, font_args: &FontArgs) -> Result<(), Error> {
+    let fonts = load_fonts(font_args)?;
+    if !listen.ip().is_loopback() {
+        eprintln!("注意：在 {listen} 上监听，同一网络里拿到网址的人都能查看和修改这些报告");
+    }
+    let options = nianbao::serve::Options { dir, listen };
+    nianbao::serve::run(options, fonts, |url| {
+        // The first line on stdout is the URL, for scripts and tests.
+        let _ = write_stdout(format!("{url}\n").as_bytes());
+        eprintln!("写报告的网页已就绪；按 Ctrl-C 停止");
+        if !no_browser {
+            open_browser(url);
+        }
+    })
+    .map_err(Error::usage)
+}
+
+/// Opens the URL in the desktop's browser, if there is one.
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        ("open", vec![url])
+    } else if cfg!(windows) {
+        ("cmd", vec!["/C", "start", "", url])
+    } else {
+        ("xdg-open", vec![url])
+    };
+    if std::process::Command::new(opener.0)
+        .args(opener.1)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_err()
+    {
+        eprintln!("无法自动打开浏览器，请手动打开上面的网址");
+    }
 }
 
 fn write_examples(count: usize, seed: u64, dir: &Path) -> Result<(), Error> {

@@ -1,0 +1,437 @@
+// The writer's desk: the report as a form, checked and typeset as it is
+// typed. Plain JavaScript, no build step. User text only ever goes into
+// text nodes and input values, never into markup.
+"use strict";
+
+const $ = (sel) => document.querySelector(sel);
+const state = { name: null, version: null, report: null, document: null, kinds: {}, draft: null, focus: null };
+const timers = {};
+
+function status(text) { $("#status").textContent = text; }
+
+async function api(method, url, body, raw) {
+  const init = { method, credentials: "same-origin", headers: {} };
+  if (body !== undefined) {
+    init.body = typeof body === "string" || body instanceof Blob || body instanceof ArrayBuffer ? body : JSON.stringify(body);
+    init.headers["Content-Type"] = typeof body === "string" || !(body instanceof Blob) ? "application/json" : "application/octet-stream";
+  }
+  const response = await fetch(url, init);
+  if (raw) return response;
+  const data = response.headers.get("Content-Type")?.includes("json") ? await response.json() : null;
+  if (!response.ok) { const e = new Error((data && (data.error || data.message)) || response.statusText); e.status = response.status; e.data = data; throw e; }
+  return data;
+}
+
+function later(key, ms, fn) { clearTimeout(timers[key]); timers[key] = setTimeout(fn, ms); }
+
+// ---------------------------------------------------------------- the list
+
+async function loadList() {
+  const list = await api("GET", "/api/reports");
+  const body = $("#reports tbody");
+  body.replaceChildren();
+  const from = $("#new-form select[name=from]");
+  from.replaceChildren(new Option("（不承接）", ""));
+  for (const r of list) {
+    const tr = document.createElement("tr");
+    const open = document.createElement("button");
+    open.type = "button"; open.textContent = r.name; open.addEventListener("click", () => openReport(r.name));
+    const cells = [open, r.agency ?? "", r.year ?? "", r.format ?? "", r.error ? "读不了：" + r.error : r.passes ? "通过" : "有问题"];
+    for (const c of cells) { const td = document.createElement("td"); td.append(c); tr.append(td); }
+    body.append(tr);
+    if (r.agency) from.append(new Option(`${r.name}（${r.agency} ${r.year}）`, r.name));
+  }
+}
+
+async function openReport(name) {
+  const opened = await api("GET", "/api/report/" + encodeURIComponent(name));
+  state.name = name; state.version = opened.version; state.draft = opened.draft;
+  await start(opened.text);
+  $("#draft-banner").hidden = !(opened.draft && opened.draft !== opened.text);
+}
+
+async function start(text) {
+  const checked = await check(text, true);
+  if (!checked) return;
+  state.report = checked.report;
+  $("#home").hidden = true; $("#editor").hidden = false;
+  $("#file-name").value = state.name || "";
+  draw();
+  showFindings(checked.findings);
+  preview();
+}
+
+// ---------------------------------------------------------------- checking
+
+async function check(text, first) {
+  try {
+    const checked = await api("POST", "/api/check", text ?? JSON.stringify(state.report));
+    state.document = checked.document; state.kinds = checked.kinds;
+    if (!first) showFindings(checked.findings);
+    status(checked.findings.some((f) => f.refusal) ? "数据前后不一致，请看检查结果" : "检查通过");
+    return checked;
+  } catch (e) {
+    status("还不是一份完整的报告：" + (e.data?.path ? e.data.path + "：" : "") + e.message);
+    return null;
+  }
+}
+
+function changed(path) {
+  state.focus = path;
+  saveDraft();
+  later("check", 250, () => check());
+  later("preview", 700, preview);
+}
+
+function saveDraft() {
+  later("draft", 1500, async () => {
+    const text = JSON.stringify(state.report, null, 2);
+    if (state.name) await api("PUT", "/api/draft/" + encodeURIComponent(state.name), text).catch(() => {});
+  });
+}
+
+function showFindings(findings) {
+  document.querySelectorAll(".grid td.finding, .grid td.note").forEach((td) => { td.classList.remove("finding", "note"); td.removeAttribute("title"); });
+  const list = $("#findings ul");
+  list.replaceChildren();
+  for (const f of findings) {
+    const input = document.querySelector(`input[data-path="${CSS.escape(f.path)}"]`);
+    if (input) { const td = input.parentElement; td.classList.add(f.refusal ? "finding" : "note"); td.title = f.message; }
+    const li = document.createElement("li");
+    li.className = f.refusal ? "refusal" : "note";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = `${f.refusal ? "［不一致］" : "［提示］"}${f.place}：${f.message}`;
+    button.addEventListener("click", () => { const target = document.querySelector(`[data-path="${CSS.escape(f.path)}"]`); target?.focus(); target?.scrollIntoView({ block: "center" }); });
+    li.append(button);
+    list.append(li);
+  }
+}
+
+// ---------------------------------------------------------------- JSON paths
+
+function get(path) { return path.split("/").slice(1).reduce((at, k) => (at == null ? undefined : at[k]), state.report); }
+function set(path, value) {
+  const keys = path.split("/").slice(1);
+  let at = state.report;
+  for (const k of keys.slice(0, -1)) { if (at[k] == null) at[k] = {}; at = at[k]; }
+  at[keys[keys.length - 1]] = value;
+}
+
+// ---------------------------------------------------------------- the form
+
+const PROSE = [
+  ["preamble", "前言"], ["overview", "一、总体情况"], ["problems", "五、存在的主要问题及改进情况"], ["other_matters", "六、其他需要报告的事项"],
+];
+const TABLES = [["proactive", "二、主动公开政府信息情况"], ["applications", "三、收到和处理政府信息公开申请情况"], ["review_litigation", "四、政府信息公开行政复议、行政诉讼情况"]];
+
+function draw() {
+  const form = $("#form");
+  form.replaceChildren();
+  const head = section("标题与机关");
+  for (const [key, label, type] of [["title", "标题（不填则用默认标题）"], ["agency", "机关名称"], ["year", "年度", "number"]]) {
+    const input = document.createElement("input");
+    input.type = type || "text"; input.value = state.report[key] ?? ""; input.dataset.path = "/" + key;
+    input.setAttribute("aria-label", label);
+    input.addEventListener("input", () => {
+      const v = input.value.trim();
+      if (key === "title" && v === "") delete state.report.title; else state.report[key] = key === "year" ? Number(v) : input.value;
+      changed("/" + key);
+    });
+    const l = document.createElement("label"); l.append(label + " ", input); head.append(l, document.createElement("br"));
+  }
+  form.append(head);
+  const tables = state.document.blocks.filter((b) => b.kind === "table");
+  form.append(prose("preamble", "前言"), prose("overview", "一、总体情况"));
+  TABLES.forEach(([key, title], i) => {
+    const s = section(title);
+    s.append(prose(`table_prose/${key}/before`, "表格前的文字", true));
+    s.append(grid(tables[i], title));
+    s.append(prose(`table_prose/${key}/after`, "表格后的文字", true));
+    form.append(s);
+  });
+  form.append(prose("problems", "五、存在的主要问题及改进情况"), prose("other_matters", "六、其他需要报告的事项"));
+}
+
+function section(title) {
+  const s = document.createElement("section"); s.className = "section";
+  const h = document.createElement("h2"); h.textContent = title; s.append(h);
+  return s;
+}
+
+// A prose part: blocks to add, edit, reorder and delete.
+function prose(key, title, inner) {
+  const wrap = inner ? document.createElement("div") : section(title);
+  if (inner) { const h = document.createElement("h3"); h.textContent = title; wrap.append(h); }
+  const path = "/" + key;
+  const blocks = () => { let b = get(path); if (!Array.isArray(b)) { b = []; set(path, b); } return b; };
+  const list = document.createElement("div");
+  const redraw = () => {
+    list.replaceChildren();
+    blocks().forEach((block, i) => list.append(blockEditor(path, blocks, i, redraw)));
+  };
+  const add = document.createElement("button");
+  add.type = "button"; add.textContent = "添加段落";
+  add.addEventListener("click", () => { blocks().push(""); redraw(); changed(path); list.lastChild?.querySelector("textarea")?.focus(); });
+  redraw();
+  wrap.append(list, add);
+  return wrap;
+}
+
+function blockEditor(path, blocks, i, redraw) {
+  const block = blocks()[i];
+  const row = document.createElement("div"); row.className = "block";
+  const kind = document.createElement("select");
+  kind.setAttribute("aria-label", `第 ${i + 1} 段的类型`);
+  for (const [v, t] of [["p", "段落"], ["h", "小标题"], ["l", "引语段"]]) kind.append(new Option(t, v));
+  kind.value = typeof block === "string" ? "p" : block.heading !== undefined ? "h" : "l";
+  const text = document.createElement("textarea");
+  text.setAttribute("aria-label", `第 ${i + 1} 段`);
+  text.dataset.path = `${path}/${i}`;
+  const lead = document.createElement("input"); lead.className = "lead"; lead.setAttribute("aria-label", `第 ${i + 1} 段的引语`);
+  const fill = () => {
+    const b = blocks()[i];
+    text.value = typeof b === "string" ? b : b.heading ?? b.text ?? "";
+    lead.value = b && b.lead !== undefined ? b.lead : "";
+    lead.hidden = kind.value !== "l";
+  };
+  const store = () => {
+    blocks()[i] = kind.value === "p" ? text.value : kind.value === "h" ? { heading: text.value } : { lead: lead.value, text: text.value };
+    changed(`${path}/${i}`);
+  };
+  kind.addEventListener("change", () => { store(); lead.hidden = kind.value !== "l"; });
+  text.addEventListener("input", store);
+  lead.addEventListener("input", store);
+  fill();
+  const move = (d, label) => {
+    const b = document.createElement("button"); b.type = "button"; b.textContent = label;
+    b.setAttribute("aria-label", `第 ${i + 1} 段${label}`);
+    b.addEventListener("click", () => {
+      const all = blocks(), j = i + d;
+      if (d === 0) all.splice(i, 1); else if (j >= 0 && j < all.length) [all[i], all[j]] = [all[j], all[i]]; else return;
+      redraw(); changed(path);
+    });
+    return b;
+  };
+  row.append(kind, lead, text, move(-1, "上移"), move(1, "下移"), move(0, "删除"));
+  return row;
+}
+
+// A table drawn from the layout's grid: the same merged cells as the PDF;
+// every value cell an input named by its row label and column header.
+function grid(table, title) {
+  const el = document.createElement("table");
+  el.className = "grid";
+  el.setAttribute("aria-label", title);
+  const rows = Array.from({ length: table.rows }, () => document.createElement("tr"));
+  const text = (c) => c.runs.map((r) => r.text).join("");
+  for (const cell of table.cells) {
+    const source = cell.runs.find((r) => r.source)?.source;
+    const td = document.createElement(cell.role === "number" ? "td" : "th");
+    if (cell.role === "label") td.className = "label";
+    td.rowSpan = cell.rowspan; td.colSpan = cell.colspan;
+    if (cell.role === "number" && source) {
+      const labels = table.cells.filter((c) => c.role === "label" && c.row <= cell.row && cell.row < c.row + c.rowspan && c.col < cell.col).sort((a, b) => a.col - b.col).map(text);
+      const above = table.cells.filter((c) => c.role === "header" && c.row < cell.row && c.col <= cell.col && cell.col < c.col + c.colspan);
+      const headers = table.header_rows > 0 ? above.sort((a, b) => a.row - b.row).map(text) : above.sort((a, b) => b.row - a.row).slice(0, 1).map(text);
+      const input = document.createElement("input");
+      input.dataset.path = source; input.dataset.row = cell.row; input.dataset.col = cell.col;
+      input.setAttribute("aria-label", [...labels, ...headers].join(" · "));
+      const value = get(source);
+      input.value = value == null ? "" : String(value);
+      input.inputMode = state.kinds[source] === "amount" ? "decimal" : "numeric";
+      input.addEventListener("input", () => value_changed(input));
+      input.addEventListener("paste", (e) => paste(e, input, el));
+      input.addEventListener("keydown", (e) => keys(e, input, el));
+      td.append(input);
+    } else {
+      td.textContent = text(cell);
+      if (cell.role === "header" || cell.role === "note") td.scope = cell.colspan > 1 ? "colgroup" : "col";
+    }
+    rows[cell.row].append(td);
+  }
+  el.append(...rows);
+  return el;
+}
+
+// Whole numbers for counts (blank is blank), signed for 本年增/减, amounts
+// as written.
+function parse(input) {
+  const kind = state.kinds[input.dataset.path] || "count";
+  const v = input.value.trim().replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0));
+  if (v === "") return { ok: true, value: null };
+  if (kind === "amount") return { ok: true, value: v };
+  const re = kind === "signed" ? /^-?\d+$/ : /^\d+$/;
+  return re.test(v) ? { ok: true, value: Number(v) } : { ok: false };
+}
+
+function value_changed(input) {
+  const p = parse(input);
+  input.classList.toggle("bad", !p.ok);
+  input.setAttribute("aria-invalid", String(!p.ok));
+  if (!p.ok) { status(`“${input.value}”不是件数：只能填非负整数，或留空`); return; }
+  set(input.dataset.path, p.value);
+  changed(input.dataset.path);
+}
+
+function inputs(table) { return Array.from(table.querySelectorAll("input[data-path]")); }
+
+// The input `dr` rows down / `dc` columns right of `from`, by grid place.
+function neighbour(table, from, dr, dc) {
+  const r = Number(from.dataset.row), c = Number(from.dataset.col);
+  const all = inputs(table);
+  if (dr) {
+    const rows = all.filter((i) => Number(i.dataset.col) === c && Math.sign(Number(i.dataset.row) - r) === dr);
+    rows.sort((a, b) => dr * (Number(a.dataset.row) - Number(b.dataset.row)));
+    return rows[0];
+  }
+  const cols = all.filter((i) => Number(i.dataset.row) === r && Math.sign(Number(i.dataset.col) - c) === dc);
+  cols.sort((a, b) => dc * (Number(a.dataset.col) - Number(b.dataset.col)));
+  return cols[0];
+}
+
+function keys(e, input, table) {
+  let next = null;
+  if (e.key === "Enter" || e.key === "ArrowDown") next = neighbour(table, input, 1, 0);
+  else if (e.key === "ArrowUp") next = neighbour(table, input, -1, 0);
+  else if (e.key === "ArrowRight" && input.selectionStart === input.value.length) next = neighbour(table, input, 0, 1);
+  else if (e.key === "ArrowLeft" && input.selectionStart === 0) next = neighbour(table, input, 0, -1);
+  if (next) { e.preventDefault(); next.focus(); next.select(); }
+}
+
+// A block copied from Excel or WPS (tab-separated rows) fills the cells
+// right and down from the one pasted into.
+function paste(e, input, table) {
+  const text = e.clipboardData?.getData("text/plain") ?? "";
+  if (!/[\t\n]/.test(text.trim())) return;
+  e.preventDefault();
+  const lines = text.replace(/\r/g, "").replace(/\n$/, "").split("\n");
+  let rowStart = input;
+  for (const line of lines) {
+    let cell = rowStart;
+    for (const value of line.split("\t")) {
+      if (!cell) break;
+      cell.value = value.trim();
+      value_changed(cell);
+      cell = neighbour(table, cell, 0, 1);
+    }
+    rowStart = rowStart && neighbour(table, rowStart, 1, 0);
+    if (!rowStart) break;
+  }
+}
+
+// ---------------------------------------------------------------- totals
+
+// Fills totals that are blank from their parts; a written total is never
+// overwritten.
+function fillTotals() {
+  const fillRow = (row) => {
+    if (!Array.isArray(row)) return;
+    const parts = row.slice(0, -1);
+    if (row[row.length - 1] == null && parts.some((v) => v != null)) row[row.length - 1] = parts.reduce((a, v) => a + (v ?? 0), 0);
+  };
+  const walk = (node) => {
+    if (Array.isArray(node)) { fillRow(node); return; }
+    if (node && typeof node === "object") Object.values(node).forEach(walk);
+  };
+  const apps = state.report.applications, results = apps.results;
+  const resultRows = [];
+  const collect = (node, key) => {
+    if (key === "total") return;
+    if (Array.isArray(node)) resultRows.push(node); else if (node && typeof node === "object") for (const [k, v] of Object.entries(node)) collect(v, k);
+  };
+  collect(results, "results");
+  walk(apps); walk(state.report.review_litigation);
+  if (Array.isArray(results.total)) {
+    results.total.forEach((v, c) => {
+      const column = resultRows.map((r) => r[c]);
+      if (v == null && column.some((x) => x != null)) results.total[c] = column.reduce((a, x) => a + (x ?? 0), 0);
+    });
+  }
+  draw();
+  changed("/applications");
+}
+
+// ---------------------------------------------------------------- preview
+
+async function preview() {
+  try {
+    const focus = state.focus ? "?focus=" + encodeURIComponent(state.focus) : "";
+    const result = await api("POST", "/api/preview" + focus, JSON.stringify(state.report));
+    const pane = $("#preview-pane");
+    pane.querySelectorAll("img").forEach((img) => URL.revokeObjectURL(img.src));
+    pane.replaceChildren(...result.pages.map((svg, i) => {
+      const img = document.createElement("img");
+      img.alt = `第 ${i + 1} 页`;
+      img.src = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
+      return img;
+    }));
+    if (result.focus != null) pane.children[result.focus]?.scrollIntoView({ block: "nearest" });
+  } catch (e) { /* the checks say why */ }
+}
+
+// ---------------------------------------------------------------- saving
+
+async function save() {
+  const name = $("#file-name").value.trim();
+  const text = JSON.stringify(state.report, null, 2);
+  const sameFile = name === state.name;
+  const url = "/api/report/" + encodeURIComponent(name) + (sameFile && state.version ? "?version=" + encodeURIComponent(state.version) : "");
+  try {
+    const saved = await api("PUT", url, text);
+    state.name = name; state.version = saved.version;
+    status("已保存 " + name);
+  } catch (e) {
+    if (e.status === 409) {
+      status(e.message);
+      const other = prompt(e.message + "\n另存为：", name.replace(/\.json$/, "") + "-副本.json");
+      if (other) { $("#file-name").value = other; state.name = null; state.version = null; await save(); }
+    } else status("没有保存：" + e.message);
+  }
+}
+
+async function download(format, allow) {
+  const response = await api("POST", `/api/export/${format}${allow ? "?allow_inconsistent=true" : ""}`, JSON.stringify(state.report), true);
+  if (response.status === 409 && !allow) {
+    const why = (await response.json()).error;
+    if (confirm(why + "\n仍要按现有数据下载吗？")) return download(format, true);
+    return;
+  }
+  if (!response.ok) { status("无法下载：" + ((await response.json()).error || response.statusText)); return; }
+  const blob = await response.blob();
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = (state.name || "report.json").replace(/\.json$/, "") + "." + format;
+  document.body.append(a); a.click(); a.remove();
+  status("已下载 " + a.download);
+}
+
+// ---------------------------------------------------------------- wiring
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("#new-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const f = new FormData(e.target);
+    try {
+      const made = await api("POST", "/api/new", { agency: f.get("agency"), year: Number(f.get("year")), format: f.get("format"), from: f.get("from") });
+      state.name = `${f.get("agency")}-${f.get("year")}.json`; state.version = null;
+      await start(made.text);
+    } catch (err) { status(err.message); }
+  });
+  $("#import-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const file = e.target.file.files[0];
+    try {
+      const imported = await api("POST", "/api/import/" + encodeURIComponent(file.name), new Blob([await file.arrayBuffer()]));
+      state.name = file.name.replace(/\.[^.]+$/, "") + ".json"; state.version = null;
+      await start(imported.text);
+      status(`已按 ${imported.reader} 导入 ${file.name}`);
+    } catch (err) { status(err.message); }
+  });
+  $("#back").addEventListener("click", () => { $("#editor").hidden = true; $("#home").hidden = false; loadList(); });
+  $("#save").addEventListener("click", save);
+  $("#fill-totals").addEventListener("click", fillTotals);
+  document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => download(b.dataset.export)));
+  $("#restore-draft").addEventListener("click", async () => { $("#draft-banner").hidden = true; await start(state.draft); });
+  loadList().catch((e) => status(e.message));
+});

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""The writer's desk in a real headless Chromium (Debian's chromium and
+chromium-driver), driven by Selenium. Run by tests/suite/serve.rs:
+
+    python3 tests/browser/desk.py NIANBAO_BINARY REPORT_DIR SCREENSHOT_DIR
+
+Each step is asserted and photographed (SCREENSHOT_DIR/NN-step.png).
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+BIN, DIR, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
+os.makedirs(SHOTS, exist_ok=True)
+DOWNLOADS = tempfile.mkdtemp()
+
+
+def serve():
+    proc = subprocess.Popen([BIN, "serve", DIR, "--listen", "127.0.0.1:0", "--no-browser"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return proc, proc.stdout.readline().strip()
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1600,1000",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]:
+        options.add_argument(flag)
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    options.add_experimental_option("prefs", {"download.default_directory": DOWNLOADS,
+                                              "download.prompt_for_download": False})
+    return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+
+
+step = [0]
+
+
+def shot(driver, name):
+    step[0] += 1
+    driver.save_screenshot(os.path.join(SHOTS, f"{step[0]:02d}-{name}.png"))
+
+
+def wait(driver, condition, what, timeout=20):
+    try:
+        return WebDriverWait(driver, timeout).until(lambda d: condition(d))
+    except Exception:
+        shot(driver, "failed")
+        raise AssertionError(f"timed out waiting for: {what}\nstatus: {driver.find_element(By.ID, 'status').text}")
+
+
+def cell(driver, path):
+    return driver.find_element(By.CSS_SELECTOR, f'input[data-path="{path}"]')
+
+
+def type_into(driver, path, text):
+    box = cell(driver, path)
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys(text)
+    return box
+
+
+def open_report(driver, url):
+    driver.get(url)
+    wait(driver, lambda d: d.find_elements(By.XPATH, "//button[text()='beiguan-2023.json']"), "the list of reports")
+    driver.find_element(By.XPATH, "//button[text()='beiguan-2023.json']").click()
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#preview-pane img"), "the form and the preview")
+
+
+proc, url = serve()
+driver = browser()
+try:
+    open_report(driver, url)
+    shot(driver, "opened")
+    # Every value cell has an accessible name: row label and column header.
+    name = cell(driver, "/applications/received/0").get_attribute("aria-label")
+    assert "一、本年新收政府信息公开申请数量" in name and "自然人" in name, name
+
+    # A total that no longer adds up: the finding shows at its cell and in the list.
+    type_into(driver, "/applications/received/0", "5")
+    total_td = lambda d: cell(d, "/applications/received/6").find_element(By.XPATH, "..")
+    wait(driver, lambda d: "finding" in total_td(d).get_attribute("class"), "the finding at the total")
+    assert "总计" in driver.find_element(By.ID, "findings").text
+    shot(driver, "finding-at-cell")
+    # Fixed: it goes.
+    type_into(driver, "/applications/received/0", "0")
+    wait(driver, lambda d: "finding" not in (total_td(d).get_attribute("class") or ""), "the finding to go")
+    shot(driver, "finding-gone")
+
+    # A block pasted from a spreadsheet fills right and down.
+    driver.execute_script("""
+        const dt = new DataTransfer();
+        dt.setData('text/plain', '3\\t1\\t0\\t0\\t0\\t0\\t4\\n0\\t0\\t0\\t0\\t0\\t0\\t0\\n');
+        document.querySelector('input[data-path="/applications/received/0"]')
+            .dispatchEvent(new ClipboardEvent('paste', {clipboardData: dt, bubbles: true, cancelable: true}));
+    """)
+    assert cell(driver, "/applications/received/1").get_attribute("value") == "1"
+    assert cell(driver, "/applications/received/6").get_attribute("value") == "4"
+    assert cell(driver, "/applications/carried_over/6").get_attribute("value") == "0"
+    # Received 4 but nothing handled: the report no longer adds up.
+    wait(driver, lambda d: "不一致" in d.find_element(By.ID, "findings").text, "findings after the paste")
+    shot(driver, "pasted")
+
+    # Keyboard: Enter moves down the column.
+    box = cell(driver, "/applications/received/0")
+    box.send_keys(Keys.ENTER)
+    assert driver.switch_to.active_element.get_attribute("data-path") == "/applications/carried_over/0"
+
+    # Save: the file on disk is the canonical JSON of what is on screen.
+    driver.find_element(By.ID, "save").click()
+    wait(driver, lambda d: "已保存" in d.find_element(By.ID, "status").text, "saved")
+    saved = json.load(open(os.path.join(DIR, "beiguan-2023.json"), encoding="utf-8"))
+    assert saved["applications"]["received"] == [3, 1, 0, 0, 0, 0, 4], saved["applications"]["received"]
+    shot(driver, "saved")
+
+    # Download the PDF: it does not add up, so only after confirming.
+    driver.find_element(By.CSS_SELECTOR, "[data-export=pdf]").click()
+    WebDriverWait(driver, 20).until(expected_conditions.alert_is_present())
+    driver.switch_to.alert.accept()
+    pdf = os.path.join(DOWNLOADS, "beiguan-2023.pdf")
+    wait(driver, lambda d: os.path.exists(pdf) and os.path.getsize(pdf) > 1000, "the downloaded PDF")
+    time.sleep(0.5)
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    row = next(l for l in text.splitlines() if "本年新收" in l)
+    assert row.split()[-7:] == ["3", "1", "0", "0", "0", "0", "4"], row
+
+    # A draft survives a killed server: type, wait for the autosave, kill.
+    type_into(driver, "/applications/received/2", "7")
+    wait(driver, lambda d: os.path.exists(os.path.join(DIR, ".beiguan-2023.json.draft")) and
+         json.load(open(os.path.join(DIR, ".beiguan-2023.json.draft")))["applications"]["received"][2] == 7,
+         "the draft autosave")
+    proc.kill()
+    proc.wait()
+    proc, url = serve()
+    open_report(driver, url)
+    wait(driver, lambda d: d.find_element(By.ID, "draft-banner").is_displayed(), "the draft banner")
+    shot(driver, "draft-offered")
+    driver.find_element(By.ID, "restore-draft").click()
+    wait(driver, lambda d: cell(d, "/applications/received/2").get_attribute("value") == "7", "the draft restored")
+    shot(driver, "draft-restored")
+    print("browser steps passed:", step[0], "screenshots in", SHOTS)
+finally:
+    driver.quit()
+    proc.kill()

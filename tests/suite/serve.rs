@@ -1,0 +1,285 @@
+//! The writer's desk over real HTTP: every endpoint with good requests, a
+//! missing or wrong token, a wrong Host, a foreign Origin, oversized and
+//! malformed bodies, names that try to leave the folder; and in a real
+//! headless Chromium (tests/browser/desk.py).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+
+use crate::common::*;
+
+/// A running `nianbao serve` on a free port, stopped when dropped.
+pub struct Desk {
+    child: Child,
+    pub url: String,
+    pub host: String,
+    pub token: String,
+}
+
+impl Desk {
+    pub fn start(dir: &Path) -> Desk {
+        let mut child = bin()
+            .args(["serve", "--listen", "127.0.0.1:0", "--no-browser"])
+            .arg(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.trim().to_string();
+        let host = url.trim_start_matches("http://").split('/').next().unwrap().to_string();
+        let token = url.split("token=").nth(1).unwrap().to_string();
+        Desk { child, url, host, token }
+    }
+
+    /// A request with the token, this Host, and for writes this Origin.
+    pub fn call(&self, method: &str, path: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
+        let origin = format!("http://{}", self.host);
+        let cookie = format!("nianbao_token={}", self.token);
+        http(&self.host, method, path, &[("Host", &self.host), ("Cookie", &cookie), ("Origin", &origin)], body)
+    }
+
+    pub fn json(&self, method: &str, path: &str, body: &[u8]) -> (u16, serde_json::Value) {
+        let (status, _, body) = self.call(method, path, body);
+        (status, serde_json::from_slice(&body).unwrap_or(serde_json::Value::Null))
+    }
+}
+
+impl Drop for Desk {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP/1.1 request on a fresh connection: status, headers, body.
+pub fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    let mut request = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (k, v) in headers {
+        request.push_str(&format!("{k}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    // A body the server refuses part-way may close the connection early.
+    let _ = stream.write_all(body);
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
+    let head = String::from_utf8_lossy(&response[..split]).to_string();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let mut body = response[split + 4..].to_vec();
+    if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        body = dechunk(&body);
+    }
+    (status, head, body)
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let end = data.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size = usize::from_str_radix(std::str::from_utf8(&data[..end]).unwrap().trim(), 16).unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[end + 2..end + 2 + size]);
+        data = &data[end + 4 + size..];
+    }
+}
+
+fn folder(name: &str) -> PathBuf {
+    let dir = scratch(name);
+    std::fs::copy(fixture("beiguan-2023.json"), dir.join("beiguan-2023.json")).unwrap();
+    dir
+}
+
+#[test]
+fn the_token_host_and_origin_are_checked() {
+    let dir = folder("serve-guard");
+    let desk = Desk::start(&dir);
+    assert!(desk.url.starts_with("http://127.0.0.1:") && desk.token.len() == 32, "{}", desk.url);
+    let host = desk.host.as_str();
+    // First visit: the token becomes an HttpOnly, SameSite=Strict cookie.
+    let (status, head, _) = http(host, "GET", &format!("/?token={}", desk.token), &[("Host", host)], b"");
+    assert_eq!(status, 303);
+    let head = head.to_ascii_lowercase();
+    assert!(
+        head.contains("set-cookie: nianbao_token=") && head.contains("httponly") && head.contains("samesite=strict")
+    );
+    // No token, a wrong one, the token only in the URL of an API call.
+    for headers in [vec![("Host", host)], vec![("Host", host), ("Cookie", "nianbao_token=0000")]] {
+        let (status, _, body) = http(host, "GET", "/api/reports", &headers, b"");
+        assert_eq!(status, 403, "{}", String::from_utf8_lossy(&body));
+    }
+    let (status, _, _) = http(host, "GET", &format!("/api/reports?token={}", desk.token), &[("Host", host)], b"");
+    assert_eq!(status, 403);
+    // A page fetched through another name (DNS rebinding).
+    let cookie = format!("nianbao_token={}", desk.token);
+    let (status, _, body) =
+        http(host, "GET", "/api/reports", &[("Host", "attacker.example:80"), ("Cookie", &cookie)], b"");
+    assert_eq!(status, 403);
+    assert!(String::from_utf8_lossy(&body).contains("attacker.example"));
+    // A write from another page, or with no Origin at all.
+    let seed = fixture_text("beiguan-2023.json");
+    for origin in ["http://attacker.example", ""] {
+        let mut headers = vec![("Host", host), ("Cookie", cookie.as_str())];
+        if !origin.is_empty() {
+            headers.push(("Origin", origin));
+        }
+        let (status, _, _) = http(host, "PUT", "/api/report/beiguan-2023.json", &headers, seed.as_bytes());
+        assert_eq!(status, 403, "origin {origin:?}");
+    }
+    assert_eq!(std::fs::read_to_string(dir.join("beiguan-2023.json")).unwrap(), seed, "nothing written");
+    // With all three, it answers.
+    let (status, list) = desk.json("GET", "/api/reports", b"");
+    assert_eq!(status, 200);
+    assert_eq!(list[0]["agency"], "北关区乡村振兴局");
+    assert_eq!(list[0]["passes"], true);
+}
+
+#[test]
+fn names_cannot_leave_the_folder_and_bodies_are_limited() {
+    let dir = folder("serve-paths");
+    std::fs::write(dir.parent().unwrap().join("outside.json"), fixture_text("beiguan-2023.json")).unwrap();
+    let desk = Desk::start(&dir);
+    for name in [
+        "..%2Foutside.json",
+        "%2E%2E%2Foutside.json",
+        ".hidden.json",
+        "beiguan-2023.txt",
+        "a%5Cb.json",
+        "%2Fetc%2Fpasswd",
+    ] {
+        let (status, _) = desk.json("GET", &format!("/api/report/{name}"), b"");
+        assert!(status == 400 || status == 404, "{name}: {status}");
+        let (status, _) =
+            desk.json("PUT", &format!("/api/report/{name}"), fixture_text("beiguan-2023.json").as_bytes());
+        assert!(status == 400 || status == 404, "{name}: {status}");
+    }
+    let (status, _, _) = desk.call("GET", "/../Cargo.toml", b"");
+    assert_eq!(status, 404);
+    // Over the contract's 2 MiB.
+    let big = vec![b' '; 2 * 1024 * 1024 + 10];
+    let (status, _, _) = desk.call("POST", "/api/check", &big);
+    assert_eq!(status, 413);
+    // Malformed: the contract's message, with the JSON path and line.
+    let (status, body) = desk.json("POST", "/api/check", br#"{"year": "2023", "agency": "x"}"#);
+    assert_eq!(status, 422);
+    assert_eq!(body["path"], "/year");
+    assert!(body["line"].as_u64().is_some() && body["message"].as_str().is_some());
+    let (status, _, _) = desk.call("POST", "/api/check", &[0xff, 0xfe, 0x00]);
+    assert!(status == 400 || status == 422);
+}
+
+#[test]
+fn check_preview_save_draft_new_export_import() {
+    let dir = folder("serve-endpoints");
+    let desk = Desk::start(&dir);
+    let seed = fixture_text("beiguan-2023.json");
+    // Check: findings by JSON path, the grid to draw, the value kinds.
+    let mut report: serde_json::Value = serde_json::from_str(&seed).unwrap();
+    report["applications"]["received"]["natural_person"] = serde_json::json!(5);
+    let (status, checked) = desk.json("POST", "/api/check", report.to_string().as_bytes());
+    assert_eq!(status, 200);
+    let findings = checked["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["refusal"] == true && f["path"] == "/applications/received/6"), "{findings:?}");
+    assert_eq!(checked["kinds"]["/proactive/fees"], "amount");
+    assert_eq!(checked["report"]["applications"]["received"].as_array().unwrap().len(), 7, "canonical rows");
+    // Preview: SVG pages, and the page holding what was edited.
+    let (status, preview) = desk.json("POST", "/api/preview?focus=/problems/0", seed.as_bytes());
+    assert_eq!(status, 200);
+    let pages = preview["pages"].as_array().unwrap();
+    assert!(pages.len() >= 3 && pages[0].as_str().unwrap().starts_with("<svg"));
+    let focus = preview["focus"].as_u64().unwrap() as usize;
+    assert!(focus >= 2, "五 is on a late page, not {focus}");
+    // Open, then save with the version opened: canonical JSON on disk.
+    let (_, opened) = desk.json("GET", "/api/report/beiguan-2023.json", b"");
+    let version = opened["version"].as_str().unwrap().to_string();
+    let (status, saved) =
+        desk.json("PUT", &format!("/api/report/beiguan-2023.json?version={version}"), seed.as_bytes());
+    assert_eq!(status, 200, "{saved}");
+    let on_disk = std::fs::read_to_string(dir.join("beiguan-2023.json")).unwrap();
+    let canonical = nianbao::model::to_json_text(&nianbao::model::parse_str(&seed).unwrap());
+    assert_eq!(on_disk, canonical);
+    // A file changed on disk since it was opened is not overwritten.
+    std::fs::write(dir.join("beiguan-2023.json"), seed.replace("2023 年，", "2023年，")).unwrap();
+    let (status, body) = desk.json(
+        "PUT",
+        &format!("/api/report/beiguan-2023.json?version={}", saved["version"].as_str().unwrap()),
+        seed.as_bytes(),
+    );
+    assert_eq!(status, 409, "{body}");
+    // A new name that exists is not overwritten either; a new one is written.
+    let (status, _) = desk.json("PUT", "/api/report/beiguan-2023.json", seed.as_bytes());
+    assert_eq!(status, 409);
+    let (status, _) = desk.json("PUT", "/api/report/copy.json", seed.as_bytes());
+    assert_eq!(status, 200);
+    assert!(dir.join("copy.json").exists());
+    // Drafts go to a side file, whatever their state.
+    let (status, _, _) = desk.call("PUT", "/api/draft/copy.json", b"{\"year\": 20");
+    assert_eq!(status, 204);
+    assert_eq!(std::fs::read(dir.join(".copy.json.draft")).unwrap(), b"{\"year\": 20");
+    let (_, opened) = desk.json("GET", "/api/report/copy.json", b"");
+    assert_eq!(opened["draft"], "{\"year\": 20");
+    // New from last year: 结转下年度继续办理 becomes 上年结转.
+    let (status, made) = desk.json(
+        "POST",
+        "/api/new",
+        r#"{"agency": "北关区乡村振兴局", "year": 2024, "format": "", "from": "copy.json"}"#.as_bytes(),
+    );
+    assert_eq!(status, 200, "{made}");
+    let new: serde_json::Value = serde_json::from_str(made["text"].as_str().unwrap()).unwrap();
+    assert_eq!(new["format"], "2021");
+    let last: serde_json::Value = serde_json::from_str(&seed).unwrap();
+    let forward: Vec<u64> =
+        last["applications"]["carried_forward"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    let over: Vec<u64> =
+        new["applications"]["carried_over"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    assert_eq!(over[..6], forward[..6]);
+    assert!(new["applications"]["received"].as_array().unwrap().iter().all(|v| v.is_null()));
+    // Downloads: a PDF of what is on screen; an inconsistent report only
+    // when the writer confirms.
+    let (status, head, pdf) = desk.call("POST", "/api/export/pdf", seed.as_bytes());
+    assert_eq!(status, 200);
+    assert!(head.contains("application/pdf") && pdf.starts_with(b"%PDF-"));
+    let (status, _, _) = desk.call("POST", "/api/export/docx", report.to_string().as_bytes());
+    assert_eq!(status, 409);
+    let (status, _, docx) =
+        desk.call("POST", "/api/export/docx?allow_inconsistent=true", report.to_string().as_bytes());
+    assert_eq!(status, 200);
+    assert!(docx.starts_with(b"PK"));
+    // Import any file import reads: a saved page.
+    let page = std::fs::read(fixture("corpus/html/pingtan_zonghe_2025.html")).unwrap();
+    let (status, imported) = desk.json("POST", "/api/import/zonghe.html", &page);
+    assert_eq!(status, 200);
+    assert_eq!(imported["reader"], "html");
+    assert!(imported["text"].as_str().unwrap().contains("平潭综合实验区"));
+}
+
+/// The page in a real headless Chromium, driven by Selenium
+/// (tests/browser/desk.py): a finding appears at the cell typed into and
+/// goes when fixed, a pasted block fills cells, the saved file and the
+/// downloaded PDF hold the numbers, a draft survives a killed server.
+/// Screenshots of each step go to docs/screenshots/.
+#[test]
+fn in_a_real_browser() {
+    let dir = folder("serve-browser");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/desk.py");
+    let out = std::process::Command::new("python3")
+        .arg(&script)
+        .arg(env!("CARGO_BIN_EXE_nianbao"))
+        .arg(&dir)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots"))
+        .output()
+        .expect("python3 runs the browser test");
+    assert!(
+        out.status.success(),
+        "browser test failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
