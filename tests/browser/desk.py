@@ -148,6 +148,14 @@ try:
     driver.find_element(By.ID, "restore-draft").click()
     wait(driver, lambda d: cell(d, "/applications/received/2").get_attribute("value") == "7", "the draft restored")
     shot(driver, "draft-restored")
+    # 补全合计 fills a blank total from its parts and leaves written ones.
+    type_into(driver, "/applications/received/6", Keys.BACKSPACE)
+    wait(driver, lambda d: cell(d, "/applications/received/6").get_attribute("value") == "", "the total blanked")
+    written = cell(driver, "/applications/carried_over/6").get_attribute("value")
+    driver.find_element(By.ID, "fill-totals").click()
+    wait(driver, lambda d: cell(d, "/applications/received/6").get_attribute("value") == "11", "the total filled: 3+1+7")
+    assert cell(driver, "/applications/carried_over/6").get_attribute("value") == written
+    shot(driver, "totals-filled")
     print("browser steps passed:", step[0], "screenshots in", SHOTS)
 finally:
     driver.quit()

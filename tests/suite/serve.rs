@@ -260,6 +260,20 @@ fn check_preview_save_draft_new_export_import() {
     assert!(imported["text"].as_str().unwrap().contains("平潭综合实验区"));
 }
 
+/// Ctrl-C (SIGINT) stops the server cleanly: exit 0, the port free.
+#[test]
+fn ctrl_c_stops_it_cleanly() {
+    let dir = folder("serve-sigint");
+    let mut desk = Desk::start(&dir);
+    let (status, _) = desk.json("GET", "/api/reports", b"");
+    assert_eq!(status, 200);
+    let pid = desk.child.id().to_string();
+    assert!(std::process::Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let exit = desk.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    assert!(TcpStream::connect(&desk.host).is_err(), "nothing listens any more");
+}
+
 /// The page in a real headless Chromium, driven by Selenium
 /// (tests/browser/desk.py): a finding appears at the cell typed into and
 /// goes when fixed, a pasted block fills cells, the saved file and the
