@@ -11,7 +11,8 @@
 //!   headings, paragraphs, tables as grids of merged cells — that no backend
 //!   needs to re-derive.
 //! - **Backends**: [`pdf`] typesets the layout with embedded Typst, serving
-//!   only the bundled template, the layout data and the fonts ([`fonts`]).
+//!   only the bundled template, the layout data and the fonts ([`fonts`]);
+//!   [`docx`] writes it for Word; [`html`] as a web page.
 
 pub mod batch;
 pub mod check;
@@ -19,6 +20,7 @@ pub mod docx;
 pub mod example;
 pub mod fonts;
 pub mod form;
+pub mod html;
 pub mod import;
 pub mod layout;
 pub mod model;

@@ -29,11 +29,13 @@ pub enum Format {
     /// The report in the input contract: what an imported page becomes,
     /// for the office to keep as data from then on.
     Json,
+    /// One self-contained web page, for the agency's website.
+    Html,
 }
 
 impl Format {
     /// Every format, in the order they are written.
-    pub const ALL: [Format; 4] = [Format::Pdf, Format::Docx, Format::Typst, Format::Json];
+    pub const ALL: [Format; 5] = [Format::Pdf, Format::Docx, Format::Typst, Format::Json, Format::Html];
 
     /// The extension of the file (or folder) this format writes.
     pub fn extension(self) -> &'static str {
@@ -42,6 +44,7 @@ impl Format {
             Format::Docx => "docx",
             Format::Typst => "typst",
             Format::Json => "json",
+            Format::Html => "html",
         }
     }
 
@@ -64,6 +67,7 @@ impl Format {
             Format::Docx => Rendered::File(docx::render(doc, settings.docx_fonts)?),
             Format::Typst => Rendered::Folder(pdf::export(doc, fonts)),
             Format::Json => Rendered::File(crate::model::to_json_text(&prepared.report).into_bytes()),
+            Format::Html => Rendered::File(crate::html::render(doc).into_bytes()),
         })
     }
 }

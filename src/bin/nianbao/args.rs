@@ -116,8 +116,9 @@ pub enum Command {
 pub struct RenderArgs {
     /// Output format (repeatable to write several): pdf, docx, typst (a
     /// folder with main.typ and layout.json for the Typst CLI), or json
-    /// (the report in the input contract, e.g. of an imported page);
-    /// default: from the output's extension, else pdf.
+    /// (the report in the input contract, e.g. of an imported page), or
+    /// html (one self-contained web page); default: from the output's
+    /// extension, else pdf.
     #[arg(long = "format", value_enum)]
     formats: Vec<FormatArg>,
     /// Font families the DOCX names: the official ones the users' machines
@@ -143,6 +144,7 @@ enum FormatArg {
     Docx,
     Typst,
     Json,
+    Html,
 }
 
 impl From<FormatArg> for Format {
@@ -152,6 +154,7 @@ impl From<FormatArg> for Format {
             FormatArg::Docx => Format::Docx,
             FormatArg::Typst => Format::Typst,
             FormatArg::Json => Format::Json,
+            FormatArg::Html => Format::Html,
         }
     }
 }

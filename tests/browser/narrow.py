@@ -1,0 +1,33 @@
+#!/usr/bin/env python3
+"""A report's web page on a phone-sized screen, in headless Chromium: the
+page does not scroll sideways; the tables scroll inside their boxes.
+
+    python3 tests/browser/narrow.py PAGE.html SCREENSHOT.png
+"""
+import pathlib
+import shutil
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+page, shot = pathlib.Path(sys.argv[1]).resolve(), sys.argv[2]
+options = webdriver.ChromeOptions()
+for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=375,812",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]:
+    options.add_argument(flag)
+options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+try:
+    driver.get(page.as_uri())
+    width = driver.execute_script("return document.documentElement.clientWidth")
+    page_width = driver.execute_script("return document.documentElement.scrollWidth")
+    assert page_width <= width, f"the page scrolls sideways: {page_width} > {width}"
+    boxes = driver.execute_script(
+        "return [...document.querySelectorAll('div.table')].map(d => [d.scrollWidth, d.clientWidth])")
+    assert len(boxes) == 3 and all(s > c for s, c in boxes), f"tables should scroll in their boxes: {boxes}"
+    driver.execute_script("document.querySelectorAll('div.table')[1].scrollIntoView()")
+    driver.save_screenshot(shot)
+    print("narrow page ok:", width, boxes)
+finally:
+    driver.quit()
