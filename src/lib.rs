@@ -27,5 +27,6 @@ pub mod model;
 pub mod output;
 pub mod pdf;
 pub mod pipeline;
+pub mod repeats;
 pub mod schema;
 pub mod serve;

@@ -1,5 +1,6 @@
 //! Cross-year continuity: this year's 二、上年结转 should equal last
-//! year's 四、结转下年度继续办理, column by column (FORMAT.md).
+//! year's 四、结转下年度继续办理, column by column (FORMAT.md); and this
+//! year's text should not copy last year's ([`crate::repeats`]).
 
 use std::collections::BTreeMap;
 
@@ -14,16 +15,33 @@ fn row(report: &Report, role: LineRole) -> Option<(usize, Vec<Option<u128>>)> {
     Some((i, report.applications.printed(report.format, i)))
 }
 
+/// Each report (by index) with last year's report of the same agency.
+fn pairs<'a>(reports: &[(usize, &'a Report)]) -> Vec<(usize, &'a Report, &'a Report)> {
+    let by_agency: BTreeMap<(&str, i64), &Report> =
+        reports.iter().map(|&(_, r)| ((r.agency.trim(), r.year), r)).collect();
+    reports
+        .iter()
+        .filter_map(|&(i, this)| by_agency.get(&(this.agency.trim(), this.year - 1)).map(|&last| (i, this, last)))
+        .collect()
+}
+
+/// For each report that follows another of the same agency by one year, a
+/// note per section that repeats last year's text from `threshold` percent.
+pub fn repeats<'a>(reports: impl IntoIterator<Item = (usize, &'a Report)>, threshold: u32) -> Vec<(usize, Finding)> {
+    let reports: Vec<(usize, &Report)> = reports.into_iter().collect();
+    pairs(&reports)
+        .into_iter()
+        .flat_map(|(i, this, last)| crate::repeats::findings(this, last, threshold).into_iter().map(move |f| (i, f)))
+        .collect()
+}
+
 /// For each report (by index) that follows another of the same agency by
 /// one year, a finding per column where the carried-over count differs.
 pub fn findings<'a>(reports: impl IntoIterator<Item = (usize, &'a Report)>, strict: bool) -> Vec<(usize, Finding)> {
     let reports: Vec<(usize, &Report)> = reports.into_iter().collect();
-    let by_agency: BTreeMap<(&str, i64), &Report> =
-        reports.iter().map(|&(_, r)| ((r.agency.trim(), r.year), r)).collect();
     let severity = if strict { Severity::Refusal } else { Severity::Note };
     let mut out = Vec::new();
-    for &(i, this) in &reports {
-        let Some(&last) = by_agency.get(&(this.agency.trim(), this.year - 1)) else { continue };
+    for (i, this, last) in pairs(&reports) {
         let (Some((line, now)), Some((_, before))) =
             (row(this, LineRole::CarriedOver), row(last, LineRole::CarriedForward))
         else {

@@ -32,6 +32,9 @@ pub struct Options {
     pub allow_inconsistent: bool,
     /// Cross-year mismatches refuse instead of noting.
     pub strict: bool,
+    /// The share (percent) of last year's text repeated from which a note
+    /// is given ([`crate::repeats`]).
+    pub repeat_threshold: u32,
     pub settings: output::Settings,
 }
 
@@ -194,7 +197,9 @@ pub fn run(inputs: &[Input], out_dir: &Path, options: &Options, fonts: &Fonts, p
     });
     // Across years.
     let reports = checked.iter().enumerate().filter_map(|(i, c)| c.0.as_ref().ok().map(|c| (i, &c.report)));
-    for (i, finding) in continuity::findings(reports, options.strict) {
+    let mut across = continuity::findings(reports.clone(), options.strict);
+    across.extend(continuity::repeats(reports, options.repeat_threshold));
+    for (i, finding) in across {
         if let Ok(c) = &mut checked[i].0 {
             c.add(finding);
         }

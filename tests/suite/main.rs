@@ -4,6 +4,7 @@
 
 mod common;
 
+mod aggregate;
 mod batch;
 mod characters;
 mod cli;

@@ -40,6 +40,13 @@ pub enum Command {
         report: PathBuf,
         #[command(flatten)]
         fonts: FontArgs,
+        /// Last year's report of the same agency: a note where 五 (or 一)
+        /// repeats its text.
+        #[arg(long, value_name = "LAST")]
+        previous: Option<PathBuf>,
+        /// The share of repeated text (percent) from which that note is given.
+        #[arg(long, default_value_t = nianbao::repeats::DEFAULT_THRESHOLD, value_parser = clap::value_parser!(u32).range(1..=100))]
+        repeat_threshold: u32,
     },
     /// Render many reports: files, or folders searched for reports (.json,
     /// .html/.htm/.shtml, .txt, .docx, .pdf).
@@ -64,6 +71,10 @@ pub enum Command {
         /// No progress output.
         #[arg(long, short)]
         quiet: bool,
+        /// Note a report whose 五 (or 一) repeats the same agency's previous
+        /// year from this share of repeated text (percent).
+        #[arg(long, default_value_t = nianbao::repeats::DEFAULT_THRESHOLD, value_parser = clap::value_parser!(u32).range(1..=100))]
+        repeat_threshold: u32,
         #[command(flatten)]
         render: RenderArgs,
     },

@@ -19,9 +19,11 @@ use crate::error::Error;
 pub fn run(command: Command) -> Result<(), Error> {
     match command {
         Command::Render { report, output, render: args } => render(&report, output.as_deref(), &args),
-        Command::Check { report, fonts } => check(&report, &fonts),
-        Command::Batch { inputs, output, jobs, shard, strict, summary, quiet, render } => {
-            let options = BatchArgs { jobs, shard, strict, summary, quiet };
+        Command::Check { report, fonts, previous, repeat_threshold } => {
+            check(&report, &fonts, previous.as_deref(), repeat_threshold)
+        }
+        Command::Batch { inputs, output, jobs, shard, strict, summary, quiet, repeat_threshold, render } => {
+            let options = BatchArgs { jobs, shard, strict, summary, quiet, repeat_threshold };
             run_batch(&inputs, &output, &options, &render)
         }
         Command::Import { file, output, explain } => import(&file, output, explain),
@@ -55,10 +57,19 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
 /// Reads (importing a published page, text, Word file or PDF on the way),
 /// checks and lays out a report, printing what was found.
 fn read(path: &Path, fonts: &Fonts) -> Result<Prepared, Error> {
-    let checked = pipeline::read_as(&read_file(path)?, Source::of(path)).map_err(|e| match e.is_tool() {
+    prepare(read_checked(path)?, path, fonts)
+}
+
+/// Reads and checks a report of any kind (imported on the way).
+fn read_checked(path: &Path) -> Result<pipeline::Checked, Error> {
+    pipeline::read_as(&read_file(path)?, Source::of(path)).map_err(|e| match e.is_tool() {
         true => Error::failed(path, e),
         false => Error::refused(path, e),
-    })?;
+    })
+}
+
+/// Lays out a checked report, printing every finding.
+fn prepare(checked: pipeline::Checked, path: &Path, fonts: &Fonts) -> Result<Prepared, Error> {
     let prepared = checked.prepare(fonts);
     for finding in prepared.findings.iter().chain(prepared.glyph_findings()) {
         eprintln!("{}：{finding}", path.display());
@@ -66,9 +77,16 @@ fn read(path: &Path, fonts: &Fonts) -> Result<Prepared, Error> {
     Ok(prepared)
 }
 
-fn check(path: &Path, font_args: &FontArgs) -> Result<(), Error> {
+fn check(path: &Path, font_args: &FontArgs, previous: Option<&Path>, threshold: u32) -> Result<(), Error> {
     let fonts = load_fonts(font_args)?;
-    let prepared = read(path, &fonts)?;
+    let mut checked = read_checked(path)?;
+    if let Some(previous) = previous {
+        let last = read_checked(previous)?;
+        for finding in nianbao::repeats::findings(&checked.report, &last.report, threshold) {
+            checked.add(finding);
+        }
+    }
+    let prepared = prepare(checked, path, &fonts)?;
     if let Some(refusal) = prepared.refusal(false, &Format::ALL) {
         return Err(Error::refused(path, refusal));
     }
@@ -143,6 +161,7 @@ struct BatchArgs {
     strict: bool,
     summary: Option<PathBuf>,
     quiet: bool,
+    repeat_threshold: u32,
 }
 
 fn run_batch(inputs: &[PathBuf], out_dir: &Path, options: &BatchArgs, args: &RenderArgs) -> Result<(), Error> {
@@ -159,6 +178,7 @@ fn run_batch(inputs: &[PathBuf], out_dir: &Path, options: &BatchArgs, args: &Ren
         jobs,
         allow_inconsistent: args.allow_inconsistent,
         strict: options.strict,
+        repeat_threshold: options.repeat_threshold,
         settings: args.into(),
     };
     let progress = Progress::for_stderr(found.len(), options.quiet);
