@@ -30,3 +30,4 @@ pub mod pipeline;
 pub mod repeats;
 pub mod schema;
 pub mod serve;
+pub mod sum;

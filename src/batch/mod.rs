@@ -45,10 +45,9 @@ pub struct Input {
     pub relative: PathBuf,
 }
 
-/// Finds the inputs: files as given, directories searched recursively for
-/// every kind a report is read from (`*.json`, saved pages, texts, Word
-/// files, PDFs); sorted by relative path, so every run sees the same order.
-pub fn collect(paths: &[PathBuf]) -> std::io::Result<Vec<Input>> {
+/// The inputs without the check that their outputs do not collide (for
+/// commands that write one output for all, such as `sum`).
+pub fn find(paths: &[PathBuf]) -> std::io::Result<Vec<Input>> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
@@ -62,6 +61,14 @@ pub fn collect(paths: &[PathBuf]) -> std::io::Result<Vec<Input>> {
     }
     out.sort_by(|a, b| (&a.relative, &a.path).cmp(&(&b.relative, &b.path)));
     out.dedup();
+    Ok(out)
+}
+
+/// Finds the inputs: files as given, directories searched recursively for
+/// every kind a report is read from (`*.json`, saved pages, texts, Word
+/// files, PDFs); sorted by relative path, so every run sees the same order.
+pub fn collect(paths: &[PathBuf]) -> std::io::Result<Vec<Input>> {
+    let out = find(paths)?;
     // Two different files with one relative path but for the extension
     // (`a.html` and `a.pdf`) would write one output.
     let mut stems: Vec<(PathBuf, &Input)> = out.iter().map(|i| (i.relative.with_extension(""), i)).collect();

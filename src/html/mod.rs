@@ -125,7 +125,13 @@ fn covers_col(c: &Cell, col: usize) -> bool {
 
 /// One table, its merges as the layout has them.
 fn table(t: &Table, n: usize, out: &mut String) {
-    out.push_str("<div class=\"table\">\n<table>\n");
+    out.push_str("<div class=\"table\">\n<table>\n<colgroup>");
+    // The official column proportions, as the PDF sets them.
+    let total: f64 = t.columns.iter().sum();
+    for width in &t.columns {
+        let _ = write!(out, "<col style=\"width:{:.2}%\">", 100.0 * width / total);
+    }
+    out.push_str("</colgroup>\n");
     let is_head = |c: &Cell| matches!(c.role, CellRole::Header | CellRole::Note);
     for row in 0..t.rows {
         if row == 0 && t.header_rows > 0 {

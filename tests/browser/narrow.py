@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""A report's web page on a phone-sized screen, in headless Chromium: the
-page does not scroll sideways; the tables scroll inside their boxes.
+"""A report's web page in headless Chromium, on a desktop and on a phone
+360 px wide: on the phone the page does not scroll sideways; the tables
+scroll inside their boxes. Screenshots of both.
 
-    python3 tests/browser/narrow.py PAGE.html SCREENSHOT.png
+    python3 tests/browser/narrow.py PAGE.html PHONE.png DESKTOP.png
 """
 import pathlib
 import shutil
@@ -11,14 +12,18 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-page, shot = pathlib.Path(sys.argv[1]).resolve(), sys.argv[2]
+page, shot, desktop = pathlib.Path(sys.argv[1]).resolve(), sys.argv[2], sys.argv[3]
 options = webdriver.ChromeOptions()
-for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=375,812",
+for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000",
              "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]:
     options.add_argument(flag)
 options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
 driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
 try:
+    driver.get(page.as_uri())
+    driver.execute_script("document.querySelectorAll('div.table')[1].scrollIntoView()")
+    driver.save_screenshot(desktop)
+    driver.set_window_size(360, 800)
     driver.get(page.as_uri())
     width = driver.execute_script("return document.documentElement.clientWidth")
     page_width = driver.execute_script("return document.documentElement.scrollWidth")

@@ -335,7 +335,7 @@ pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
             let mut f = zip.by_index(i).unwrap();
             let mut data = Vec::new();
             f.read_to_end(&mut data).unwrap();
-            (f.name().to_string(), data)
+            (f.name().expect("UTF-8 entry names").to_string(), data)
         })
         .collect()
 }

@@ -247,8 +247,9 @@ fn user_text_in_html_is_escaped() {
     assert!(!text.contains("<script>"));
 }
 
-/// On a phone (375 px wide, headless Chromium) the page does not scroll
-/// sideways: the tables scroll inside their boxes.
+/// On a phone (360 px wide, headless Chromium) the page does not scroll
+/// sideways: the tables scroll inside their boxes; screenshots of the page
+/// on a desktop and on the phone go to docs/screenshots/.
 #[test]
 fn html_tables_scroll_inside_their_boxes_on_a_phone() {
     let dir = scratch("html-output-phone");
@@ -259,7 +260,31 @@ fn html_tables_scroll_inside_their_boxes_on_a_phone() {
         .arg(root.join("tests/browser/narrow.py"))
         .arg(&page)
         .arg(root.join("docs/screenshots/html-phone.png"))
+        .arg(root.join("docs/screenshots/html-desktop.png"))
         .output()
         .expect("python3 runs the browser check");
     assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+}
+
+/// Generated reports of every shape (both versions, blanks, prose kinds)
+/// come back from their web page to the same JSON.
+#[test]
+fn generated_reports_round_trip_through_html() {
+    let dir = scratch("html-generated");
+    let out = run(bin().args(["example", "--count", "24", "--seed", "9", "-o"]).arg(dir.join("in")));
+    assert!(out.status.success());
+    let out =
+        run(bin().arg("batch").arg(dir.join("in")).arg("-o").arg(dir.join("out")).args(["--format", "html", "-q"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pages: Vec<_> = files(&dir.join("out")).into_keys().collect();
+    assert_eq!(pages.len(), 24);
+    for page in pages {
+        let got = import::import(&std::fs::read(dir.join("out").join(&page)).unwrap(), Source::Html)
+            .unwrap_or_else(|e| panic!("{}: {e}", page.display()));
+        let want =
+            model::parse_str(&std::fs::read_to_string(dir.join("in").join(&page).with_extension("json")).unwrap())
+                .unwrap();
+        let (wrong, other) = differences(&got, &want);
+        assert!(wrong.is_empty() && other.is_empty(), "{}: {wrong:?} {other:?}", page.display());
+    }
 }

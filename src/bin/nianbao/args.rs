@@ -110,6 +110,32 @@ pub enum Command {
         #[command(flatten)]
         fonts: FontArgs,
     },
+    /// Add up the tables of reports of one year and template version (any
+    /// input kind, or folders of them) into a 汇总 report JSON.
+    Sum {
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// The 汇总 report JSON to write.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// The office the 汇总 is for.
+        #[arg(long)]
+        agency: String,
+        /// Agencies expected to report: one a line, or a CSV with an agency
+        /// column; who is missing, and who is not on it, are listed.
+        #[arg(long, value_name = "ROSTER")]
+        roster: Option<PathBuf>,
+        /// A published 汇总 to set against the sum, cell by cell.
+        #[arg(long, value_name = "PUBLISHED")]
+        compare: Option<PathBuf>,
+        /// Also write an Excel workbook: a row per agency, the sum last.
+        #[arg(long, value_name = "FIGURES.xlsx")]
+        sheet: Option<PathBuf>,
+        /// Add up reports that do not add up themselves, too (they are left
+        /// out otherwise).
+        #[arg(long)]
+        allow_inconsistent: bool,
+    },
     /// Print the JSON Schema of the input contract.
     Schema,
     /// Write generated, valid reports (test data for batches and benchmarks).

@@ -28,6 +28,10 @@ pub fn run(command: Command) -> Result<(), Error> {
         }
         Command::Import { file, output, explain } => import(&file, output, explain),
         Command::Serve { dir, listen, no_browser, fonts } => serve(dir, listen, no_browser, &fonts),
+        Command::Sum { inputs, output, agency, roster, compare, sheet, allow_inconsistent } => {
+            let options = SumArgs { agency, roster, compare, sheet, allow_inconsistent };
+            sum(&inputs, &output, &options)
+        }
         Command::Schema => write_stdout(format!("{}\n", schema::schema_json()).as_bytes()),
         Command::Example { count, seed, output } => write_examples(count, seed, &output),
     }
@@ -272,6 +276,64 @@ fn open_browser(url: &str) {
     {
         eprintln!("无法自动打开浏览器，请手动打开上面的网址");
     }
+}
+
+/// The sum options besides inputs and output.
+struct SumArgs {
+    agency: String,
+    roster: Option<PathBuf>,
+    compare: Option<PathBuf>,
+    sheet: Option<PathBuf>,
+    allow_inconsistent: bool,
+}
+
+fn sum(inputs: &[PathBuf], output: &Path, options: &SumArgs) -> Result<(), Error> {
+    let found = batch::find(inputs).map_err(Error::usage)?;
+    let mut read = Vec::with_capacity(found.len());
+    for input in &found {
+        let checked = read_checked(&input.path)?;
+        read.push(nianbao::sum::Input { name: input.path.display().to_string(), report: checked.report });
+    }
+    let summed = nianbao::sum::sum(&read, &options.agency, options.allow_inconsistent)
+        .map_err(|e| Error::Refused(format!("错误：{e}")))?;
+    for name in &summed.left_out {
+        eprintln!("{name}：数据前后不一致，未计入汇总（如需计入，请加 --allow-inconsistent）");
+    }
+    let used: Vec<&nianbao::sum::Input> = read.iter().filter(|i| summed.included.contains(&i.name)).collect();
+    eprintln!("汇总了 {} 份报告（{} 年，{} 格式）", used.len(), summed.report.year, summed.report.format);
+    if let Some(path) = &options.roster {
+        let text = String::from_utf8(read_file(path)?).map_err(|_| Error::failed(path, "名单不是 UTF-8 文本"))?;
+        let roster = nianbao::sum::read_roster(&text);
+        let agencies: Vec<&str> = read.iter().map(|i| i.report.agency.as_str()).collect();
+        let (missing, extra) = nianbao::sum::roster(&roster, &agencies);
+        for agency in &missing {
+            eprintln!("[名单] {agency}：没有报告");
+        }
+        for agency in &extra {
+            eprintln!("[名单] {agency}：有报告，但不在名单上");
+        }
+        eprintln!("[名单] 名单 {} 个机关，缺 {} 个，名单外 {} 个", roster.len(), missing.len(), extra.len());
+    }
+    if let Some(path) = &options.compare {
+        let published = read_checked(path)?.report;
+        let notes = nianbao::sum::compare(&summed.report, &published);
+        for note in &notes {
+            eprintln!("[对照] {note}");
+        }
+        eprintln!("[对照] 与 {} 相比，{} 格不同", path.display(), notes.len());
+    }
+    for input in &found {
+        not_the_input(&input.path, output)?;
+    }
+    let json = model::to_json_text(&summed.report);
+    if let Some(sheet) = &options.sheet {
+        let bytes = nianbao::sum::workbook(&used, &summed.report).map_err(|e| Error::failed(sheet, e))?;
+        write_output(sheet, &Rendered::File(bytes))?;
+        eprintln!("→ {}", sheet.display());
+    }
+    write_output(output, &Rendered::File(json.into_bytes()))?;
+    eprintln!("→ {}", output.display());
+    Ok(())
 }
 
 fn write_examples(count: usize, seed: u64, dir: &Path) -> Result<(), Error> {

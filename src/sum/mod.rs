@@ -1,0 +1,350 @@
+//! The 汇总: the tables of many agencies' reports of one year and one
+//! template version added up into a report for the office above them
+//! (`nianbao sum`), with who is missing from a roster, how a published
+//! 汇总 differs from the sum, and a workbook of every agency's figures.
+//!
+//! Counts add with blanks as nothing (all blank stays blank); amounts add
+//! exactly as decimals; prose is left to the office, one placeholder
+//! paragraph a section.
+
+mod sheet;
+
+pub use sheet::workbook;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::check::{self, Severity};
+use crate::form::table_a::{self, Kind};
+use crate::form::{table_b, table_c, Version};
+use crate::model::{sum_blank_as_zero, Block, Counts, Report, TableA, TableB, TableC, TableProse, Value, Written};
+
+/// One input: where it came from, and the report read from it.
+pub struct Input {
+    pub name: String,
+    pub report: Report,
+}
+
+/// Why the reports cannot be added up.
+#[derive(Debug, thiserror::Error)]
+pub enum SumError {
+    #[error("没有可汇总的报告")]
+    Empty,
+    #[error("报告的年度或模板版本不一：多数是 {year} 年（{format} 格式），不同的有：{odd}")]
+    Mixed { year: i64, format: Version, odd: String },
+    #[error("{name}：{place}的金额“{text}”不是数字，无法相加")]
+    Amount { name: String, place: String, text: String },
+    #[error("{place}的合计超出了能记录的范围")]
+    Overflow { place: String },
+}
+
+/// The sum, and what was left out.
+pub struct Summed {
+    pub report: Report,
+    /// Inputs that do not pass the checks and were left out.
+    pub left_out: Vec<String>,
+    pub included: Vec<String>,
+}
+
+/// The placeholder of a prose section the office writes itself.
+fn placeholder(n: usize) -> Vec<Block> {
+    vec![Block::Paragraph(format!("（本部分待填写：以上表格汇总了 {n} 份报告。）"))]
+}
+
+/// Adds up the tables of `inputs` into a report of `agency`. Inputs that
+/// break a 勾稽 rule are left out unless `allow_inconsistent`.
+pub fn sum(inputs: &[Input], agency: &str, allow_inconsistent: bool) -> Result<Summed, SumError> {
+    let mut groups: BTreeMap<(i64, Version), usize> = BTreeMap::new();
+    for i in inputs {
+        *groups.entry((i.report.year, i.report.format)).or_default() += 1;
+    }
+    let Some((&(year, format), _)) = groups.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k))) else {
+        return Err(SumError::Empty);
+    };
+    let odd: Vec<String> = inputs
+        .iter()
+        .filter(|i| (i.report.year, i.report.format) != (year, format))
+        .map(|i| format!("{}（{} 年，{} 格式）", i.name, i.report.year, i.report.format))
+        .collect();
+    if !odd.is_empty() {
+        return Err(SumError::Mixed { year, format, odd: odd.join("、") });
+    }
+    let (mut used, mut left_out) = (Vec::new(), Vec::new());
+    for i in inputs {
+        let refused = check::findings(&i.report).iter().any(|f| f.severity == Severity::Refusal);
+        if refused && !allow_inconsistent {
+            left_out.push(i.name.clone());
+        } else {
+            used.push(i);
+        }
+    }
+    if used.is_empty() {
+        return Err(SumError::Empty);
+    }
+    let reports: Vec<(&str, &Report)> = used.iter().map(|i| (i.name.as_str(), &i.report)).collect();
+    let n = reports.len();
+    let report = Report {
+        format,
+        format_given: true,
+        year,
+        agency: agency.to_string(),
+        title: None,
+        preamble: Vec::new(),
+        overview: placeholder(n),
+        proactive: table_a_sum(format, &reports)?,
+        applications: table_b_sum(format, &reports)?,
+        review_litigation: table_c_sum(&reports)?,
+        table_prose: TableProse::default(),
+        problems: placeholder(n),
+        other_matters: placeholder(n),
+        signature: None,
+    };
+    Ok(Summed { report, left_out, included: used.iter().map(|i| i.name.clone()).collect() })
+}
+
+fn narrow(v: Option<u128>, place: impl Fn() -> String) -> Result<Option<u64>, SumError> {
+    v.map(|v| u64::try_from(v).map_err(|_| SumError::Overflow { place: place() })).transpose()
+}
+
+/// An exact decimal: digits and a scale (`12.50` is 1250 at scale 2).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Decimal {
+    digits: i128,
+    scale: u32,
+}
+
+impl Decimal {
+    fn parse(text: &str) -> Option<Decimal> {
+        let t = text.trim();
+        let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+        let ok = !int.is_empty() && int.chars().all(|c| c.is_ascii_digit()) && frac.chars().all(|c| c.is_ascii_digit());
+        if !ok || frac.len() > 12 {
+            return None;
+        }
+        Some(Decimal { digits: format!("{int}{frac}").parse().ok()?, scale: frac.len() as u32 })
+    }
+
+    fn add(self, other: Decimal) -> Option<Decimal> {
+        let scale = self.scale.max(other.scale);
+        let up = |d: Decimal| d.digits.checked_mul(10i128.checked_pow(scale - d.scale)?);
+        Some(Decimal { digits: up(self)?.checked_add(up(other)?)?, scale })
+    }
+}
+
+impl fmt::Display for Decimal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.scale == 0 {
+            return write!(f, "{}", self.digits);
+        }
+        let p = 10i128.pow(self.scale);
+        write!(f, "{}.{:0width$}", self.digits / p, self.digits % p, width = self.scale as usize)
+    }
+}
+
+fn table_a_sum(format: Version, reports: &[(&str, &Report)]) -> Result<TableA, SumError> {
+    let mut rows = Vec::new();
+    for (k, (item, row)) in table_a::rows(format).enumerate() {
+        let mut values = Vec::new();
+        for (f, field) in item.shape.fields().iter().enumerate() {
+            let place = || format!("表二“{}·{}·{}”", item.title, row.label, field.header);
+            let cells: Vec<&Value> = reports.iter().map(|(_, r)| &r.proactive.rows[k][f]).collect();
+            values.push(match field.kind {
+                Kind::Count => {
+                    let column: Vec<Option<u128>> =
+                        cells.iter().map(|v| if let Value::Count(c) = v { c.map(u128::from) } else { None }).collect();
+                    Value::Count(narrow(sum_blank_as_zero(&column), place)?)
+                }
+                Kind::Signed => {
+                    let column: Vec<i64> =
+                        cells.iter().filter_map(|v| if let Value::Signed(s) = v { *s } else { None }).collect();
+                    let total = column.iter().try_fold(0i64, |a, b| a.checked_add(*b));
+                    match (column.is_empty(), total) {
+                        (true, _) => Value::Signed(None),
+                        (false, Some(t)) => Value::Signed(Some(t)),
+                        (false, None) => return Err(SumError::Overflow { place: place() }),
+                    }
+                }
+                Kind::Amount => {
+                    let mut total: Option<Decimal> = None;
+                    for ((name, _), v) in reports.iter().zip(&cells) {
+                        let Value::Amount(Some(text)) = v else { continue };
+                        let d = Decimal::parse(text).ok_or_else(|| SumError::Amount {
+                            name: name.to_string(),
+                            place: place(),
+                            text: text.clone(),
+                        })?;
+                        total = Some(match total {
+                            None => d,
+                            Some(t) => t.add(d).ok_or_else(|| SumError::Overflow { place: place() })?,
+                        });
+                    }
+                    Value::Amount(total.map(|t| t.to_string()))
+                }
+            });
+        }
+        rows.push(values);
+    }
+    Ok(TableA { rows })
+}
+
+/// Column sums of printed rows.
+fn columns(rows: &[Vec<Option<u128>>], place: impl Fn(usize) -> String) -> Result<Vec<Option<u64>>, SumError> {
+    let width = rows.first().map_or(0, Vec::len);
+    (0..width)
+        .map(|c| {
+            let column: Vec<Option<u128>> = rows.iter().map(|r| r[c]).collect();
+            narrow(sum_blank_as_zero(&column), || place(c))
+        })
+        .collect()
+}
+
+fn counts(sums: Vec<Option<u64>>) -> Counts {
+    let (parts, total) = sums.split_at(sums.len() - 1);
+    Counts { parts: parts.to_vec(), total: Some(total[0]), written: Written::Array }
+}
+
+fn table_b_sum(format: Version, reports: &[(&str, &Report)]) -> Result<TableB, SumError> {
+    let lines = table_b::lines(format);
+    let rows = lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let printed: Vec<_> = reports.iter().map(|(_, r)| r.applications.printed(format, i)).collect();
+            let sums = columns(&printed, |c| format!("表三“{} · {}”", line.name(), table_b::APPLICANTS.label(c)))?;
+            Ok(Some(counts(sums)))
+        })
+        .collect::<Result<_, SumError>>()?;
+    Ok(TableB { rows })
+}
+
+fn table_c_sum(reports: &[(&str, &Report)]) -> Result<TableC, SumError> {
+    let groups = table_c::GROUPS
+        .iter()
+        .enumerate()
+        .map(|(g, group)| {
+            let printed: Vec<_> = reports.iter().map(|(_, r)| r.review_litigation.groups[g].columns()).collect();
+            let sums = columns(&printed, |c| format!("表四“{} · {}”", group.label, table_c::OUTCOMES.label(c)))?;
+            Ok(counts(sums))
+        })
+        .collect::<Result<_, SumError>>()?;
+    Ok(TableC { groups })
+}
+
+/// Every value cell of a report, named in the report's words, as printed:
+/// what the workbook's columns and the comparison walk.
+pub fn cells(report: &Report) -> Vec<(String, Cell)> {
+    let mut out = Vec::new();
+    for ((item, row), values) in table_a::rows(report.format).zip(&report.proactive.rows) {
+        for (field, v) in item.shape.fields().iter().zip(values) {
+            let cell = match v {
+                Value::Count(c) => Cell::Number(c.map(|c| c as f64), c.map(|c| c.to_string())),
+                Value::Signed(s) => Cell::Number(s.map(|s| s as f64), s.map(|s| s.to_string())),
+                Value::Amount(a) => Cell::Number(a.as_deref().and_then(|t| t.trim().parse().ok()), a.clone()),
+            };
+            out.push((format!("表二 {}·{}·{}", item.title, row.label, field.header), cell));
+        }
+    }
+    for (i, line) in table_b::lines(report.format).iter().enumerate() {
+        for (c, v) in report.applications.printed(report.format, i).into_iter().enumerate() {
+            let name = format!("表三 {}·{}", line.name(), table_b::APPLICANTS.label(c));
+            out.push((name, Cell::Number(v.map(|v| v as f64), v.map(|v| v.to_string()))));
+        }
+    }
+    for (group, counts) in table_c::GROUPS.iter().zip(&report.review_litigation.groups) {
+        for (c, v) in counts.columns().into_iter().enumerate() {
+            let name = format!("表四 {}·{}", group.label, table_c::OUTCOMES.label(c));
+            out.push((name, Cell::Number(v.map(|v| v as f64), v.map(|v| v.to_string()))));
+        }
+    }
+    out
+}
+
+/// A value cell: as a number (for the workbook), and its text as printed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    Number(Option<f64>, Option<String>),
+}
+
+impl Cell {
+    pub fn text(&self) -> String {
+        let Cell::Number(_, t) = self;
+        t.clone().unwrap_or_else(|| "空白".into())
+    }
+
+    pub fn number(&self) -> Option<f64> {
+        let Cell::Number(n, _) = self;
+        *n
+    }
+}
+
+/// The cells where a published 汇总 differs from the sum, as notes.
+pub fn compare(sum: &Report, published: &Report) -> Vec<String> {
+    if sum.format != published.format {
+        return vec![format!(
+            "已发布的汇总是 {} 格式，与汇总的 {} 格式不同，无法逐格比较",
+            published.format, sum.format
+        )];
+    }
+    cells(sum)
+        .into_iter()
+        .zip(cells(published))
+        .filter(|((_, a), (_, b))| a.text() != b.text())
+        .map(|((name, a), (_, b))| format!("{name}：汇总为 {}，已发布为 {}", a.text(), b.text()))
+        .collect()
+}
+
+/// Who is missing from a roster, and who reported without being on it.
+pub fn roster(roster: &[String], agencies: &[&str]) -> (Vec<String>, Vec<String>) {
+    let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let reported: Vec<String> = agencies.iter().map(|a| norm(a)).collect();
+    let listed: Vec<String> = roster.iter().map(|a| norm(a)).collect();
+    let missing = roster.iter().filter(|r| !reported.contains(&norm(r))).cloned().collect();
+    let extra = agencies.iter().filter(|a| !listed.contains(&norm(a))).map(|a| a.to_string()).collect();
+    (missing, extra)
+}
+
+/// A roster file: one agency a line, or a CSV whose header names an agency
+/// column (`机关`, `机关名称`, `单位`, `单位名称`, `部门`, `agency`); else its
+/// first column.
+pub fn read_roster(text: &str) -> Vec<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let Some(first) = lines.first() else { return Vec::new() };
+    if !first.contains(',') {
+        return lines.iter().map(|l| l.to_string()).collect();
+    }
+    let header: Vec<&str> = first.split(',').map(|h| h.trim().trim_matches('"')).collect();
+    let names = ["机关", "机关名称", "单位", "单位名称", "部门", "agency"];
+    let (column, skip) = match header.iter().position(|h| names.contains(h)) {
+        Some(c) => (c, 1),
+        None => (0, 0),
+    };
+    lines[skip..]
+        .iter()
+        .filter_map(|l| l.split(',').nth(column).map(|v| v.trim().trim_matches('"').to_string()))
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_add_exactly() {
+        let d = |t: &str| Decimal::parse(t).unwrap();
+        assert_eq!(d("0.1").add(d("0.2")).unwrap().to_string(), "0.3");
+        assert_eq!(d("9116.36").add(d("4166.241619")).unwrap().to_string(), "13282.601619");
+        assert_eq!(d("12").add(d("0.50")).unwrap().to_string(), "12.50");
+        assert!(Decimal::parse("832995元").is_none());
+        assert!(Decimal::parse("-1").is_none());
+    }
+
+    #[test]
+    fn rosters_as_lines_or_csv() {
+        assert_eq!(read_roster("甲局\n乙局\n\n"), vec!["甲局", "乙局"]);
+        assert_eq!(read_roster("序号,单位名称,联系人\n1,甲局,张\n2,\"乙局\",李\n"), vec!["甲局", "乙局"]);
+        let (missing, extra) = roster(&["甲局".into(), "乙局".into()], &["乙 局", "丙局"]);
+        assert_eq!((missing, extra), (vec!["甲局".to_string()], vec!["丙局".to_string()]));
+    }
+}
