@@ -38,6 +38,9 @@ fn the_published_reports_import_to_their_json() {
         ("beiguan-2023.txt", "beiguan-2023.json"),
         ("pingtan_2023.txt", "pingtan-2023.json"),
         ("shanghai_govoffice_2019.txt", "shanghai-govoffice-2019.json"),
+        // The same Shanghai report as its page's content, from another CMS
+        // than the corpus's: `&nbsp;` cells, merged labels, a <br> heading.
+        ("shanghai_govoffice_2019.html", "shanghai-govoffice-2019.json"),
     ] {
         let (imported, _) = import(&published(text));
         let expected = fixture_report(json);
