@@ -35,6 +35,16 @@ fn runs(runs: &[Run], out: &mut String) {
     }
 }
 
+/// Lines set apart by `<br>` (the title's, the signature's).
+fn broken(lines: &[Run], out: &mut String) {
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            out.push_str("<br>");
+        }
+        escape(&line.text, out);
+    }
+}
+
 /// The heading element of a level: sections `h2`, （一） `h3`, deeper `h4`
 /// (the title is the page's one `h1`).
 fn heading_tag(level: Level) -> &'static str {
@@ -61,12 +71,7 @@ pub fn render(doc: &Document) -> String {
         match element {
             Element::Title { lines } => {
                 out.push_str("<h1>");
-                for (i, line) in lines.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str("<br>");
-                    }
-                    escape(&line.text, &mut out);
-                }
+                broken(lines, &mut out);
                 out.push_str("</h1>\n");
             }
             Element::Heading { level, runs: r } => {
@@ -96,12 +101,7 @@ pub fn render(doc: &Document) -> String {
             }
             Element::Signature { lines } => {
                 out.push_str("<p class=\"signature\">");
-                for (i, line) in lines.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str("<br>");
-                    }
-                    escape(&line.text, &mut out);
-                }
+                broken(lines, &mut out);
                 out.push_str("</p>\n");
             }
         }

@@ -46,7 +46,7 @@ fn blocks(blocks: &[Block]) -> Json {
 }
 
 /// Inserts `value` at a `/`-separated path below `at`, making objects.
-fn insert(at: &mut Map<String, Json>, path: &str, value: Json) {
+pub(crate) fn insert(at: &mut Map<String, Json>, path: &str, value: Json) {
     match path.split_once('/') {
         Some((head, rest)) => {
             let child = at.entry(head).or_insert_with(|| Json::Object(Map::new()));

@@ -13,6 +13,7 @@ mod locate;
 mod parse;
 
 pub use error::InputError;
+pub(crate) use json::insert;
 pub use json::{to_json, to_json_text};
 pub use locate::locate;
 pub use parse::{decode, parse_bytes, parse_str};

@@ -242,7 +242,7 @@ pub fn new_report(agency: &str, year: i64, format: Version, last_year: Option<&R
     let width = table_b::APPLICANTS.parts.len() + 1;
     let mut applications = Map::new();
     for line in table_b::lines(format) {
-        insert(&mut applications, line.path, json!(vec![Json::Null; width]));
+        model::insert(&mut applications, line.path, json!(vec![Json::Null; width]));
     }
     if let Some(last) = last_year {
         let lines = table_b::lines(last.format);
@@ -266,20 +266,6 @@ pub fn new_report(agency: &str, year: i64, format: Version, last_year: Option<&R
         "problems": [],
         "other_matters": [],
     })
-}
-
-fn insert(at: &mut Map<String, Json>, path: &str, value: Json) {
-    match path.split_once('/') {
-        Some((head, rest)) => {
-            let child = at.entry(head).or_insert_with(|| Json::Object(Map::new()));
-            if let Json::Object(child) = child {
-                insert(child, rest, value);
-            }
-        }
-        None => {
-            at.insert(path.to_string(), value);
-        }
-    }
 }
 
 /// Writes `text` as `name` in `dir`, in the contract's canonical form,

@@ -237,9 +237,9 @@ pub fn cells(report: &Report) -> Vec<(String, Cell)> {
     for ((item, row), values) in table_a::rows(report.format).zip(&report.proactive.rows) {
         for (field, v) in item.shape.fields().iter().zip(values) {
             let cell = match v {
-                Value::Count(c) => Cell::Number(c.map(|c| c as f64), c.map(|c| c.to_string())),
-                Value::Signed(s) => Cell::Number(s.map(|s| s as f64), s.map(|s| s.to_string())),
-                Value::Amount(a) => Cell::Number(a.as_deref().and_then(|t| t.trim().parse().ok()), a.clone()),
+                Value::Count(c) => Cell::of(c.map(|c| c as f64), c.map(|c| c.to_string())),
+                Value::Signed(s) => Cell::of(s.map(|s| s as f64), s.map(|s| s.to_string())),
+                Value::Amount(a) => Cell::of(a.as_deref().and_then(|t| t.trim().parse().ok()), a.clone()),
             };
             out.push((format!("表二 {}·{}·{}", item.title, row.label, field.header), cell));
         }
@@ -247,33 +247,34 @@ pub fn cells(report: &Report) -> Vec<(String, Cell)> {
     for (i, line) in table_b::lines(report.format).iter().enumerate() {
         for (c, v) in report.applications.printed(report.format, i).into_iter().enumerate() {
             let name = format!("表三 {}·{}", line.name(), table_b::APPLICANTS.label(c));
-            out.push((name, Cell::Number(v.map(|v| v as f64), v.map(|v| v.to_string()))));
+            out.push((name, Cell::of(v.map(|v| v as f64), v.map(|v| v.to_string()))));
         }
     }
     for (group, counts) in table_c::GROUPS.iter().zip(&report.review_litigation.groups) {
         for (c, v) in counts.columns().into_iter().enumerate() {
             let name = format!("表四 {}·{}", group.label, table_c::OUTCOMES.label(c));
-            out.push((name, Cell::Number(v.map(|v| v as f64), v.map(|v| v.to_string()))));
+            out.push((name, Cell::of(v.map(|v| v as f64), v.map(|v| v.to_string()))));
         }
     }
     out
 }
 
-/// A value cell: as a number (for the workbook), and its text as printed.
+/// A value cell: as a number (for the workbook), and its text as printed;
+/// both `None` when blank.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Cell {
-    Number(Option<f64>, Option<String>),
+pub struct Cell {
+    pub number: Option<f64>,
+    pub printed: Option<String>,
 }
 
 impl Cell {
-    pub fn text(&self) -> String {
-        let Cell::Number(_, t) = self;
-        t.clone().unwrap_or_else(|| "空白".into())
+    fn of(number: Option<f64>, printed: Option<String>) -> Cell {
+        Cell { number, printed }
     }
 
-    pub fn number(&self) -> Option<f64> {
-        let Cell::Number(n, _) = self;
-        *n
+    /// The text as printed, blank named.
+    pub fn text(&self) -> String {
+        self.printed.clone().unwrap_or_else(|| "空白".into())
     }
 }
 

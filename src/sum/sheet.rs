@@ -46,7 +46,7 @@ pub fn workbook(inputs: &[&Input], sum: &Report) -> Result<Vec<u8>, XlsxError> {
         sheet.write_string(row, 0, &input.report.agency)?;
         for (c, (_, cell)) in cells(&input.report).iter().enumerate() {
             let col = (c + 1) as ColNum;
-            match cell.number() {
+            match cell.number {
                 Some(n) if n.fract() == 0.0 => sheet.write_number_with_format(row, col, n, &whole)?,
                 Some(n) => sheet.write_number_with_format(row, col, n, &decimal)?,
                 None => continue,
@@ -58,8 +58,8 @@ pub fn workbook(inputs: &[&Input], sum: &Report) -> Result<Vec<u8>, XlsxError> {
     for (c, (_, cell)) in columns.iter().enumerate() {
         let col = (c + 1) as ColNum;
         let letter = column_name(col as u32);
-        let formula = Formula::new(format!("=SUM({letter}2:{letter}{last})"))
-            .set_result(cell.number().unwrap_or(0.0).to_string());
+        let formula =
+            Formula::new(format!("=SUM({letter}2:{letter}{last})")).set_result(cell.number.unwrap_or(0.0).to_string());
         sheet.write_formula_with_format(last, col, formula, &whole)?;
     }
     book.save_to_buffer()
