@@ -95,6 +95,31 @@ pub fn section_of(text: &str) -> Option<usize> {
     SECTION_WORDS.iter().position(|all| all.iter().any(|w| normalize(w) == words))
 }
 
+/// Words every wording of a section's title keeps, whatever else it says
+/// (`四、政府信息公开行政法复议、行政诉讼情况`, a typo, still has 复议 and 诉讼).
+const SECTION_KEYS: [&[&str]; 6] =
+    [&["总体情况"], &["主动公开"], &["申请"], &["复议", "诉讼"], &["问题", "改进"], &["其他", "报告"]];
+
+/// The section numerals, in order.
+const SECTION_NUMERALS: [char; 6] = ['一', '二', '三', '四', '五', '六'];
+
+/// Whether `text` opens section `k` (0–5), the one expected next: by its
+/// title words ([`section_of`]), or by its own numeral (`四、`) with the
+/// section's key words in a short heading — a heading with a typo, which
+/// a reader takes for the section without a second thought. The numeral
+/// must be the expected one, so a numbered sub-heading inside 一 is not
+/// taken for a later section.
+pub fn opens_section(text: &str, k: usize) -> bool {
+    if section_of(text) == Some(k) {
+        return true;
+    }
+    let text = text.trim();
+    let Some(rest) = text.strip_prefix(SECTION_NUMERALS[k]) else { return false };
+    let Some(words) = rest.strip_prefix(['、', '.', '．']) else { return false };
+    let words = normalize(words);
+    words.chars().count() <= 40 && !words.contains('。') && SECTION_KEYS[k].iter().all(|key| words.contains(key))
+}
+
 /// A section heading run into its first paragraph (`一、总体情况。2023年，…`,
 /// `五、存在的主要问题及改进情况：…`): the section and where its heading
 /// ends. Only a numbered heading is taken so: unnumbered prose may well
@@ -264,6 +289,10 @@ mod tests {
         assert_eq!(section_of("三、主动公开工作情况"), None);
         assert_eq!(section_of("（二）主动公开政府信息情况"), None);
         assert_eq!(section_of("一、本年新收政府信息公开申请数量"), None);
+        assert!(opens_section("四、政府信息公开行政法复议、行政诉讼情况", 3));
+        assert!(!opens_section("四、政府信息公开行政法复议、行政诉讼情况", 4), "only where 四 is expected");
+        assert!(!opens_section("三、主动公开工作情况", 1), "its numeral is not the expected 二");
+        assert!(!opens_section("二、工作机制保障", 1));
         assert_eq!(run_in_section("一、总体情况。2023年，本局……"), Some((0, "一、总体情况。".len())));
         assert_eq!(run_in_section("总体情况。2023年"), None);
         assert_eq!(run_in_section("一、总体情况"), None);

@@ -5,7 +5,7 @@ use super::{ImportError, Item, Note, Place};
 use crate::form::numbering::{numbering_of, opens_like_part};
 use crate::form::table_a::{self, Kind};
 use crate::form::table_b::{self, LineRole};
-use crate::form::variants::{self, normalize, section_of, Match};
+use crate::form::variants::{self, normalize, Match};
 use crate::form::{self, table_c, Version};
 use crate::model::{AroundTable, Block, Counts, Report, Signature, TableA, TableB, TableC, TableProse, Value, Written};
 
@@ -503,7 +503,7 @@ pub fn assemble(items: &[Item]) -> Result<(Report, Vec<Note>), ImportError> {
     let mut starts = Vec::new();
     for (i, item) in items.iter().enumerate() {
         if let Item::Para { text, at, .. } = item {
-            if starts.len() < 6 && section_of(text) == Some(starts.len()) {
+            if starts.len() < 6 && variants::opens_section(text, starts.len()) {
                 notes.push(Note {
                     at: at.clone(), text: format!("“{}”：“{text}”", form::SECTIONS[starts.len()])
                 });

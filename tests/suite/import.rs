@@ -407,3 +407,18 @@ fn tables_in_the_body_size_are_read_by_their_sections() {
     let (imported, _) = import(&input);
     assert_eq!(canonical(&imported), canonical(&fixture_report("pingtan-2023.json")));
 }
+
+/// A published heading with a typo (a real 2022 page wrote
+/// `四、政府信息公开行政法复议、行政诉讼情况`) is still the section where 四 is
+/// expected: its numeral and key words say so.
+#[test]
+fn a_section_heading_with_a_typo_is_still_the_section() {
+    let dir = scratch("import-heading-typo");
+    let input = dir.join("report.txt");
+    let text = std::fs::read_to_string(published("pingtan_2023.txt")).unwrap();
+    let typo = text.replace("四、政府信息公开行政复议、行政诉讼情况", "四、政府信息公开行政法复议、行政诉讼情况");
+    assert_ne!(typo, text);
+    std::fs::write(&input, typo).unwrap();
+    let (imported, _) = import(&input);
+    assert_eq!(canonical(&imported), canonical(&fixture_report("pingtan-2023.json")));
+}

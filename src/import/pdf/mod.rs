@@ -16,7 +16,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 use super::{ImportError, Item, Place};
-use crate::form::variants::section_of;
+use crate::form::variants::{opens_section, section_of};
 use words::Line;
 pub use words::TSV_HEADER;
 
@@ -163,7 +163,11 @@ fn section_starts(lines: &[Line], body: f64) -> Vec<usize> {
     let mut starts: Vec<usize> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let text = line.text();
-        if line.height() >= 0.85 * body && section_of(&text) == Some(starts.len()) && !table::is_row_label(&text) {
+        if line.height() >= 0.85 * body
+            && starts.len() < 6
+            && opens_section(&text, starts.len())
+            && !table::is_row_label(&text)
+        {
             starts.push(i);
         }
     }
