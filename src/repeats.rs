@@ -44,10 +44,15 @@ pub fn repeated(now: &str, before: &str) -> (u32, String) {
     ((repeated * 100 / total) as u32, longest_common(now, before))
 }
 
+/// The most characters of each section the longest passage is looked for
+/// in: the search takes time in the product of the two lengths.
+const MAX_COMPARED: usize = 8_000;
+
 /// The longest common substring, by characters (dynamic programming over
-/// one row; sections are a few thousand characters).
+/// one row), within the first [`MAX_COMPARED`] characters of each.
 fn longest_common(a: &str, b: &str) -> String {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let (a, b): (Vec<char>, Vec<char>) =
+        (a.chars().take(MAX_COMPARED).collect(), b.chars().take(MAX_COMPARED).collect());
     let mut row = vec![0usize; b.len() + 1];
     let (mut best, mut end) = (0, 0);
     for i in 1..=a.len() {

@@ -119,12 +119,21 @@ fn is_texty(cell: &str) -> bool {
 }
 
 /// A count cell: digits, full-width or not, with thousands separators
-/// where they group by three (`1,234`); blank is `None`.
+/// where they group by three (`1,234`); blank is `None`. Anything else —
+/// a space between digits (`3 5` is two numbers run together), a decimal —
+/// is refused.
 fn count(cell: &str, at: &Place) -> Result<Option<u64>, ImportError> {
     if cell.is_empty() {
         return Ok(None);
     }
-    let digits = normalize(cell);
+    let digits: String = cell
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            '，' => ',',
+            c => c,
+        })
+        .collect();
     let grouped = digits.split(',').enumerate().all(|(i, g)| {
         g.chars().all(|c| c.is_ascii_digit()) && if i == 0 { (1..=3).contains(&g.len()) } else { g.len() == 3 }
     });
@@ -220,6 +229,16 @@ fn table_a(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>) -
                 if let Some(e) = split_badly(items, row.label) {
                     return Err(e);
                 }
+                // The label is there, but not where a row starts (a merged
+                // item title beside it): it was not read, so refuse.
+                let label = normalize(row.label);
+                let elsewhere = rows(items).into_iter().find(|(cells, _)| cells.iter().any(|c| normalize(c) == label));
+                if let Some((_, at)) = elsewhere {
+                    return Err(ImportError::new(
+                        at,
+                        format!("表二的“{}”这一行读不出来：行名不在这一行的开头", row.label),
+                    ));
+                }
                 notes.push(Note {
                     at: at.clone(),
                     text: format!("表二：原表没有“{}·{}”这一行，各格记为空白", item.title, row.label),
@@ -276,7 +295,7 @@ fn table_b(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>) -
     let mut found: Vec<(usize, &[String], &Place)> = Vec::new();
     // A 2019 report whose table B follows the 2021 template: the three
     // rows of （六）其他处理, added up into the 2019 row.
-    let mut other_2021: Vec<(&[String], &Place)> = Vec::new();
+    let mut other_2021: Vec<(usize, &[String], &Place)> = Vec::new();
     let other_2019 = lines.iter().position(|l| l.path == "results/other");
     for (cells, at) in rows(items) {
         if is_b_header(cells) {
@@ -305,7 +324,7 @@ fn table_b(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>) -
                                 label.trim()
                             ),
                         });
-                        other_2021.push((&cells[k + 1..], at));
+                        other_2021.push((j, &cells[k + 1..], at));
                     }
                     _ => return Err(ImportError::new(at, format!("表三里不认识的行“{}”", normalize(label)))),
                 }
@@ -318,7 +337,7 @@ fn table_b(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>) -
     // end of every row. Values last, unless some row rules that out.
     let fits =
         |v: &[String], s: usize| v.len() >= s + width && v[..s].iter().chain(&v[s + width..]).all(String::is_empty);
-    let all_rows = found.iter().map(|(_, v, _)| *v).chain(other_2021.iter().map(|(v, _)| *v));
+    let all_rows = found.iter().map(|(_, v, _)| *v).chain(other_2021.iter().map(|(_, v, _)| *v));
     let last = all_rows.clone().all(|v| v.len() >= width && fits(v, v.len() - width));
     let numbers = |values: &[String], at: &Place, name: &str| -> Result<Vec<Option<u64>>, ImportError> {
         let start = if last && values.len() >= width {
@@ -346,18 +365,37 @@ fn table_b(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>) -
             return Err(ImportError::new(at, format!("“{}”这一行出现了两次", lines[i].name())));
         }
     }
-    if let (Some(i), Some((_, first_at))) = (other_2019, other_2021.first()) {
+    if let (Some(i), Some((_, _, first_at))) = (other_2019, other_2021.first()) {
         if out[i].is_some() {
             return Err(ImportError::new(first_at, "表三既有“（六）其他处理”，又有 2021 年格式的其下各行"));
+        }
+        // Each of the three 2021 rows exactly once, or the sum is not the
+        // 2019 row's.
+        let lines_2021 = table_b::lines(Version::F2021);
+        let wanted: Vec<usize> =
+            (0..lines_2021.len()).filter(|&j| lines_2021[j].path.starts_with("results/other/")).collect();
+        let mut seen: Vec<usize> = other_2021.iter().map(|(j, _, _)| *j).collect();
+        seen.sort();
+        if seen != wanted {
+            return Err(ImportError::new(
+                first_at,
+                "表三按 2021 年格式列出“（六）其他处理”的各行，但不是恰好三行各一次，无法相加",
+            ));
         }
         let mut sum: Vec<Option<u64>> = vec![None; width];
         for (c, slot) in sum.iter_mut().enumerate() {
             let column: Vec<Option<u64>> = other_2021
                 .iter()
-                .map(|(v, at)| numbers(v, at, "（六）其他处理").map(|n| n[c]))
+                .map(|(_, v, at)| numbers(v, at, "（六）其他处理").map(|n| n[c]))
                 .collect::<Result<_, _>>()?;
             *slot = match (column.iter().all(Option::is_some), column.iter().all(Option::is_none)) {
-                (true, _) => Some(column.iter().flatten().sum()),
+                (true, _) => Some(
+                    column
+                        .iter()
+                        .flatten()
+                        .try_fold(0u64, |a, b| a.checked_add(*b))
+                        .ok_or_else(|| ImportError::new(first_at, "表三“（六）其他处理”相加超出范围"))?,
+                ),
                 (_, true) => None,
                 _ => return Err(ImportError::new(first_at, "表三“（六）其他处理”各行有的空白有的填数，相加无从确定")),
             };
@@ -601,5 +639,6 @@ mod tests {
         assert!(count("12,34", &at).is_err(), "not grouped by three: refused, not read as 1234");
         assert!(count("1.5", &at).is_err());
         assert!(count("约10", &at).is_err());
+        assert!(count("3 5", &at).is_err(), "two numbers run together");
     }
 }

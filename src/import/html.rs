@@ -235,7 +235,7 @@ impl<'a> Walker<'a> {
                 }
                 Node::Element(e) => {
                     let name = e.name();
-                    if is_skipped(name) {
+                    if is_skipped(name) || is_hidden(&node) {
                         continue;
                     }
                     if name == "img" && entering {
@@ -299,11 +299,14 @@ impl<'a> Walker<'a> {
                     c += 1;
                 }
                 let slots = grid.iter().map(Vec::len).sum::<usize>() + colspan * rowspan;
-                if slots > MAX_TABLE_SLOTS || grid.len() * (c + colspan) > MAX_TABLE_SLOTS {
+                if slots > MAX_TABLE_SLOTS || grid.len().max(r + rowspan) * (c + colspan) > MAX_TABLE_SLOTS {
                     return Err(ImportError::new(&at, format!("表格超过 {MAX_TABLE_SLOTS} 格，不像报告里的表格")));
                 }
                 let text = cell_text(td);
-                let number = !text.is_empty() && text.chars().all(|c| c.is_ascii_digit() || ".-−,，元万".contains(c));
+                let number = !text.is_empty()
+                    && text
+                        .chars()
+                        .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || ".-−,，． 元万".contains(c));
                 if number && rowspan > 1 {
                     return Err(ImportError::new(
                         &at,
@@ -365,25 +368,50 @@ fn has_table_inside(table: NodeRef<Node>) -> bool {
     table.descendants().skip(1).any(|d| name_of(&d) == Some("table"))
 }
 
+/// Whether an element is hidden from readers (`display:none`, Word's
+/// `mso-hide:all`): its text is not the page's.
+fn is_hidden(node: &NodeRef<Node>) -> bool {
+    let Node::Element(e) = node.value() else { return false };
+    let style: String =
+        e.attr("style").unwrap_or("").chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+    style.contains("display:none") || style.contains("mso-hide:all") || e.attr("hidden").is_some()
+}
+
 /// A cell's text: its paragraphs and lines run together (a label broken
-/// over two lines is one label), white space collapsed.
+/// over two lines is one label), white space collapsed — except that two
+/// lines of digits stay apart (`3<br>5` is two numbers, refused as a
+/// count, never 35). Hidden text is left out.
 fn cell_text(td: NodeRef<Node>) -> String {
-    let mut text = String::new();
-    // How many skipped elements (scripts, styles) we are inside.
+    let mut lines: Vec<String> = vec![String::new()];
+    // How many skipped or hidden elements we are inside.
     let mut skipping = 0usize;
     for edge in td.traverse() {
         match edge {
-            Edge::Open(n) if name_of(&n).is_some_and(is_skipped) => skipping += 1,
-            Edge::Close(n) if name_of(&n).is_some_and(is_skipped) => skipping -= 1,
-            Edge::Open(n) if skipping == 0 => {
-                if let Node::Text(t) = n.value() {
-                    text.push_str(t);
-                }
-            }
+            Edge::Open(n) if name_of(&n).is_some_and(is_skipped) || is_hidden(&n) => skipping += 1,
+            Edge::Close(n) if name_of(&n).is_some_and(is_skipped) || is_hidden(&n) => skipping -= 1,
+            Edge::Open(n) if skipping == 0 => match n.value() {
+                Node::Text(t) => lines.last_mut().expect("a line").push_str(t),
+                Node::Element(e) if is_block(e.name()) => lines.push(String::new()),
+                _ => {}
+            },
+            Edge::Close(n) if skipping == 0 && name_of(&n).is_some_and(is_block) => lines.push(String::new()),
             _ => {}
         }
     }
-    collapse(&text).trim_matches(|c: char| c.is_whitespace()).to_string()
+    let lines: Vec<String> = lines
+        .iter()
+        .map(|l| collapse(l).trim_matches(|c: char| c.is_whitespace()).to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut text = String::new();
+    for line in &lines {
+        let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c));
+        if digits(&text) && !text.is_empty() && digits(line) {
+            text.push(' ');
+        }
+        text.push_str(line);
+    }
+    text
 }
 
 /// The page's title where the content area does not repeat it: the CMS's

@@ -62,7 +62,7 @@ pub fn report_path(dir: &Path, name: &str) -> Option<PathBuf> {
     let plain = !name.is_empty()
         && !name.starts_with('.')
         && name.ends_with(".json")
-        && !name.contains(['/', '\\', '\0'])
+        && !name.contains(['/', '\\', '\0', ':'])
         && name.chars().count() <= 200;
     plain.then(|| dir.join(name))
 }

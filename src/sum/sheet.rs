@@ -60,7 +60,8 @@ pub fn workbook(inputs: &[&Input], sum: &Report) -> Result<Vec<u8>, XlsxError> {
         let letter = column_name(col as u32);
         let formula =
             Formula::new(format!("=SUM({letter}2:{letter}{last})")).set_result(cell.number.unwrap_or(0.0).to_string());
-        sheet.write_formula_with_format(last, col, formula, &whole)?;
+        let format = if cell.number.is_some_and(|n| n.fract() != 0.0) { &decimal } else { &whole };
+        sheet.write_formula_with_format(last, col, formula, format)?;
     }
     book.save_to_buffer()
 }

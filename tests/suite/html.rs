@@ -282,3 +282,25 @@ fn generated_reports_round_trip_through_html() {
         assert!(wrong.is_empty() && other.is_empty(), "{}: {wrong:?} {other:?}", page.display());
     }
 }
+
+/// Two numbers in one cell (`3<br>5`, `<p>3</p><p>5</p>`) are refused,
+/// never read as 35; hidden text is not read; a full-width number merged
+/// across rows is refused like any other.
+#[test]
+fn cells_that_could_give_a_wrong_number_are_refused() {
+    let page = fixture_text("corpus/html/pingtan_zonghe_2025.html");
+    let cell = r#"<td valign="center"><p>546</p></td>"#;
+    assert!(page.contains(cell));
+    for (edit, why) in [
+        (r#"<td valign="center"><p>54</p><p>6</p></td>"#, "不是件数"),
+        (r#"<td valign="center">54<br>6</td>"#, "不是件数"),
+        (r#"<td valign="center" rowspan="2"><p>５４６</p></td>"#, "跨了 2 行"),
+    ] {
+        let err = import::import(page.replacen(cell, edit, 1).as_bytes(), Source::Html).unwrap_err();
+        assert!(err.message.contains(why), "{edit}: {err}");
+    }
+    // Hidden text (Word's mso-hide, display:none) is not part of the cell.
+    let hidden = page.replacen(cell, r#"<td valign="center"><p>546<span style="display: none">9</span></p></td>"#, 1);
+    let got = import::import(hidden.as_bytes(), Source::Html).unwrap();
+    assert_eq!(got, import::import(page.as_bytes(), Source::Html).unwrap());
+}
