@@ -66,9 +66,15 @@ pub fn find(paths: &[PathBuf]) -> std::io::Result<Vec<Input>> {
 
 /// Finds the inputs: files as given, directories searched recursively for
 /// every kind a report is read from (`*.json`, saved pages, texts, Word
-/// files, PDFs); sorted by relative path, so every run sees the same order.
-pub fn collect(paths: &[PathBuf]) -> std::io::Result<Vec<Input>> {
-    let out = find(paths)?;
+/// files, PDFs), leaving out what lies in the output folder; sorted by
+/// relative path, so every run sees the same order.
+pub fn collect(paths: &[PathBuf], outputs: &Path) -> std::io::Result<Vec<Input>> {
+    let mut out = find(paths)?;
+    // Outputs written into a folder that is also searched for inputs are
+    // not inputs of the next run.
+    if let Ok(outputs) = outputs.canonicalize() {
+        out.retain(|i| i.path.canonicalize().map_or(true, |p| !p.starts_with(&outputs)));
+    }
     // Two different files with one relative path but for the extension
     // (`a.html` and `a.pdf`) would write one output.
     let mut stems: Vec<(PathBuf, &Input)> = out.iter().map(|i| (i.relative.with_extension(""), i)).collect();

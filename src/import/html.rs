@@ -15,7 +15,7 @@ use ego_tree::NodeRef;
 use scraper::{Html, Node};
 
 use super::{is_furniture, Item, Place};
-use crate::form::variants::{opens_section, section_of};
+use crate::form::variants::{opens_section, run_in_section, section_of};
 use crate::import::ImportError;
 
 /// Elements nested deeper than this are refused: no real page comes near
@@ -464,7 +464,9 @@ pub fn items(bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
     let mut headings = Vec::new();
     for p in &pieces {
         if let Item::Para { text, .. } = &p.item {
-            if headings.len() < 6 && opens_section(text, headings.len()) {
+            let k = headings.len();
+            let run_in = run_in_section(text).is_some_and(|(s, _)| s == k);
+            if k < 6 && (opens_section(text, k) || run_in) {
                 headings.push(p.node);
             }
         }

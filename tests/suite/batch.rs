@@ -272,3 +272,23 @@ fn every_input_kind_in_one_folder() {
     );
     assert!(pdftotext(&out_dir.join("caijin.pdf")).contains("2022年制作、获取政府信息总数473条"));
 }
+
+/// An output folder inside the input folder: the second run does not read
+/// the first run's outputs (PDF, HTML, JSON) as inputs.
+#[test]
+fn outputs_inside_the_input_folder_are_not_inputs() {
+    let dir = scratch("batch-out-inside");
+    let summary_path = scratch("batch-out-inside-summary").join("s.json");
+    std::fs::copy(fixture("beiguan-2023.json"), dir.join("beiguan.json")).unwrap();
+    for _ in 0..2 {
+        let out = run(bin()
+            .arg("batch")
+            .arg(&dir)
+            .arg("-o")
+            .arg(dir.join("out"))
+            .args(["--format", "pdf", "--format", "html", "--format", "json", "-q", "--summary"])
+            .arg(&summary_path));
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(summary(&summary_path)["records"].as_array().unwrap().len(), 1);
+    }
+}

@@ -171,7 +171,7 @@ struct BatchArgs {
 fn run_batch(inputs: &[PathBuf], out_dir: &Path, options: &BatchArgs, args: &RenderArgs) -> Result<(), Error> {
     let formats = args.formats(None)?;
     let fonts = load_fonts(&args.fonts)?;
-    let mut found = batch::collect(inputs).map_err(Error::usage)?;
+    let mut found = batch::collect(inputs, out_dir).map_err(Error::usage)?;
     if let Some((i, n)) = options.shard {
         found = batch::shard(found, i, n);
     }

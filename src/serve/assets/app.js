@@ -120,9 +120,6 @@ function set(path, value) {
 
 // ---------------------------------------------------------------- the form
 
-const PROSE = [
-  ["preamble", "前言"], ["overview", "一、总体情况"], ["problems", "五、存在的主要问题及改进情况"], ["other_matters", "六、其他需要报告的事项"],
-];
 const TABLES = [["proactive", "二、主动公开政府信息情况"], ["applications", "三、收到和处理政府信息公开申请情况"], ["review_litigation", "四、政府信息公开行政复议、行政诉讼情况"]];
 
 function draw() {
