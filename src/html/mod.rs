@@ -154,18 +154,15 @@ fn table(t: &Table, n: usize, out: &mut String) {
                 }
             };
             match cell.role {
-                CellRole::Header | CellRole::Note => {
-                    let scope = if cell.colspan > 1 { "colgroup" } else { "col" };
+                CellRole::Header | CellRole::Note | CellRole::Label => {
+                    let scope = match cell.role {
+                        CellRole::Label if cell.rowspan > 1 => "rowgroup",
+                        CellRole::Label => "row",
+                        _ if cell.colspan > 1 => "colgroup",
+                        _ => "col",
+                    };
                     let class = if cell.role == CellRole::Note { " class=\"note\"" } else { "" };
                     let _ = write!(out, "<th id=\"{}\" scope=\"{scope}\"{class}", id(n, cell));
-                    spans(out);
-                    out.push('>');
-                    runs(&cell.runs, out);
-                    out.push_str("</th>");
-                }
-                CellRole::Label => {
-                    let scope = if cell.rowspan > 1 { "rowgroup" } else { "row" };
-                    let _ = write!(out, "<th id=\"{}\" scope=\"{scope}\"", id(n, cell));
                     spans(out);
                     out.push('>');
                     runs(&cell.runs, out);
