@@ -1,6 +1,7 @@
 //! The command line's contract: outputs named by a format it writes, exit
 //! codes for whose fault it was, standard output that a closed pipe does
-//! not crash, and the Typst export compiled by typst-py to the same pages.
+//! not crash, and the Typst export compiled by typst-py to the same pages
+//! (and, by the PDF writer built from `vendor/`, the same bytes).
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -140,6 +141,60 @@ fn the_typst_export_compiles_to_the_same_pages() {
     // A folder cannot go to standard output.
     let out = run(bin().arg("render").arg(fixture("beiguan-2023.json")).args(["--format", "typst", "-o", "-"]));
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+/// nianbao builds Typst's PDF writer from `vendor/` (krilla and subsetter
+/// keeping each glyph's box and charstring from one document to the next).
+/// It must still write what Typst itself writes: every PDF of a batch, the
+/// later ones built from what the earlier ones left behind, is the same
+/// bytes as typst-py's PDF of the same export, up to the document
+/// information (where the Creator differs).
+#[test]
+fn a_batch_writes_the_bytes_typst_itself_writes() {
+    let dir = scratch("cli-batch-bytes");
+    let input = dir.join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/corpus/json");
+    let mut names = Vec::new();
+    for path in
+        FIXTURES.iter().map(|n| fixture(n)).chain(std::fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().path()))
+    {
+        let name = path.file_name().unwrap().to_owned();
+        std::fs::copy(&path, input.join(&name)).unwrap();
+        names.push(name);
+    }
+    assert!(names.len() >= 10, "{names:?}");
+    let out = dir.join("out");
+    let status = run(bin().arg("batch").arg(&input).arg("-o").arg(&out).args([
+        "--format",
+        "pdf",
+        "--format",
+        "typst",
+        "--jobs",
+        "2",
+        "--allow-inconsistent",
+        "--quiet",
+    ]));
+    assert!(status.status.success(), "{}", stderr(&status));
+    for name in &names {
+        let ours = std::fs::read(out.join(name).with_extension("pdf")).unwrap();
+        let theirs_path = dir.join(name).with_extension("typst-py.pdf");
+        typst_py(&out.join(name).with_extension("typst"), &theirs_path);
+        let theirs = std::fs::read(&theirs_path).unwrap();
+        let info =
+            |pdf: &[u8]| pdf.windows(9).position(|w| w == b"/Creator(").expect("a document information dictionary");
+        let (a, b) = (info(&ours), info(&theirs));
+        let first_difference = ours.iter().zip(&theirs).position(|(x, y)| x != y);
+        assert!(
+            a == b && ours[..a] == theirs[..b],
+            "{name:?}: first difference at byte {first_difference:?}, information at {a}"
+        );
+        assert!(
+            a > ours.len() * 9 / 10,
+            "{name:?}: the pages and fonts come before the information ({a} of {})",
+            ours.len()
+        );
+    }
 }
 
 #[test]
