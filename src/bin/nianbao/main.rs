@@ -11,6 +11,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    no_huge_pages();
     let cli = args::Cli::parse();
     match commands::run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
@@ -27,3 +28,17 @@ fn main() -> ExitCode {
 /// 176 MB against 102 MB.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Turns transparent huge pages off for this process. mimalloc asks for
+/// them, and the kernel then zeroes 2 MB at a time each time a report's
+/// memory comes back: 84 real reports in one batch, six interleaved runs,
+/// system time 0.33 s against 0.13 s, peak RSS 160 MB against 112 MB, the
+/// batch 1.94 s against 1.89 s (medians).
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory
+    // of ours; if the kernel refuses, the pages stay as they were.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}
