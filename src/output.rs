@@ -125,17 +125,56 @@ fn sibling(target: &Path, what: &str) -> std::io::Result<PathBuf> {
 /// Writes `bytes` to a temporary file beside `target`, then renames it into
 /// place: readers see the old file or the new one, never a part.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    stage(target, bytes)?.commit()
+}
+
+/// A file written beside its target, not yet on disk for sure nor in place:
+/// [`Staged::commit`] does both. Writing and committing are apart so that a
+/// batch can commit on a thread of its own while its workers typeset: the
+/// wait for the disk (`fsync`, slow on network shares) then no longer holds
+/// a worker. Dropped uncommitted (another output of the same report could
+/// not be written), the temporary file is removed.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: PathBuf,
+    target: PathBuf,
+}
+
+/// Writes `bytes` to a temporary file beside `target` (see [`Staged`]).
+pub fn stage(target: &Path, bytes: &[u8]) -> std::io::Result<Staged> {
     let tmp = sibling(target, "tmp")?;
-    let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, target)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let staged = Staged { tmp, target: target.to_path_buf() };
+    std::fs::File::create(&staged.tmp).and_then(|mut file| file.write_all(bytes))?;
+    Ok(staged)
+}
+
+impl Staged {
+    /// Where the file goes.
+    pub fn target(&self) -> &Path {
+        &self.target
     }
-    result
+
+    /// Flushes the file to disk, then renames it into place; on failure the
+    /// temporary file is removed and the target left as it was.
+    pub fn commit(mut self) -> std::io::Result<()> {
+        // Any handle with write access flushes the whole file.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&self.tmp)
+            .and_then(|file| file.sync_all())
+            .and_then(|()| std::fs::rename(&self.tmp, &self.target))?;
+        self.tmp = PathBuf::new();
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        // Not committed: the part is not left about.
+        if !self.tmp.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
 }
 
 /// Writes a folder beside `target`, then swaps it into place: an older
