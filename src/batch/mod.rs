@@ -181,17 +181,16 @@ type FirstPass = Result<Checked, (Status, String)>;
 fn parallel<T: Send>(n: usize, jobs: usize, work: impl Fn(usize) -> T + Sync) -> Vec<T> {
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<T>>> = Mutex::new((0..n).map(|_| None).collect());
-    let each = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        if i >= n {
-            break;
-        }
-        let value = work(i);
-        results.lock().expect("no worker panics holding the lock")[i] = Some(value);
-    };
     std::thread::scope(|scope| {
         for _ in 0..jobs.clamp(1, n.max(1)) {
-            scope.spawn(each);
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= n {
+                    break;
+                }
+                let value = work(i);
+                results.lock().expect("no worker panics holding the lock")[i] = Some(value);
+            });
         }
     });
     results.into_inner().expect("workers done").into_iter().map(|r| r.expect("every index ran")).collect()
@@ -225,14 +224,14 @@ pub fn run(inputs: &[Input], out_dir: &Path, options: &Options, fonts: &Fonts, p
     // the next report meanwhile; a file that fails to commit fails its
     // report once all is done.
     let checked: Vec<Mutex<Option<_>>> = checked.into_iter().map(|c| Mutex::new(Some(c))).collect();
-    let failed_commits: Mutex<Vec<(usize, String)>> = Mutex::new(Vec::new());
+    let failed_commits: Mutex<Vec<(usize, String, std::io::Error)>> = Mutex::new(Vec::new());
     let (commits, to_commit) = std::sync::mpsc::channel::<(usize, output::Staged)>();
     let mut records = std::thread::scope(|scope| {
         scope.spawn(|| {
             for (i, staged) in to_commit {
                 let target = staged.target().display().to_string();
                 if let Err(e) = staged.commit() {
-                    failed_commits.lock().expect("unpoisoned").push((i, format!("无法写入 {target}：{e}")));
+                    failed_commits.lock().expect("unpoisoned").push((i, target, e));
                 }
             }
         });
@@ -240,10 +239,11 @@ pub fn run(inputs: &[Input], out_dir: &Path, options: &Options, fonts: &Fonts, p
         drop(commits);
         records
     });
-    for (i, reason) in failed_commits.into_inner().expect("unpoisoned") {
+    for (i, target, e) in failed_commits.into_inner().expect("unpoisoned") {
         let record = &mut records[i];
         record.status = Status::Failed;
-        record.reason = Some(reason);
+        record.reason = Some(format!("无法写入 {target}：{e}"));
+        record.outputs.retain(|written| *written != target);
     }
     progress.finish();
     let count = |s: Status| records.iter().filter(|r| r.status == s).count();
@@ -330,6 +330,8 @@ fn render_one(
             output::Rendered::Folder(_) => rendered.write(&path),
         });
         if let Err(e) = written {
+            // What was written before stays written, as it always has.
+            staged.into_iter().for_each(commit);
             return Record {
                 status: Status::Failed,
                 reason: Some(format!("无法写入 {}：{e}", path.display())),

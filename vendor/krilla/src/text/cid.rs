@@ -437,20 +437,23 @@ pub(crate) fn base_font_name<T: Hash>(font: &Font, data: &T) -> String {
 fn subset_font(font: Font, glyph_remapper: &GlyphRemapper) -> KrillaResult<(Font, Rect)> {
     let mut bbox: Option<Rect> = None;
     let original = font.clone();
+    // nianbao: the hash krilla tells fonts apart by names the font in the
+    // caches kept across documents.
+    let font_key = stable_hash128(&font);
 
     let variation_coordinates = font
         .variation_coordinates()
         .iter()
         .map(|v| (subsetter::Tag::new(v.0.get()), v.1.get()))
         .collect::<Vec<_>>();
-    // nianbao: the font's hash names it to the subsetter, which then keeps
-    // each glyph's charstring for the next document (`_keyed`).
+    // nianbao: named by its key, the subsetter keeps each glyph's
+    // charstring for the next document (`_keyed`).
     let font = subsetter::subset_with_variations_keyed(
         font.font_data().as_ref(),
         font.index(),
         &variation_coordinates,
         glyph_remapper,
-        stable_hash128(&font),
+        font_key,
     )
     .map_err(|e| KrillaError::Font(font.clone(), format!("failed to subset font: {e}")))
     .and_then(|data| {
@@ -468,7 +471,7 @@ fn subset_font(font: Font, glyph_remapper: &GlyphRemapper) -> KrillaResult<(Font
     let unchanged = unchanged_glyphs(&original, glyph_remapper);
     for g in 0..font.num_glyphs() {
         let path_bbox = match unchanged.get(g as usize) {
-            Some(&old) => original_glyph_bbox(&original, old),
+            Some(&old) => original_glyph_bbox(&original, font_key, old),
             None => compute_bbox(&font, skrifa::GlyphId::new(g)),
         };
         if let Some(path_bbox) = path_bbox {
@@ -505,11 +508,11 @@ fn unchanged_glyphs(original: &Font, glyph_remapper: &GlyphRemapper) -> Vec<u16>
 /// box was a tenth of a batch's time. Bounded by the glyphs of the fonts in
 /// use (a few bytes each), and independent of comemo's eviction, which a
 /// caller may run after every document.
-fn original_glyph_bbox(original: &Font, glyph: u16) -> Option<Rect> {
+fn original_glyph_bbox(original: &Font, font_key: u128, glyph: u16) -> Option<Rect> {
     use std::sync::{LazyLock, Mutex};
     static BOXES: LazyLock<Mutex<FxHashMap<(u128, u16), Option<Rect>>>> =
         LazyLock::new(|| Mutex::new(FxHashMap::default()));
-    let key = (stable_hash128(original), glyph);
+    let key = (font_key, glyph);
     if let Some(found) = BOXES.lock().unwrap().get(&key) {
         return *found;
     }
