@@ -41,8 +41,8 @@ impl fmt::Display for Finding {
 }
 
 /// Whether any finding refuses the report.
-pub fn refuses(findings: &[Finding]) -> bool {
-    findings.iter().any(|f| f.severity == Severity::Refusal)
+pub fn refuses<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> bool {
+    findings.into_iter().any(|f| f.severity == Severity::Refusal)
 }
 
 /// The overview length (characters, white space not counted) above which
@@ -116,7 +116,7 @@ impl Findings {
 fn check_table_b(report: &Report, out: &mut Findings) {
     const SECTION: &str = form::SECTION_APPLICATIONS;
     const PATH: &str = "/applications";
-    let lines = table_b::lines(report.format);
+    let lines = table_b::lines(report.version);
     out.section = (SECTION, PATH);
     let cols = table_b::APPLICANTS;
     let rows = &report.applications.rows;
@@ -212,7 +212,7 @@ fn group_name(group: &table_c::Group) -> String {
 }
 
 fn check_overview(report: &Report, out: &mut Findings) {
-    if report.format != Version::F2021 {
+    if report.version != Version::F2021 {
         return;
     }
     let chars: usize = report

@@ -1,12 +1,49 @@
-//! The stages in order, shared by every command: read, check, lay out,
-//! check the fonts. Backends take it from there.
+//! The one door from an input to its outputs, shared by every front end —
+//! the command line, the batch, the writer's desk:
+//!
+//! ```text
+//! read (any kind) ─► Checked ─► prepare ─► Prepared ─► verdict ─► render
+//! ```
+//!
+//! [`run`] walks it from bytes, [`finish`] from a report already read (the
+//! batch adds its findings across years in between). The verdict —
+//! rendered, refused (the input's fault) or failed (not the input's) — is
+//! decided here and nowhere else ([`Stop::verdict`]): the command line maps
+//! it to an exit code, the batch to a record's status, the desk to an HTTP
+//! status.
+
+use std::path::Path;
+
+use serde::Serialize;
 
 use crate::check::{self, Finding, Severity};
 use crate::fonts::Fonts;
+use crate::format::Format;
 use crate::import::{self, ImportError, Source};
 use crate::layout::{self, Document};
 use crate::model::{self, locate, InputError, Report};
-use crate::output::Format;
+use crate::render::{self, RenderError, Rendered, Settings};
+
+/// What to make of an input, resolved once by the front end.
+#[derive(Clone, Debug, Default)]
+pub struct Plan {
+    /// The formats to render, in order.
+    pub formats: Vec<Format>,
+    /// Render a report whose numbers break a 勾稽 rule (to reproduce what
+    /// was published); the findings are reported all the same.
+    pub allow_inconsistent: bool,
+    pub settings: Settings,
+    /// Judge as for `formats`, render nothing (`check`).
+    pub judge_only: bool,
+}
+
+impl Plan {
+    /// Judges a report as every format would, and renders nothing: what
+    /// `check` and the desk's list say about a report.
+    pub fn judge_all() -> Plan {
+        Plan { formats: Format::ALL.to_vec(), judge_only: true, ..Plan::default() }
+    }
+}
 
 /// A report that was read and checked.
 pub struct Checked {
@@ -50,11 +87,148 @@ impl std::fmt::Display for Located {
     }
 }
 
+/// Why an input could not be read as a report.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file could not be read at all.
+    #[error("无法读取：{0}")]
+    Io(#[from] std::io::Error),
+    /// A JSON report that breaks the contract.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// A published report that cannot be imported exactly.
+    #[error(transparent)]
+    Import(#[from] ImportError),
+}
+
+/// Why a prepared report is not rendered, in the words every front end
+/// says it in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// A character no font has: refused whatever the options.
+    #[error("有字符没有任何可用字体能显示，不予排版")]
+    MissingGlyphs,
+    /// The numbers break a 勾稽 rule, and that was not allowed.
+    #[error("数据前后不一致，不予排版；如需照原样重排已发布的报告，请加 --allow-inconsistent")]
+    Inconsistent,
+}
+
+/// Why an input has no outputs: the one error of the door.
+#[derive(Debug, thiserror::Error)]
+pub enum Stop {
+    #[error(transparent)]
+    Read(#[from] ReadError),
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+}
+
+/// What became of an input, as every front end reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Rendered,
+    /// The input was refused: invalid, inconsistent, not printable, or not
+    /// importable exactly.
+    Refused,
+    /// Something outside the input failed: reading the file, a program the
+    /// import runs, typesetting, writing.
+    Failed,
+}
+
+impl Stop {
+    /// Whose fault it is: the one place that decides.
+    pub fn verdict(&self) -> Verdict {
+        match self {
+            Stop::Read(ReadError::Io(_)) | Stop::Render(_) => Verdict::Failed,
+            Stop::Read(ReadError::Import(e)) if e.cause == import::Cause::Tool => Verdict::Failed,
+            Stop::Read(_) | Stop::Refused(_) => Verdict::Refused,
+        }
+    }
+}
+
+/// Everything the door made of one input.
+pub struct Outcome {
+    /// The report, once it could be read.
+    pub report: Option<Report>,
+    /// Every finding, as printed: the 勾稽 rules and font notes, then the
+    /// characters no font has.
+    pub findings: Vec<Located>,
+    /// The outputs of the plan's formats, in its order, or why there are none.
+    pub outputs: Result<Vec<(Format, Rendered)>, Stop>,
+}
+
+impl Outcome {
+    pub fn verdict(&self) -> Verdict {
+        match &self.outputs {
+            Ok(_) => Verdict::Rendered,
+            Err(stop) => stop.verdict(),
+        }
+    }
+}
+
+/// From an input's bytes to its outputs: read (importing a published page,
+/// text, Word file or PDF on the way), check, lay out, judge, render.
+pub fn run(bytes: &[u8], source: Source, plan: &Plan, fonts: &Fonts) -> Outcome {
+    finish(read(bytes, source), plan, fonts)
+}
+
+/// The rest of the door for a report already read.
+pub fn finish(read: Result<Checked, ReadError>, plan: &Plan, fonts: &Fonts) -> Outcome {
+    let checked = match read {
+        Ok(checked) => checked,
+        Err(e) => return Outcome { report: None, findings: Vec::new(), outputs: Err(e.into()) },
+    };
+    let prepared = checked.prepare(fonts);
+    let outputs = prepared.render(plan, fonts);
+    let findings = prepared.findings.iter().chain(prepared.glyph_findings()).cloned().collect();
+    Outcome { report: Some(prepared.report), findings, outputs }
+}
+
+/// Reads a report from a file, of the kind its extension names.
+pub fn read_path(path: &Path) -> Result<Checked, ReadError> {
+    read(&std::fs::read(path)?, Source::of(path))
+}
+
+/// Reads a report from any source kind — the contract's JSON, or a
+/// published page, text, Word file or PDF, imported on the way — and runs
+/// the 勾稽 checks.
+pub fn read(bytes: &[u8], source: Source) -> Result<Checked, ReadError> {
+    match source {
+        Source::Json => Ok(read_json(bytes)?),
+        _ => Ok(Checked::new(import::read(bytes, source)?.report, source, None)),
+    }
+}
+
+/// Reads a report in the input contract and runs the 勾稽 checks; the
+/// error keeps the contract's JSON path and line.
+pub fn read_json(bytes: &[u8]) -> Result<Checked, InputError> {
+    let text = model::decode(bytes)?;
+    let report = model::parse_str(text)?;
+    Ok(Checked::new(report, Source::Json, Some(text.to_owned())))
+}
+
 impl Checked {
+    /// Runs the 勾稽 checks on a report already parsed; `text`, the JSON it
+    /// was parsed from, gives findings their lines.
+    pub fn new(report: Report, source: Source, text: Option<String>) -> Checked {
+        let findings = check::findings(&report)
+            .into_iter()
+            .map(|finding| Located { line: text.as_deref().and_then(|t| locate(t, &finding.path)), finding })
+            .collect();
+        Checked { report, source, findings, text }
+    }
+
     /// Attaches a finding made outside the report (e.g. across years).
     pub fn add(&mut self, finding: Finding) {
         let line = self.locate(&finding.path);
         self.findings.push(Located { finding, line });
+    }
+
+    /// Whether the numbers break a 勾稽 rule.
+    pub fn inconsistent(&self) -> bool {
+        check::refuses(self.findings.iter().map(|l| &l.finding))
     }
 
     fn locate(&self, path: &str) -> Option<(usize, usize)> {
@@ -78,18 +252,6 @@ impl Checked {
     }
 }
 
-/// Why a prepared report is not rendered. `render`, `check` and `batch`
-/// all say it in these words.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum Refusal {
-    /// A character no font has: refused whatever the options.
-    #[error("有字符没有任何可用字体能显示，不予排版")]
-    MissingGlyphs,
-    /// The numbers break a 勾稽 rule, and that was not allowed.
-    #[error("数据前后不一致，不予排版；如需照原样重排已发布的报告，请加 --allow-inconsistent")]
-    Inconsistent,
-}
-
 impl Prepared {
     /// Every character finding that refuses some format, as printed.
     pub fn glyph_findings(&self) -> impl Iterator<Item = &Located> {
@@ -98,68 +260,32 @@ impl Prepared {
 
     /// Whether the numbers break a 勾稽 rule.
     pub fn inconsistent(&self) -> bool {
-        self.findings.iter().any(|f| f.finding.severity == Severity::Refusal)
+        check::refuses(self.findings.iter().map(|l| &l.finding))
     }
 
-    /// Why the report may not be rendered, if it may not: the one rule
-    /// `render`, `check` and `batch` share.
-    pub fn refusal(&self, allow_inconsistent: bool, formats: &[Format]) -> Option<Refusal> {
-        let typeset = formats.iter().any(|f| matches!(f, Format::Pdf | Format::Typst));
+    /// Why the report may not be rendered as the plan asks, if it may not:
+    /// the one rule every front end shares.
+    pub fn refusal(&self, plan: &Plan) -> Option<Refusal> {
+        let typeset = plan.formats.iter().any(|f| f.is_typeset());
         if !self.missing_glyphs.is_empty() || typeset && !self.pdf_only_glyphs.is_empty() {
             Some(Refusal::MissingGlyphs)
-        } else if self.inconsistent() && !allow_inconsistent {
+        } else if self.inconsistent() && !plan.allow_inconsistent {
             Some(Refusal::Inconsistent)
         } else {
             None
         }
     }
-}
 
-/// Why an input could not be read as a report.
-#[derive(Debug, thiserror::Error)]
-pub enum ReadError {
-    /// A JSON report that breaks the contract.
-    #[error(transparent)]
-    Input(#[from] InputError),
-    /// A published report that cannot be imported exactly.
-    #[error(transparent)]
-    Import(#[from] ImportError),
-}
-
-impl ReadError {
-    /// Whether the machine is at fault (a tool the import runs is
-    /// missing), not the input.
-    pub fn is_tool(&self) -> bool {
-        matches!(self, ReadError::Import(e) if e.cause == import::Cause::Tool)
+    /// The outputs of every format the plan asks for, all rendered before
+    /// any is written; none when the report is refused, or the plan only
+    /// judges.
+    pub fn render(&self, plan: &Plan, fonts: &Fonts) -> Result<Vec<(Format, Rendered)>, Stop> {
+        if let Some(refusal) = self.refusal(plan) {
+            return Err(refusal.into());
+        }
+        if plan.judge_only {
+            return Ok(Vec::new());
+        }
+        Ok(render::render_all(&plan.formats, &self.report, &self.document, fonts, &plan.settings)?)
     }
-}
-
-/// Reads a report from bytes and runs the 勾稽 checks.
-pub fn read(bytes: &[u8]) -> Result<Checked, InputError> {
-    let text = model::decode(bytes)?;
-    let report = model::parse_str(text)?;
-    Ok(checked(report, Source::Json, Some(text.to_owned())))
-}
-
-/// Reads a report from any source kind — the contract's JSON, or a
-/// published page, text, Word file or PDF, imported on the way — and runs
-/// the 勾稽 checks.
-pub fn read_as(bytes: &[u8], source: Source) -> Result<Checked, ReadError> {
-    match source {
-        Source::Json => Ok(read(bytes)?),
-        _ => Ok(checked(import::read(bytes, source)?.report, source, None)),
-    }
-}
-
-fn checked(report: Report, source: Source, text: Option<String>) -> Checked {
-    let findings = check::findings(&report)
-        .into_iter()
-        .map(|finding| Located { line: text.as_deref().and_then(|t| locate(t, &finding.path)), finding })
-        .collect();
-    Checked { report, source, findings, text }
-}
-
-/// Reads a report from bytes and takes it through the checks and layout.
-pub fn prepare(bytes: &[u8], fonts: &Fonts) -> Result<Prepared, InputError> {
-    Ok(read(bytes)?.prepare(fonts))
 }

@@ -22,39 +22,39 @@ use serde::Serialize;
 
 use crate::fonts::Fonts;
 use crate::import::Source;
-use crate::output::{self, Format};
-use crate::pipeline::{self, Checked};
+use crate::pipeline::{self, Checked, Plan, ReadError, Verdict};
+use crate::render::Rendered;
+use crate::write::{self, Staged};
 
 /// What the batch was asked to do.
-pub struct Options {
-    pub formats: Vec<Format>,
+pub struct Job {
+    /// What to make of each input.
+    pub plan: Plan,
     pub jobs: usize,
-    pub allow_inconsistent: bool,
     /// Cross-year mismatches refuse instead of noting.
     pub strict: bool,
     /// The share (percent) of last year's text repeated from which a note
     /// is given ([`crate::repeats`]).
     pub repeat_threshold: u32,
-    pub settings: output::Settings,
 }
 
 /// One input file and where its outputs go, relative to the output folder.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Input {
+pub struct Found {
     pub path: PathBuf,
     pub relative: PathBuf,
 }
 
 /// The inputs without the check that their outputs do not collide (for
 /// commands that write one output for all, such as `sum`).
-pub fn find(paths: &[PathBuf]) -> std::io::Result<Vec<Input>> {
+pub fn find(paths: &[PathBuf]) -> std::io::Result<Vec<Found>> {
     let mut out = Vec::new();
     for path in paths {
         if path.is_dir() {
             walk(path, path, &mut out)?;
         } else if path.is_file() {
             let name = path.file_name().map(PathBuf::from).unwrap_or_default();
-            out.push(Input { path: path.clone(), relative: name });
+            out.push(Found { path: path.clone(), relative: name });
         } else {
             return Err(std::io::Error::new(std::io::ErrorKind::NotFound, format!("{} 不存在", path.display())));
         }
@@ -68,7 +68,7 @@ pub fn find(paths: &[PathBuf]) -> std::io::Result<Vec<Input>> {
 /// every kind a report is read from (`*.json`, saved pages, texts, Word
 /// files, PDFs), leaving out what lies in the output folder; sorted by
 /// relative path, so every run sees the same order.
-pub fn collect(paths: &[PathBuf], outputs: &Path) -> std::io::Result<Vec<Input>> {
+pub fn collect(paths: &[PathBuf], outputs: &Path) -> std::io::Result<Vec<Found>> {
     let mut out = find(paths)?;
     // Outputs written into a folder that is also searched for inputs are
     // not inputs of the next run.
@@ -77,7 +77,7 @@ pub fn collect(paths: &[PathBuf], outputs: &Path) -> std::io::Result<Vec<Input>>
     }
     // Two different files with one relative path but for the extension
     // (`a.html` and `a.pdf`) would write one output.
-    let mut stems: Vec<(PathBuf, &Input)> = out.iter().map(|i| (i.relative.with_extension(""), i)).collect();
+    let mut stems: Vec<(PathBuf, &Found)> = out.iter().map(|i| (i.relative.with_extension(""), i)).collect();
     stems.sort_by(|a, b| a.0.cmp(&b.0));
     if let Some(pair) = stems
         .windows(2)
@@ -97,7 +97,7 @@ pub fn collect(paths: &[PathBuf], outputs: &Path) -> std::io::Result<Vec<Input>>
     Ok(out)
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<Input>) -> std::io::Result<()> {
+fn walk(root: &Path, dir: &Path, out: &mut Vec<Found>) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
@@ -110,7 +110,7 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Input>) -> std::io::Result<()> {
             .is_some_and(|e| Source::EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
         {
             let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
-            out.push(Input { path, relative });
+            out.push(Found { path, relative });
         }
     }
     Ok(())
@@ -122,17 +122,6 @@ pub fn shard<T>(inputs: Vec<T>, index: usize, count: usize) -> Vec<T> {
     inputs.into_iter().enumerate().filter(|(i, _)| i % count == index - 1).map(|(_, x)| x).collect()
 }
 
-/// What became of one input.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Status {
-    Rendered,
-    /// The input was refused: invalid, inconsistent, or not printable.
-    Refused,
-    /// Something outside the input failed (reading, typesetting, writing).
-    Failed,
-}
-
 /// The summary record of one input.
 #[derive(Clone, Debug, Serialize)]
 pub struct Record {
@@ -141,7 +130,9 @@ pub struct Record {
     pub reader: &'static str,
     pub agency: Option<String>,
     pub year: Option<i64>,
-    pub status: Status,
+    /// The door's verdict, or `failed` when an output could not be put
+    /// in place.
+    pub status: Verdict,
     /// Why it was refused or failed, if it was.
     pub reason: Option<String>,
     /// Every finding, refusals and notes, as printed.
@@ -168,7 +159,7 @@ impl Summary {
 }
 
 /// What the first pass made of an input: a checked report, or why not.
-type FirstPass = Result<Checked, (Status, String)>;
+type FirstPass = Result<Checked, ReadError>;
 
 /// Runs `work` over `0..n` on `jobs` threads, each taking the next index.
 ///
@@ -197,23 +188,16 @@ fn parallel<T: Send>(n: usize, jobs: usize, work: impl Fn(usize) -> T + Sync) ->
 }
 
 /// Renders every input into `out_dir`, mirroring the inputs' relative paths.
-pub fn run(inputs: &[Input], out_dir: &Path, options: &Options, fonts: &Fonts, progress: &Progress) -> Summary {
+pub fn run(inputs: &[Found], out_dir: &Path, job: &Job, fonts: &Fonts, progress: &Progress) -> Summary {
     // Pass 1: read and check.
-    let mut checked: Vec<(FirstPass, Duration)> = parallel(inputs.len(), options.jobs, |i| {
+    let mut checked: Vec<(FirstPass, Duration)> = parallel(inputs.len(), job.jobs, |i| {
         let start = Instant::now();
-        let result =
-            std::fs::read(&inputs[i].path).map_err(|e| (Status::Failed, format!("无法读取：{e}"))).and_then(|bytes| {
-                pipeline::read_as(&bytes, Source::of(&inputs[i].path)).map_err(|e| {
-                    let status = if e.is_tool() { Status::Failed } else { Status::Refused };
-                    (status, e.to_string())
-                })
-            });
-        (result, start.elapsed())
+        (pipeline::read_path(&inputs[i].path), start.elapsed())
     });
     // Across years.
     let reports = checked.iter().enumerate().filter_map(|(i, c)| c.0.as_ref().ok().map(|c| (i, &c.report)));
-    let mut across = continuity::findings(reports.clone(), options.strict);
-    across.extend(continuity::repeats(reports, options.repeat_threshold));
+    let mut across = continuity::findings(reports.clone(), job.strict);
+    across.extend(continuity::repeats(reports, job.repeat_threshold));
     for (i, finding) in across {
         if let Ok(c) = &mut checked[i].0 {
             c.add(finding);
@@ -225,7 +209,7 @@ pub fn run(inputs: &[Input], out_dir: &Path, options: &Options, fonts: &Fonts, p
     // report once all is done.
     let checked: Vec<Mutex<Option<_>>> = checked.into_iter().map(|c| Mutex::new(Some(c))).collect();
     let failed_commits: Mutex<Vec<(usize, String, std::io::Error)>> = Mutex::new(Vec::new());
-    let (commits, to_commit) = std::sync::mpsc::channel::<(usize, output::Staged)>();
+    let (commits, to_commit) = std::sync::mpsc::channel::<(usize, Staged)>();
     let mut records = std::thread::scope(|scope| {
         scope.spawn(|| {
             for (i, staged) in to_commit {
@@ -235,22 +219,22 @@ pub fn run(inputs: &[Input], out_dir: &Path, options: &Options, fonts: &Fonts, p
                 }
             }
         });
-        let records = render_all_inputs(inputs, &checked, out_dir, options, fonts, progress, &commits);
+        let records = render_all_inputs(inputs, &checked, out_dir, job, fonts, progress, &commits);
         drop(commits);
         records
     });
     for (i, target, e) in failed_commits.into_inner().expect("unpoisoned") {
         let record = &mut records[i];
-        record.status = Status::Failed;
+        record.status = Verdict::Failed;
         record.reason = Some(format!("无法写入 {target}：{e}"));
         record.outputs.retain(|written| *written != target);
     }
     progress.finish();
-    let count = |s: Status| records.iter().filter(|r| r.status == s).count();
+    let count = |s: Verdict| records.iter().filter(|r| r.status == s).count();
     Summary {
-        rendered: count(Status::Rendered),
-        refused: count(Status::Refused),
-        failed: count(Status::Failed),
+        rendered: count(Verdict::Rendered),
+        refused: count(Verdict::Refused),
+        failed: count(Verdict::Failed),
         records,
     }
 }
@@ -258,18 +242,18 @@ pub fn run(inputs: &[Input], out_dir: &Path, options: &Options, fonts: &Fonts, p
 /// Pass 2 over every input on the workers; each staged file is sent to
 /// `commits` with its input's index.
 fn render_all_inputs(
-    inputs: &[Input],
+    inputs: &[Found],
     checked: &[Mutex<Option<(FirstPass, Duration)>>],
     out_dir: &Path,
-    options: &Options,
+    job: &Job,
     fonts: &Fonts,
     progress: &Progress,
-    commits: &std::sync::mpsc::Sender<(usize, output::Staged)>,
+    commits: &std::sync::mpsc::Sender<(usize, Staged)>,
 ) -> Vec<Record> {
-    parallel(inputs.len(), options.jobs, |i| {
+    parallel(inputs.len(), job.jobs, |i| {
         let (taken, first_pass) = checked[i].lock().expect("unpoisoned").take().expect("each input once");
         let start = Instant::now();
-        let mut record = render_one(&inputs[i], taken, out_dir, options, fonts, &|staged| {
+        let mut record = render_one(&inputs[i], taken, out_dir, job, fonts, &|staged| {
             // The receiver lives until every worker is done.
             let _ = commits.send((i, staged));
         });
@@ -287,53 +271,41 @@ fn render_all_inputs(
 }
 
 fn render_one(
-    input: &Input,
+    input: &Found,
     checked: FirstPass,
     out_dir: &Path,
-    options: &Options,
+    job: &Job,
     fonts: &Fonts,
-    commit: &dyn Fn(output::Staged),
+    commit: &dyn Fn(Staged),
 ) -> Record {
+    let outcome = pipeline::finish(checked, &job.plan, fonts);
     let mut record = Record {
         path: input.path.display().to_string(),
         reader: Source::of(&input.path).name(),
-        agency: None,
-        year: None,
-        status: Status::Refused,
+        agency: outcome.report.as_ref().map(|r| r.agency.clone()),
+        year: outcome.report.as_ref().map(|r| r.year),
+        status: outcome.verdict(),
         reason: None,
-        findings: Vec::new(),
+        findings: outcome.findings.iter().map(ToString::to_string).collect(),
         outputs: Vec::new(),
         time_ms: 0,
     };
-    let checked = match checked {
-        Ok(c) => c,
-        Err((status, reason)) => {
-            return Record { status, reason: Some(reason), ..record };
-        }
-    };
-    record.agency = Some(checked.report.agency.clone());
-    record.year = Some(checked.report.year);
-    let prepared = checked.prepare(fonts);
-    record.findings = prepared.findings.iter().chain(prepared.glyph_findings()).map(ToString::to_string).collect();
-    if let Some(refusal) = prepared.refusal(options.allow_inconsistent, &options.formats) {
-        return Record { reason: Some(refusal.to_string()), ..record };
-    }
-    let outputs = match output::render_all(&prepared, &options.formats, fonts, &options.settings) {
+    let outputs = match outcome.outputs {
         Ok(outputs) => outputs,
-        Err(e) => return Record { status: Status::Failed, reason: Some(e.to_string()), ..record },
+        Err(stop) => return Record { reason: Some(stop.to_string()), ..record },
     };
     let mut staged = Vec::new();
     for (format, rendered) in outputs {
         let path = out_dir.join(&input.relative).with_extension(format.extension());
         let written = path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| match &rendered {
-            output::Rendered::File(bytes) => output::stage(&path, bytes).map(|s| staged.push(s)),
-            output::Rendered::Folder(_) => rendered.write(&path),
+            Rendered::File(bytes) => write::stage(&path, bytes).map(|s| staged.push(s)),
+            Rendered::Folder(_) => write::put(&path, &rendered),
         });
         if let Err(e) = written {
             // What was written before stays written, as it always has.
             staged.into_iter().for_each(commit);
             return Record {
-                status: Status::Failed,
+                status: Verdict::Failed,
                 reason: Some(format!("无法写入 {}：{e}", path.display())),
                 ..record
             };
@@ -341,5 +313,5 @@ fn render_one(
         record.outputs.push(path.display().to_string());
     }
     staged.into_iter().for_each(commit);
-    Record { status: Status::Rendered, ..record }
+    record
 }

@@ -6,7 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::{Record, Status};
+use super::Record;
+use crate::pipeline::Verdict;
 
 pub enum Progress {
     Bar(ProgressBar),
@@ -33,14 +34,14 @@ impl Progress {
 
     pub fn done(&self, record: &Record) {
         let status = match record.status {
-            Status::Rendered => "完成",
-            Status::Refused => "拒绝",
-            Status::Failed => "失败",
+            Verdict::Rendered => "完成",
+            Verdict::Refused => "拒绝",
+            Verdict::Failed => "失败",
         };
         match self {
             Progress::Bar(bar) => {
                 bar.inc(1);
-                if record.status != Status::Rendered {
+                if record.status != Verdict::Rendered {
                     bar.println(format!("{status} {}：{}", record.path, record.reason.as_deref().unwrap_or("")));
                 }
             }

@@ -591,8 +591,8 @@ pub fn assemble(items: &[Item]) -> Result<(Report, Vec<Note>), ImportError> {
     notes.insert(0, Note { at: title_at.clone(), text: format!("标题：“{title}”，{year} 年度，{agency}") });
     let title = (title != form::default_title(&agency, year)).then_some(title);
     let report = Report {
-        format,
-        format_given: true,
+        version: format,
+        version_given: true,
         year,
         agency,
         title,

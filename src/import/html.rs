@@ -281,7 +281,7 @@ impl<'a> Walker<'a> {
             .collect();
         // grid[r][c]: the slot's text, and whether it is a merged cell's
         // continuation, and of how many rows.
-        let mut grid: Vec<Vec<Option<Slot>>> = Vec::new();
+        let mut grid: Vec<Vec<Option<GridCell>>> = Vec::new();
         for (r, tr) in rows.iter().enumerate() {
             let at = Place::TableRow { table: n, row: r + 1 };
             if grid.len() <= r {
@@ -327,7 +327,8 @@ impl<'a> Walker<'a> {
                         row.resize(c + colspan, None);
                     }
                     for dc in 0..colspan {
-                        row[c + dc] = Some(if dc == 0 || label { Slot::Text(text.clone()) } else { Slot::Covered });
+                        row[c + dc] =
+                            Some(if dc == 0 || label { GridCell::Text(text.clone()) } else { GridCell::Covered });
                     }
                 }
                 c += colspan;
@@ -335,12 +336,12 @@ impl<'a> Walker<'a> {
         }
         let width = grid.iter().map(Vec::len).max().unwrap_or(0);
         for (r, row) in grid.into_iter().enumerate() {
-            let covered = row.iter().filter(|s| matches!(s, Some(Slot::Covered))).count();
+            let covered = row.iter().filter(|s| matches!(s, Some(GridCell::Covered))).count();
             let mut cells: Vec<String> = row
                 .into_iter()
                 .filter_map(|s| match s {
-                    Some(Slot::Text(t)) => Some(t),
-                    Some(Slot::Covered) => None,
+                    Some(GridCell::Text(t)) => Some(t),
+                    Some(GridCell::Covered) => None,
                     None => Some(String::new()),
                 })
                 .collect();
@@ -357,7 +358,7 @@ impl<'a> Walker<'a> {
 
 /// A slot of a table's grid.
 #[derive(Clone)]
-enum Slot {
+enum GridCell {
     Text(String),
     /// Covered by a number or blank merged across columns: not a cell of
     /// its own.

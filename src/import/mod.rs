@@ -241,9 +241,8 @@ pub fn read(bytes: &[u8], source: Source) -> Result<Imported, ImportError> {
 /// (limits, forbidden characters such as U+200E pasted from a web page),
 /// so that an import never writes what `render` would refuse.
 fn validate(report: Report) -> Result<Report, ImportError> {
-    let json = crate::model::to_json_text(&report);
-    match crate::model::parse_str(&json) {
-        Ok(_) => Ok(report),
+    match crate::model::validate(&report) {
+        Ok(()) => Ok(report),
         Err(e) => {
             let path = if e.path.is_empty() { "/" } else { &e.path };
             Err(ImportError::new(&Place::Whole, format!("读出的内容不能作为报告（{path}）：{}", e.message)))

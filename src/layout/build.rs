@@ -18,8 +18,8 @@ pub fn build(report: &Report) -> Document {
     section(&mut blocks, form::SECTION_OVERVIEW);
     prose(&mut blocks, &report.overview, "/overview");
     let tables = [
-        table_a(report.format, &report.proactive),
-        table_b(report.format, &report.applications),
+        table_a(report.version, &report.proactive),
+        table_b(report.version, &report.applications),
         table_c(&report.review_litigation),
     ];
     for (((key, heading), table), around) in form::TABLE_SECTIONS.iter().zip(tables).zip(&report.table_prose.sections) {

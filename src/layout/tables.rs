@@ -205,7 +205,7 @@ mod tests {
     #[test]
     fn table_b_2021_is_28_by_10_with_the_official_merges() {
         let r = report("2021");
-        let t = table_b(r.format, &r.applications);
+        let t = table_b(r.version, &r.applications);
         assert_eq!((t.rows, t.columns.len()), (28, 10));
         tiles(&t);
         let note = find(&t, "（本列数据的勾稽关系为");
@@ -239,7 +239,7 @@ mod tests {
     #[test]
     fn table_b_2019_spans_20_rows_with_one_other_row() {
         let r = report("2019");
-        let t = table_b(r.format, &r.applications);
+        let t = table_b(r.version, &r.applications);
         assert_eq!((t.rows, t.columns.len()), (26, 10));
         tiles(&t);
         assert_eq!(find(&t, "三、本年度办理结果").rowspan, 20);
@@ -266,13 +266,13 @@ mod tests {
     #[test]
     fn table_a_spans_missing_columns() {
         let r = report("2021");
-        let t = table_a(r.format, &r.proactive);
+        let t = table_a(r.version, &r.proactive);
         tiles(&t);
         assert_eq!(t.rows, 14);
         assert_eq!(find(&t, "第二十条第（一）项").colspan, 4);
         assert_eq!(find(&t, "本年收费金额（单位：万元）").colspan, 3);
         let r = report("2019");
-        let t = table_a(r.format, &r.proactive);
+        let t = table_a(r.version, &r.proactive);
         tiles(&t);
         assert_eq!(find(&t, "采购总金额").colspan, 2);
         assert_eq!(find(&t, "251000元").colspan, 2);
@@ -298,7 +298,7 @@ mod width_tests {
         ] {
             let r = parse_str(text).unwrap();
             let tables =
-                [table_a(r.format, &r.proactive), table_b(r.format, &r.applications), table_c(&r.review_litigation)];
+                [table_a(r.version, &r.proactive), table_b(r.version, &r.applications), table_c(&r.review_litigation)];
             for t in &tables {
                 for c in t.cells.iter().filter(|c| c.role == CellRole::Label && c.rowspan == 1) {
                     let width: f64 = t.columns[c.col..c.col + c.colspan].iter().sum();

@@ -9,7 +9,6 @@ use serde::de::{self, DeserializeSeed, Deserializer, Error as _, IgnoredAny, Map
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::limits::{self, MAX_BLOCKS, MAX_STRING_CHARS};
 use super::{AroundTable, Block, Counts, Report, Signature, TableA, TableB, TableC, TableProse, Value, Written};
 use crate::form::table_a::{self, Kind, Shape};
 use crate::form::table_b::{self, LineRole};
@@ -61,7 +60,7 @@ impl Keys {
 
 /// Deserializes a whole report of a known template version.
 pub(super) struct ReportSeed {
-    pub format: Version,
+    pub version: Version,
 }
 
 impl<'de> DeserializeSeed<'de> for ReportSeed {
@@ -80,7 +79,7 @@ impl<'de> Visitor<'de> for ReportSeed {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Report, A::Error> {
         let mut keys = Keys::new();
-        let mut format_given = None;
+        let mut version_given = None;
         let mut year = None;
         let mut agency = None;
         let mut title = None;
@@ -98,14 +97,14 @@ impl<'de> Visitor<'de> for ReportSeed {
                 "$schema" => {
                     map.next_value::<String>()?;
                 }
-                "format" => format_given = Some(map.next_value::<FormatName>()?.0),
+                "format" => version_given = Some(map.next_value::<VersionName>()?.0),
                 "year" => year = Some(map.next_value::<Year>()?.0),
-                "agency" => agency = Some(map.next_value::<NonBlank>()?.0),
-                "title" => title = Some(map.next_value::<NonBlank>()?.0),
+                "agency" => agency = Some(map.next_value::<String>()?),
+                "title" => title = Some(map.next_value::<String>()?),
                 "preamble" => preamble = Some(map.next_value::<Blocks>()?.0),
                 "overview" => overview = Some(map.next_value::<Blocks>()?.0),
-                "proactive" => proactive = Some(map.next_value_seed(TableASeed { format: self.format })?),
-                "applications" => applications = Some(map.next_value_seed(TableBSeed { format: self.format })?),
+                "proactive" => proactive = Some(map.next_value_seed(TableASeed { version: self.version })?),
+                "applications" => applications = Some(map.next_value_seed(TableBSeed { version: self.version })?),
                 "review_litigation" => review = Some(map.next_value_seed(TableCSeed)?),
                 "table_prose" => table_prose = Some(map.next_value::<TableProseDe>()?.0),
                 "problems" => problems = Some(map.next_value::<Blocks>()?.0),
@@ -130,8 +129,8 @@ impl<'de> Visitor<'de> for ReportSeed {
             unreachable!("required parts were checked above")
         };
         Ok(Report {
-            format: self.format,
-            format_given: format_given.is_some(),
+            version: self.version,
+            version_given: version_given.is_some(),
             year,
             agency,
             title,
@@ -149,19 +148,19 @@ impl<'de> Visitor<'de> for ReportSeed {
 }
 
 /// `"2019"` or `"2021"`.
-struct FormatName(Version);
+struct VersionName(Version);
 
-impl<'de> Deserialize<'de> for FormatName {
+impl<'de> Deserialize<'de> for VersionName {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl Visitor<'_> for V {
-            type Value = FormatName;
+            type Value = VersionName;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("字符串 \"2019\" 或 \"2021\"")
             }
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<FormatName, E> {
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<VersionName, E> {
                 Version::parse(s)
-                    .map(FormatName)
+                    .map(VersionName)
                     .ok_or_else(|| E::custom(format!("模板版本只能是 \"2019\" 或 \"2021\"，这里写的是 \"{s}\"")))
             }
         }
@@ -200,47 +199,6 @@ impl<'de> Deserialize<'de> for Year {
     }
 }
 
-/// Checks a string a user wrote: not too long, nothing invisible in it.
-fn user_text<E: de::Error>(s: String) -> Result<String, E> {
-    let chars = s.chars().count();
-    if chars > MAX_STRING_CHARS {
-        return Err(E::custom(format!(
-            "这段文字有 {chars} 个字符，超过上限 {MAX_STRING_CHARS}；请检查是否把多段内容粘贴到了一起"
-        )));
-    }
-    if let Some((i, c, what)) = s.chars().enumerate().find_map(|(i, c)| limits::forbidden(c).map(|w| (i, c, w))) {
-        return Err(E::custom(format!(
-            "第 {} 个字符是看不见的{what} U+{:04X}（多来自复制粘贴），请删除",
-            i + 1,
-            c as u32
-        )));
-    }
-    Ok(s)
-}
-
-/// A string a user wrote, checked by [`user_text`].
-struct Text(String);
-
-impl<'de> Deserialize<'de> for Text {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        user_text(String::deserialize(d)?).map(Text)
-    }
-}
-
-/// A string with something other than white space in it.
-struct NonBlank(String);
-
-impl<'de> Deserialize<'de> for NonBlank {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = Text::deserialize(d)?.0;
-        if s.trim().is_empty() {
-            Err(D::Error::custom("不能为空"))
-        } else {
-            Ok(NonBlank(s))
-        }
-    }
-}
-
 struct SignatureDe(Signature);
 
 impl<'de> Deserialize<'de> for SignatureDe {
@@ -256,8 +214,8 @@ impl<'de> Deserialize<'de> for SignatureDe {
                 let (mut agency, mut date) = (None, None);
                 while let Some(key) = keys.next(&mut map)? {
                     match key.as_str() {
-                        "agency" => agency = Some(map.next_value::<Text>()?.0),
-                        "date" => date = Some(map.next_value::<Text>()?.0),
+                        "agency" => agency = Some(map.next_value::<String>()?),
+                        "date" => date = Some(map.next_value::<String>()?),
                         other => return Err(unknown_key(other, "agency、date", None)),
                     }
                 }
@@ -341,9 +299,6 @@ impl<'de> Deserialize<'de> for Blocks {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Blocks, A::Error> {
                 let mut blocks = Vec::new();
                 while let Some(block) = seq.next_element::<BlockDe>()? {
-                    if blocks.len() == MAX_BLOCKS {
-                        return Err(A::Error::custom(format!("这一部分超过 {MAX_BLOCKS} 段，超出上限")));
-                    }
                     blocks.push(block.0);
                 }
                 Ok(Blocks(blocks))
@@ -364,16 +319,16 @@ impl<'de> Deserialize<'de> for BlockDe {
                 f.write_str("段落（字符串）、小标题 {\"heading\": …} 或带引语的段落 {\"lead\": …, \"text\": …}")
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<BlockDe, E> {
-                user_text(s.to_string()).map(|s| BlockDe(Block::Paragraph(s)))
+                Ok(BlockDe(Block::Paragraph(s.to_string())))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<BlockDe, A::Error> {
                 let mut keys = Keys::new();
                 let (mut heading, mut lead, mut text) = (None, None, None);
                 while let Some(key) = keys.next(&mut map)? {
                     match key.as_str() {
-                        "heading" => heading = Some(map.next_value::<NonBlank>()?.0),
-                        "lead" => lead = Some(map.next_value::<NonBlank>()?.0),
-                        "text" => text = Some(map.next_value::<Text>()?.0),
+                        "heading" => heading = Some(map.next_value::<String>()?),
+                        "lead" => lead = Some(map.next_value::<String>()?),
+                        "text" => text = Some(map.next_value::<String>()?),
                         other => return Err(unknown_key(other, "heading，或 lead 与 text", None)),
                     }
                 }
@@ -550,7 +505,7 @@ impl<'de> Visitor<'de> for CountsSeed {
 // ------------------------------------------------------------------- table A
 
 struct TableASeed {
-    format: Version,
+    version: Version,
 }
 
 impl<'de> DeserializeSeed<'de> for TableASeed {
@@ -561,10 +516,10 @@ impl<'de> DeserializeSeed<'de> for TableASeed {
 }
 
 /// Why a key of the other template version is not accepted here.
-fn other_format_hint(format: Version, found_there: bool) -> Option<String> {
+fn other_version_hint(version: Version, found_there: bool) -> Option<String> {
     found_there.then(|| {
-        let other = format.other();
-        format!("这是 {other} 格式的写法，而本报告按 {format} 格式（由 format 字段或年度决定）")
+        let other = version.other();
+        format!("这是 {other} 格式的写法，而本报告按 {version} 格式（由 format 字段或年度决定）")
     })
 }
 
@@ -576,18 +531,18 @@ impl<'de> Visitor<'de> for TableASeed {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TableA, A::Error> {
-        let rows: Vec<_> = table_a::rows(self.format).collect();
+        let rows: Vec<_> = table_a::rows(self.version).collect();
         let mut values: Vec<Option<Vec<Value>>> = vec![None; rows.len()];
         let mut keys = Keys::new();
         while let Some(key) = keys.next(&mut map)? {
             let Some(i) = rows.iter().position(|(_, row)| row.key == key) else {
                 let hint =
-                    other_format_hint(self.format, table_a::rows(self.format.other()).any(|(_, r)| r.key == key));
+                    other_version_hint(self.version, table_a::rows(self.version.other()).any(|(_, r)| r.key == key));
                 return Err(unknown_key(&key, &list(rows.iter().map(|(_, r)| r.key)), hint));
             };
-            let other = table_a::rows(self.format.other()).find(|(_, r)| r.key == key);
+            let other = table_a::rows(self.version.other()).find(|(_, r)| r.key == key);
             let other_fields = other.map_or(&[][..], |(item, _)| item.shape.fields());
-            let seed = ItemRowSeed { shape: rows[i].0.shape, format: self.format, other_fields };
+            let seed = ItemRowSeed { shape: rows[i].0.shape, version: self.version, other_fields };
             values[i] = Some(map.next_value_seed(seed)?);
         }
         if let Some(((item, row), _)) = rows.iter().zip(&values).find(|(_, v)| v.is_none()) {
@@ -599,7 +554,7 @@ impl<'de> Visitor<'de> for TableASeed {
 
 struct ItemRowSeed {
     shape: Shape,
-    format: Version,
+    version: Version,
     /// The same row's fields in the other template version, to explain a
     /// key that belongs there.
     other_fields: &'static [table_a::Field],
@@ -646,7 +601,7 @@ impl<'de> Visitor<'de> for ItemRowSeed {
         let mut keys = Keys::new();
         while let Some(key) = keys.next(&mut map)? {
             let Some(i) = fields.iter().position(|f| f.key == key) else {
-                let hint = other_format_hint(self.format, self.other_fields.iter().any(|f| f.key == key));
+                let hint = other_version_hint(self.version, self.other_fields.iter().any(|f| f.key == key));
                 return Err(unknown_key(&key, &list(fields.iter().map(|f| f.key)), hint));
             };
             values[i] = Some(map.next_value_seed(ValueSeed(fields[i].kind))?);
@@ -661,15 +616,15 @@ impl<'de> Visitor<'de> for ItemRowSeed {
 // ------------------------------------------------------------------- table B
 
 struct TableBSeed {
-    format: Version,
+    version: Version,
 }
 
 impl<'de> DeserializeSeed<'de> for TableBSeed {
     type Value = TableB;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<TableB, D::Error> {
-        let lines = table_b::lines(self.format);
+        let lines = table_b::lines(self.version);
         let mut rows = vec![None; lines.len()];
-        TreeSeed { format: self.format, prefix: String::new(), rows: &mut rows }.deserialize(d)?;
+        TreeSeed { version: self.version, prefix: String::new(), rows: &mut rows }.deserialize(d)?;
         Ok(TableB { rows })
     }
 }
@@ -677,7 +632,7 @@ impl<'de> DeserializeSeed<'de> for TableBSeed {
 /// One object level of table B: its keys are the next path segments of the
 /// lines below `prefix`.
 struct TreeSeed<'a> {
-    format: Version,
+    version: Version,
     prefix: String,
     rows: &'a mut Vec<Option<Counts>>,
 }
@@ -685,9 +640,9 @@ struct TreeSeed<'a> {
 impl TreeSeed<'_> {
     /// The keys expected at this level, in print order, with whether each
     /// is a row (leaf) and whether it may be left out.
-    fn children(&self, format: Version) -> Vec<(&'static str, bool, bool)> {
+    fn children(&self, version: Version) -> Vec<(&'static str, bool, bool)> {
         let mut out: Vec<(&'static str, bool, bool)> = Vec::new();
-        for line in table_b::lines(format) {
+        for line in table_b::lines(version) {
             let Some(rest) = line.path.strip_prefix(self.prefix.as_str()) else { continue };
             let (key, leaf) = match rest.split_once('/') {
                 Some((key, _)) => (key, false),
@@ -701,7 +656,7 @@ impl TreeSeed<'_> {
     }
 
     fn describe(&self) -> String {
-        let children = self.children(self.format);
+        let children = self.children(self.version);
         format!("含 {} 的对象", list(children.iter().map(|c| c.0)))
     }
 }
@@ -722,7 +677,7 @@ impl<'de> Visitor<'de> for TreeSeed<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, _seq: A) -> Result<(), A::Error> {
         let path = self.prefix.trim_end_matches('/');
-        let hint = match self.format {
+        let hint = match self.version {
             Version::F2021 if path == "results/other" => "；只写一行的（六）其他处理属于 2019 格式，2021 格式分为三行",
             _ => "",
         };
@@ -730,16 +685,16 @@ impl<'de> Visitor<'de> for TreeSeed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let children = self.children(self.format);
-        let lines = table_b::lines(self.format);
+        let children = self.children(self.version);
+        let lines = table_b::lines(self.version);
         let mut keys = Keys::new();
         while let Some(key) = keys.next(&mut map)? {
             let path = format!("{}{key}", self.prefix);
             let Some(&(_, leaf, _)) = children.iter().find(|c| c.0 == key) else {
-                let there = table_b::lines(self.format.other())
+                let there = table_b::lines(self.version.other())
                     .iter()
                     .any(|l| l.path == path || l.path.starts_with(&format!("{path}/")));
-                let hint = other_format_hint(self.format, there);
+                let hint = other_version_hint(self.version, there);
                 return Err(unknown_key(&key, &list(children.iter().map(|c| c.0)), hint));
             };
             if leaf {
@@ -747,7 +702,7 @@ impl<'de> Visitor<'de> for TreeSeed<'_> {
                 self.rows[i] = Some(map.next_value_seed(CountsSeed { columns: table_b::APPLICANTS })?);
             } else {
                 map.next_value_seed(TreeSeed {
-                    format: self.format,
+                    version: self.version,
                     prefix: format!("{path}/"),
                     rows: &mut *self.rows,
                 })?;
@@ -805,7 +760,7 @@ impl<'de> Visitor<'de> for TableCSeed {
 /// Everything else is skipped here and checked by [`ReportSeed`].
 #[derive(Default)]
 pub(super) struct Head {
-    pub format: Option<Version>,
+    pub version: Option<Version>,
     pub year: Option<i64>,
 }
 
@@ -822,7 +777,7 @@ impl<'de> Deserialize<'de> for Head {
                 while let Some(key) = map.next_key::<String>()? {
                     match key.as_str() {
                         "format" => {
-                            head.format = map.next_value::<serde_json::Value>()?.as_str().and_then(Version::parse)
+                            head.version = map.next_value::<serde_json::Value>()?.as_str().and_then(Version::parse)
                         }
                         "year" => head.year = map.next_value::<serde_json::Value>()?.as_i64(),
                         _ => {

@@ -61,7 +61,7 @@ pub(crate) fn insert(at: &mut Map<String, Json>, path: &str, value: Json) {
 /// The report as contract JSON.
 pub fn to_json(report: &Report) -> Json {
     let mut proactive = Map::new();
-    for ((item, row), values) in table_a::rows(report.format).zip(&report.proactive.rows) {
+    for ((item, row), values) in table_a::rows(report.version).zip(&report.proactive.rows) {
         let v = match item.shape {
             table_a::Shape::Scalar(_) => value(&values[0]),
             table_a::Shape::Object(fields) => {
@@ -71,7 +71,7 @@ pub fn to_json(report: &Report) -> Json {
         proactive.insert(row.key.into(), v);
     }
     let mut applications = Map::new();
-    for (line, row) in table_b::lines(report.format).iter().zip(&report.applications.rows) {
+    for (line, row) in table_b::lines(report.version).iter().zip(&report.applications.rows) {
         if let Some(row) = row {
             insert(&mut applications, line.path, counts(row));
         }
@@ -83,7 +83,7 @@ pub fn to_json(report: &Report) -> Json {
         .collect();
 
     let mut out = Map::new();
-    out.insert("format".into(), json!(report.format.as_str()));
+    out.insert("format".into(), json!(report.version.as_str()));
     out.insert("year".into(), json!(report.year));
     out.insert("agency".into(), json!(report.agency));
     if let Some(title) = &report.title {

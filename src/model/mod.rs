@@ -11,12 +11,14 @@ mod json;
 pub mod limits;
 mod locate;
 mod parse;
+mod validate;
 
 pub use error::InputError;
 pub(crate) use json::insert;
 pub use json::{to_json, to_json_text};
 pub use locate::locate;
 pub use parse::{decode, parse_bytes, parse_str};
+pub use validate::{validate, Invalid};
 
 use crate::form::{self, Version};
 
@@ -24,9 +26,10 @@ use crate::form::{self, Version};
 /// rules: see [`crate::check`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Report {
-    pub format: Version,
+    /// The template version: the contract's `format` key.
+    pub version: Version,
     /// Whether `format` was written in the input or derived from the year.
-    pub format_given: bool,
+    pub version_given: bool,
     pub year: i64,
     pub agency: String,
     /// The title as written; see [`Report::title`] for the one printed.

@@ -5,8 +5,9 @@ use serde_path_to_error::Segment;
 
 use super::de::{Head, ReportSeed};
 use super::error::translate;
-use super::locate::line_column;
-use super::{limits, Block, InputError, Report};
+use super::locate::{line_column, locate};
+use super::validate::validate;
+use super::{limits, InputError, Report};
 use crate::form::Version;
 
 /// Reads a report from a file's bytes. UTF-8 only; a leading byte-order
@@ -59,11 +60,11 @@ pub fn parse_str(text: &str) -> Result<Report, InputError> {
     // tables A and B depends on it. Syntax errors are reported by the second
     // pass, with a path.
     let head: Head = serde_json::from_str(text).unwrap_or_default();
-    let format = head.format.or(head.year.map(Version::for_year)).unwrap_or(Version::F2021);
+    let version = head.version.or(head.year.map(Version::for_year)).unwrap_or(Version::F2021);
 
     let mut de = serde_json::Deserializer::from_str(text);
     let mut track = serde_path_to_error::Track::new();
-    let result = ReportSeed { format }
+    let result = ReportSeed { version }
         .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
         .and_then(|report| de.end().map(|()| report));
     let report = result.map_err(|err| {
@@ -71,24 +72,11 @@ pub fn parse_str(text: &str) -> Result<Report, InputError> {
         let (line, column) = char_position(text, err.line(), err.column());
         InputError { path, line, column, message: translate(&err) }
     })?;
-    let prose = [&report.preamble, &report.overview, &report.problems, &report.other_matters];
-    let chars: usize = prose.iter().flat_map(|blocks| blocks.iter()).map(block_chars).sum();
-    if chars > limits::MAX_TEXT_CHARS {
-        return Err(InputError {
-            path: String::new(),
-            line: 1,
-            column: 1,
-            message: format!("全文共 {chars} 个字符，超过上限 {}", limits::MAX_TEXT_CHARS),
-        });
-    }
+    validate(&report).map_err(|invalid| {
+        let (line, column) = locate(text, &invalid.path).unwrap_or((1, 1));
+        InputError { path: invalid.path, line, column, message: invalid.message }
+    })?;
     Ok(report)
-}
-
-fn block_chars(block: &Block) -> usize {
-    match block {
-        Block::Paragraph(t) | Block::Heading(t) => t.chars().count(),
-        Block::Lead { lead, text } => lead.chars().count() + text.chars().count(),
-    }
 }
 
 /// The JSON pointer (RFC 6901) of a serde path.

@@ -22,7 +22,7 @@ fn error(text: &str) -> InputError {
 #[test]
 fn reads_the_seed() {
     let r = parse_str(SEED).unwrap();
-    assert_eq!(r.format, Version::F2021);
+    assert_eq!(r.version, Version::F2021);
     assert_eq!(r.year, 2023);
     assert_eq!(r.title(), "北关区乡村振兴局2023年政府信息公开工作年度报告");
     assert_eq!(r.overview.len(), 6);
@@ -44,7 +44,7 @@ fn amounts_keep_their_digits() {
 fn format_defaults_from_the_year() {
     let shanghai = include_str!("../../fixtures/shanghai-govoffice-2019.json").replace("\"format\": \"2019\",", "");
     assert_eq!(parse_str(&shanghai).unwrap().format, Version::F2019);
-    assert!(!parse_str(&shanghai).unwrap().format_given);
+    assert!(!parse_str(&shanghai).unwrap().version_given);
 }
 
 #[test]

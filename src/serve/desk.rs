@@ -39,15 +39,16 @@ pub fn list(dir: &Path) -> std::io::Result<Vec<Listed>> {
         if !name.ends_with(".json") || name.starts_with('.') || !path.is_file() {
             continue;
         }
-        let read =
-            std::fs::read(&path).map_err(|e| e.to_string()).and_then(|b| pipeline::read(&b).map_err(|e| e.to_string()));
+        let read = std::fs::read(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| pipeline::read_json(&b).map_err(|e| e.to_string()));
         out.push(match read {
             Ok(c) => Listed {
                 name,
                 agency: Some(c.report.agency.clone()),
                 year: Some(c.report.year),
-                format: Some(c.report.format.as_str()),
-                passes: !c.findings.iter().any(|f| f.finding.severity == Severity::Refusal),
+                format: Some(c.report.version.as_str()),
+                passes: !c.inconsistent(),
                 error: None,
             },
             Err(e) => Listed { name, agency: None, year: None, format: None, passes: false, error: Some(e) },
@@ -118,7 +119,7 @@ pub fn check(text: &str, fonts: &Fonts) -> Result<Checked, Invalid> {
     // Checked in the canonical form the form edits (rows as arrays), so
     // that findings and the grid's cells name the same JSON paths.
     let canonical = model::to_json_text(&report);
-    let checked = pipeline::read(canonical.as_bytes()).map_err(invalid)?;
+    let checked = pipeline::read_json(canonical.as_bytes()).map_err(invalid)?;
     let report_json = model::to_json(&checked.report);
     let prepared = checked.prepare(fonts);
     let findings = prepared
@@ -139,7 +140,7 @@ pub fn check(text: &str, fonts: &Fonts) -> Result<Checked, Invalid> {
 /// The kind of every table value of a report, by its JSON path.
 fn kinds(report: &Report) -> Map<String, Json> {
     let mut out = Map::new();
-    for (item, row) in table_a::rows(report.format) {
+    for (item, row) in table_a::rows(report.version) {
         match item.shape {
             table_a::Shape::Scalar(f) => {
                 out.insert(format!("/proactive/{}", row.key), json!(kind_name(f.kind)));
@@ -165,7 +166,7 @@ fn kind_name(kind: Kind) -> &'static str {
 /// The pages of a report as SVG, and the page that shows `focus` (a JSON
 /// path the writer just edited), if any.
 pub fn preview(text: &str, focus: Option<&str>, fonts: &Fonts) -> Result<(Vec<String>, Option<usize>), String> {
-    let checked = pipeline::read(text.as_bytes()).map_err(|e| e.to_string())?;
+    let checked = pipeline::read_json(text.as_bytes()).map_err(|e| e.to_string())?;
     let doc = layout::build(&checked.report);
     let paged = crate::pdf::typeset(&doc, fonts).map_err(|e| e.to_string())?;
     let options = typst_svg::SvgOptions::default();
@@ -245,9 +246,9 @@ pub fn new_report(agency: &str, year: i64, format: Version, last_year: Option<&R
         model::insert(&mut applications, line.path, json!(vec![Json::Null; width]));
     }
     if let Some(last) = last_year {
-        let lines = table_b::lines(last.format);
+        let lines = table_b::lines(last.version);
         if let Some(i) = lines.iter().position(|l| l.role == table_b::LineRole::CarriedForward) {
-            let carried: Vec<Json> = last.applications.printed(last.format, i).into_iter().map(|v| json!(v)).collect();
+            let carried: Vec<Json> = last.applications.printed(last.version, i).into_iter().map(|v| json!(v)).collect();
             applications.insert("carried_over".into(), Json::Array(carried));
         }
     }
@@ -283,7 +284,7 @@ pub fn save(dir: &Path, name: &str, text: &str, opened: Option<&str>) -> Result<
         _ => {}
     }
     let canonical = model::to_json_text(&report);
-    crate::output::write_atomic(&path, canonical.as_bytes()).map_err(|e| SaveError::Io(e.to_string()))?;
+    crate::write::write_atomic(&path, canonical.as_bytes()).map_err(|e| SaveError::Io(e.to_string()))?;
     if let Some(draft) = draft_path(dir, name) {
         let _ = std::fs::remove_file(draft);
     }

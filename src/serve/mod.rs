@@ -29,10 +29,12 @@ use serde_json::json;
 
 use crate::fonts::Fonts;
 use crate::form::Version;
+use crate::format::Format;
 use crate::import::{self, Source};
 use crate::model::limits::MAX_INPUT_BYTES;
-use crate::output::{self, Format, Rendered};
-use crate::pipeline;
+use crate::pipeline::{self, Plan, Stop, Verdict};
+use crate::render::Rendered;
+use crate::write;
 
 const INDEX: &str = include_str!("assets/index.html");
 const APP_JS: &str = include_str!("assets/app.js");
@@ -40,7 +42,7 @@ const APP_CSS: &str = include_str!("assets/app.css");
 const COOKIE: &str = "nianbao_token";
 
 /// Where and what to serve.
-pub struct Options {
+pub struct Config {
     pub dir: PathBuf,
     pub listen: SocketAddr,
 }
@@ -83,7 +85,7 @@ fn token() -> String {
 
 /// Binds, then calls `ready` with the URL to open (token included), then
 /// serves until Ctrl-C.
-pub fn run(options: Options, fonts: Arc<Fonts>, ready: impl FnOnce(&str)) -> Result<(), ServeError> {
+pub fn run(options: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&str)) -> Result<(), ServeError> {
     let dir = options.dir.canonicalize().map_err(|_| ServeError::Dir(options.dir.display().to_string()))?;
     if !dir.is_dir() {
         return Err(ServeError::Dir(dir.display().to_string()));
@@ -244,7 +246,7 @@ async fn save_draft(State(desk): State<Arc<Desk>>, Path(name): Path<String>, bod
     let Some(path) = desk::draft_path(&desk.dir, &name) else {
         return refuse(StatusCode::BAD_REQUEST, SaveError::Name.to_string());
     };
-    match output::write_atomic(&path, &body) {
+    match write::write_atomic(&path, &body) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, format!("草稿无法写入：{e}")),
     }
@@ -349,31 +351,21 @@ async fn export(
         return not_text();
     };
     let fonts = desk.fonts.clone();
-    let done = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, (StatusCode, String)> {
-        let prepared = pipeline::read(text.as_bytes())
-            .map_err(|e| (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))?
-            .prepare(&fonts);
-        if let Some(refusal) = prepared.refusal(q.allow_inconsistent, &[format]) {
-            return Err((StatusCode::CONFLICT, refusal.to_string()));
-        }
-        let rendered = format
-            .render(&prepared, &fonts, &Default::default())
-            .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let done = tokio::task::spawn_blocking(move || {
+        let plan = Plan { formats: vec![format], allow_inconsistent: q.allow_inconsistent, ..Plan::default() };
+        let outcome = pipeline::run(text.as_bytes(), Source::Json, &plan, &fonts);
         typst::comemo::evict(10);
-        match rendered {
-            Rendered::File(bytes) => Ok(bytes),
-            Rendered::Folder(_) => Err((StatusCode::BAD_REQUEST, "文件夹不能下载".into())),
-        }
+        outcome.outputs.map(|mut outputs| outputs.pop().map(|(_, rendered)| rendered))
     })
     .await;
-    let mime = match format {
-        Format::Pdf => "application/pdf",
-        Format::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        _ => "application/json",
-    };
     match done {
-        Ok(Ok(bytes)) => ([(header::CONTENT_TYPE, mime)], bytes).into_response(),
-        Ok(Err((status, message))) => refuse(status, message),
+        Ok(Ok(Some(Rendered::File(bytes)))) => ([(header::CONTENT_TYPE, format.mime())], bytes).into_response(),
+        Ok(Ok(_)) => refuse(StatusCode::BAD_REQUEST, "文件夹不能下载"),
+        Ok(Err(stop @ Stop::Refused(_))) => refuse(StatusCode::CONFLICT, stop.to_string()),
+        Ok(Err(stop)) if stop.verdict() == Verdict::Refused => {
+            refuse(StatusCode::UNPROCESSABLE_ENTITY, stop.to_string())
+        }
+        Ok(Err(stop)) => refuse(StatusCode::INTERNAL_SERVER_ERROR, stop.to_string()),
         Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "生成失败"),
     }
 }

@@ -14,13 +14,13 @@ pub use sheet::workbook;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::check::{self, Severity};
+use crate::check;
 use crate::form::table_a::{self, Kind};
 use crate::form::{table_b, table_c, Version};
 use crate::model::{sum_blank_as_zero, Block, Counts, Report, TableA, TableB, TableC, TableProse, Value, Written};
 
-/// One input: where it came from, and the report read from it.
-pub struct Input {
+/// One agency's report in the sum: where it came from, and the report.
+pub struct Member {
     pub name: String,
     pub report: Report,
 }
@@ -46,6 +46,13 @@ pub struct Summed {
     pub included: Vec<String>,
 }
 
+impl Summed {
+    /// The members that went into the sum, in their order.
+    pub fn used<'a>(&self, members: &'a [Member]) -> Vec<&'a Member> {
+        members.iter().filter(|m| self.included.contains(&m.name)).collect()
+    }
+}
+
 /// The placeholder of a prose section the office writes itself.
 fn placeholder(n: usize) -> Vec<Block> {
     vec![Block::Paragraph(format!("（本部分待填写：以上表格汇总了 {n} 份报告。）"))]
@@ -53,25 +60,25 @@ fn placeholder(n: usize) -> Vec<Block> {
 
 /// Adds up the tables of `inputs` into a report of `agency`. Inputs that
 /// break a 勾稽 rule are left out unless `allow_inconsistent`.
-pub fn sum(inputs: &[Input], agency: &str, allow_inconsistent: bool) -> Result<Summed, SumError> {
+pub fn sum(inputs: &[Member], agency: &str, allow_inconsistent: bool) -> Result<Summed, SumError> {
     let mut groups: BTreeMap<(i64, Version), usize> = BTreeMap::new();
     for i in inputs {
-        *groups.entry((i.report.year, i.report.format)).or_default() += 1;
+        *groups.entry((i.report.year, i.report.version)).or_default() += 1;
     }
     let Some((&(year, format), _)) = groups.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k))) else {
         return Err(SumError::Empty);
     };
     let odd: Vec<String> = inputs
         .iter()
-        .filter(|i| (i.report.year, i.report.format) != (year, format))
-        .map(|i| format!("{}（{} 年，{} 格式）", i.name, i.report.year, i.report.format))
+        .filter(|i| (i.report.year, i.report.version) != (year, format))
+        .map(|i| format!("{}（{} 年，{} 格式）", i.name, i.report.year, i.report.version))
         .collect();
     if !odd.is_empty() {
         return Err(SumError::Mixed { year, format, odd: odd.join("、") });
     }
     let (mut used, mut left_out) = (Vec::new(), Vec::new());
     for i in inputs {
-        let refused = check::findings(&i.report).iter().any(|f| f.severity == Severity::Refusal);
+        let refused = check::refuses(&check::findings(&i.report));
         if refused && !allow_inconsistent {
             left_out.push(i.name.clone());
         } else {
@@ -84,8 +91,8 @@ pub fn sum(inputs: &[Input], agency: &str, allow_inconsistent: bool) -> Result<S
     let reports: Vec<(&str, &Report)> = used.iter().map(|i| (i.name.as_str(), &i.report)).collect();
     let n = reports.len();
     let report = Report {
-        format,
-        format_given: true,
+        version: format,
+        version_given: true,
         year,
         agency: agency.to_string(),
         title: None,
@@ -234,7 +241,7 @@ fn table_c_sum(reports: &[(&str, &Report)]) -> Result<TableC, SumError> {
 /// what the workbook's columns and the comparison walk.
 pub fn cells(report: &Report) -> Vec<(String, Cell)> {
     let mut out = Vec::new();
-    for ((item, row), values) in table_a::rows(report.format).zip(&report.proactive.rows) {
+    for ((item, row), values) in table_a::rows(report.version).zip(&report.proactive.rows) {
         for (field, v) in item.shape.fields().iter().zip(values) {
             let cell = match v {
                 Value::Count(c) => Cell::of(c.map(|c| c as f64), c.map(|c| c.to_string())),
@@ -244,8 +251,8 @@ pub fn cells(report: &Report) -> Vec<(String, Cell)> {
             out.push((format!("表二 {}·{}·{}", item.title, row.label, field.header), cell));
         }
     }
-    for (i, line) in table_b::lines(report.format).iter().enumerate() {
-        for (c, v) in report.applications.printed(report.format, i).into_iter().enumerate() {
+    for (i, line) in table_b::lines(report.version).iter().enumerate() {
+        for (c, v) in report.applications.printed(report.version, i).into_iter().enumerate() {
             let name = format!("表三 {}·{}", line.name(), table_b::APPLICANTS.label(c));
             out.push((name, Cell::of(v.map(|v| v as f64), v.map(|v| v.to_string()))));
         }
@@ -280,10 +287,10 @@ impl Cell {
 
 /// The cells where a published 汇总 differs from the sum, as notes.
 pub fn compare(sum: &Report, published: &Report) -> Vec<String> {
-    if sum.format != published.format {
+    if sum.version != published.version {
         return vec![format!(
             "已发布的汇总是 {} 格式，与汇总的 {} 格式不同，无法逐格比较",
-            published.format, sum.format
+            published.version, sum.version
         )];
     }
     cells(sum)
@@ -294,8 +301,29 @@ pub fn compare(sum: &Report, published: &Report) -> Vec<String> {
         .collect()
 }
 
+/// A roster called against the reports: who is missing, and who reported
+/// without being on it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Roll {
+    /// How many agencies the roster lists.
+    pub listed: usize,
+    pub missing: Vec<String>,
+    pub extra: Vec<String>,
+}
+
+impl Roll {
+    /// Calls the roster file's `text` (see [`read_roster`]) against every
+    /// report read, whether or not it went into the sum.
+    pub fn call(text: &str, members: &[Member]) -> Roll {
+        let listed = read_roster(text);
+        let agencies: Vec<&str> = members.iter().map(|m| m.report.agency.as_str()).collect();
+        let (missing, extra) = roster(&listed, &agencies);
+        Roll { listed: listed.len(), missing, extra }
+    }
+}
+
 /// Who is missing from a roster, and who reported without being on it.
-pub fn roster(roster: &[String], agencies: &[&str]) -> (Vec<String>, Vec<String>) {
+fn roster(roster: &[String], agencies: &[&str]) -> (Vec<String>, Vec<String>) {
     let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
     let reported: Vec<String> = agencies.iter().map(|a| norm(a)).collect();
     let listed: Vec<String> = roster.iter().map(|a| norm(a)).collect();
@@ -307,7 +335,7 @@ pub fn roster(roster: &[String], agencies: &[&str]) -> (Vec<String>, Vec<String>
 /// A roster file: one agency a line, or a CSV whose header names an agency
 /// column (`机关`, `机关名称`, `单位`, `单位名称`, `部门`, `agency`); else its
 /// first column.
-pub fn read_roster(text: &str) -> Vec<String> {
+fn read_roster(text: &str) -> Vec<String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let Some(first) = lines.first() else { return Vec::new() };

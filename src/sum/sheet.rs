@@ -5,7 +5,7 @@
 
 use rust_xlsxwriter::{ColNum, DocProperties, ExcelDateTime, Format, Formula, Workbook, XlsxError};
 
-use super::{cells, Input};
+use super::{cells, Member};
 use crate::model::Report;
 
 /// Column letters of a 0-based column (A, B, … Z, AA …).
@@ -21,7 +21,7 @@ fn column_name(mut c: u32) -> String {
 }
 
 /// The workbook's bytes. Same inputs, same bytes.
-pub fn workbook(inputs: &[&Input], sum: &Report) -> Result<Vec<u8>, XlsxError> {
+pub fn workbook(inputs: &[&Member], sum: &Report) -> Result<Vec<u8>, XlsxError> {
     let mut book = Workbook::new();
     // Dated by the report's year, not the clock: same inputs, same bytes.
     let date = ExcelDateTime::from_ymd(u16::try_from(sum.year + 1).unwrap_or(2100).min(9999), 1, 1)?;

@@ -43,13 +43,13 @@ fn words(r: &Report) -> String {
 /// table B's rows as printed (a total left out is computed), table C.
 fn numbers(r: &Report) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for ((item, row), values) in nianbao::form::table_a::rows(r.format).zip(&r.proactive.rows) {
+    for ((item, row), values) in nianbao::form::table_a::rows(r.version).zip(&r.proactive.rows) {
         for (f, v) in item.shape.fields().iter().zip(values) {
             out.push((format!("表二 {}·{}·{}", item.title, row.label, f.header), v.text()));
         }
     }
-    for (i, line) in table_b::lines(r.format).iter().enumerate() {
-        for (c, v) in r.applications.printed(r.format, i).iter().enumerate() {
+    for (i, line) in table_b::lines(r.version).iter().enumerate() {
+        for (c, v) in r.applications.printed(r.version, i).iter().enumerate() {
             out.push((format!("表三 {} 第 {} 列", line.name(), c + 1), format!("{v:?}")));
         }
     }
@@ -64,10 +64,10 @@ fn numbers(r: &Report) -> Vec<(String, String)> {
 /// Where an import differs from the answer: wrong numbers first.
 pub fn differences(got: &Report, want: &Report) -> (Vec<String>, Vec<String>) {
     let mut wrong = Vec::new();
-    if (got.format, got.year, &got.agency) != (want.format, want.year, &want.agency) {
+    if (got.version, got.year, &got.agency) != (want.version, want.year, &want.agency) {
         wrong.push(format!(
             "格式/年度/机关 {:?} {} {} ≠ {:?} {} {}",
-            got.format, got.year, got.agency, want.format, want.year, want.agency
+            got.version, got.year, got.agency, want.version, want.year, want.agency
         ));
     } else {
         for ((name, a), (_, b)) in numbers(got).iter().zip(numbers(want)) {

@@ -197,7 +197,9 @@ fn random_mutations_never_panic() {
             damage(&mut bytes, &mut rng);
         }
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let Ok(prepared) = nianbao::pipeline::prepare(&bytes, &fonts) else { return (false, false) };
+            let Ok(prepared) = nianbao::pipeline::read_json(&bytes).map(|c| c.prepare(&fonts)) else {
+                return (false, false);
+            };
             for table in prepared.document.tables() {
                 table.grid().expect("layout tables tile their grid");
             }
@@ -260,7 +262,7 @@ fn damaged_imports_never_panic() {
         .map(|f| std::fs::read_to_string(fixture(&format!("published/{f}"))).unwrap())
         .collect();
     for name in ["beiguan-2023.json", "pingtan-2023.json", "shanghai-govoffice-2019.json"] {
-        let doc = nianbao::pipeline::prepare(fixture_text(name).as_bytes(), &fonts).unwrap().document;
+        let doc = nianbao::pipeline::read_json(fixture_text(name).as_bytes()).unwrap().prepare(&fonts).document;
         let pdf = dir.join(name).with_extension("pdf");
         std::fs::write(&pdf, nianbao::pdf::render(&doc, &fonts, &[]).unwrap()).unwrap();
         bases.push(nianbao::import::pdf_words(&std::fs::read(&pdf).unwrap()).unwrap());

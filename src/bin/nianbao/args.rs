@@ -1,15 +1,17 @@
 //! The command line as clap parses it (clap types only), mapped into the
-//! library's types with `From`, and resolved into what to write where.
+//! library's types with `From`. [`crate::plan`] resolves it once into what
+//! to do.
 
-use std::path::{Path, PathBuf};
+use std::ffi::OsString;
+use std::path::PathBuf;
 
+use clap::builder::{OsStringValueParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
 use nianbao::docx::DocxFonts;
-use nianbao::output::{Format, Settings};
+use nianbao::format::Format;
 use nianbao::pdf::PdfStandard;
-
-use crate::error::Error;
+use nianbao::render::Settings;
 
 /// Typesets a 政府信息公开工作年度报告 from JSON into an official-format PDF
 /// and an editable DOCX.
@@ -30,8 +32,8 @@ pub enum Command {
         /// Output file (a folder for --format typst); default: beside the
         /// input with `.pdf`, `.docx` or `.typst`; `-` for stdout. With
         /// several formats, each gets this path with its own extension.
-        #[arg(short, long)]
-        output: Option<PathBuf>,
+        #[arg(short, long, value_parser = OsStringValueParser::new().map(Output::from))]
+        output: Option<Output>,
         #[command(flatten)]
         render: RenderArgs,
     },
@@ -87,8 +89,8 @@ pub enum Command {
         /// accepted too).
         file: PathBuf,
         /// Output file; default: beside the input with `.json`; `-` for stdout.
-        #[arg(short, long)]
-        output: Option<PathBuf>,
+        #[arg(short, long, value_parser = OsStringValueParser::new().map(Output::from))]
+        output: Option<Output>,
         /// Print how the report was read: each section's heading, and which
         /// row each table label was read as (and by which variant).
         #[arg(long)]
@@ -157,7 +159,7 @@ pub struct RenderArgs {
     /// html (one self-contained web page); default: from the output's
     /// extension, else pdf.
     #[arg(long = "format", value_enum)]
-    formats: Vec<FormatArg>,
+    pub formats: Vec<FormatArg>,
     /// Font families the DOCX names: the official ones the users' machines
     /// have, or the bundled Fandol families.
     #[arg(long, value_enum, default_value = "official")]
@@ -165,8 +167,8 @@ pub struct RenderArgs {
     /// Make the PDF conform to a standard (repeatable): a-2b, a-2u, a-2a,
     /// a-3b, a-3u, a-3a, a-4, a-4f, a-4e (PDF/A, for archives), ua-1, or a
     /// PDF version (1.4 … 2.0).
-    #[arg(long = "pdf-standard", value_name = "STANDARD", value_parser = parse_standard)]
-    pdf_standards: Vec<PdfStandard>,
+    #[arg(long = "pdf-standard", value_name = "STANDARD", value_enum)]
+    pdf_standards: Vec<PdfStandardArg>,
     /// Render even if the numbers do not add up (to reproduce what was
     /// published); every finding is still printed.
     #[arg(long)]
@@ -176,7 +178,7 @@ pub struct RenderArgs {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum FormatArg {
+pub enum FormatArg {
     Pdf,
     Docx,
     Typst,
@@ -221,46 +223,92 @@ pub struct FontArgs {
 
 impl From<&RenderArgs> for Settings {
     fn from(args: &RenderArgs) -> Settings {
-        Settings { docx_fonts: args.docx_fonts.into(), pdf_standards: args.pdf_standards.clone() }
-    }
-}
-
-impl RenderArgs {
-    /// The formats asked for, else the one `output`'s extension names, else
-    /// PDF. An extension that names no format, or another format than the
-    /// one asked for, is a usage error: writing a PDF named `report.xlsx`
-    /// helps nobody.
-    pub fn formats(&self, output: Option<&Path>) -> Result<Vec<Format>, Error> {
-        let mut formats: Vec<Format> = self.formats.iter().map(|&f| f.into()).collect();
-        formats.sort();
-        formats.dedup();
-        let Some(output) = output.filter(|o| *o != Path::new("-") && o.extension().is_some()) else {
-            return Ok(if formats.is_empty() { vec![Format::Pdf] } else { formats });
-        };
-        let known = || {
-            let list: Vec<String> = Format::ALL.iter().map(|f| format!(".{}", f.extension())).collect();
-            list.join("、")
-        };
-        match (Format::of(output), formats.as_slice()) {
-            (None, _) => Err(Error::usage(format!(
-                "不认识输出 {} 的格式；能写的格式是 {}（.typst 是 Typst 源文件夹），可用 --format 指定",
-                output.display(),
-                known()
-            ))),
-            (Some(named), []) => Ok(vec![named]),
-            (Some(named), [asked]) if named != *asked => Err(Error::usage(format!(
-                "输出 {} 的扩展名是 .{}，与 --format {} 不符",
-                output.display(),
-                named.extension(),
-                asked.extension()
-            ))),
-            _ => Ok(formats),
+        Settings {
+            docx_fonts: args.docx_fonts.into(),
+            pdf_standards: args.pdf_standards.iter().map(|&s| s.into()).collect(),
         }
     }
 }
 
-fn parse_standard(s: &str) -> Result<PdfStandard, String> {
-    serde_json::from_value(serde_json::Value::from(s)).map_err(|_| format!("不认识的 PDF 标准“{s}”"))
+/// Where an output goes: standard output (`-`) or a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Output {
+    Stdout,
+    Path(PathBuf),
+}
+
+impl From<OsString> for Output {
+    fn from(s: OsString) -> Output {
+        if s == "-" {
+            Output::Stdout
+        } else {
+            Output::Path(s.into())
+        }
+    }
+}
+
+/// The standards Typst can make a PDF conform to, by the names Typst's own
+/// command line gives them.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PdfStandardArg {
+    #[value(name = "1.4")]
+    V1_4,
+    #[value(name = "1.5")]
+    V1_5,
+    #[value(name = "1.6")]
+    V1_6,
+    #[value(name = "1.7")]
+    V1_7,
+    #[value(name = "2.0")]
+    V2_0,
+    #[value(name = "a-1b")]
+    A1b,
+    #[value(name = "a-1a")]
+    A1a,
+    #[value(name = "a-2b")]
+    A2b,
+    #[value(name = "a-2u")]
+    A2u,
+    #[value(name = "a-2a")]
+    A2a,
+    #[value(name = "a-3b")]
+    A3b,
+    #[value(name = "a-3u")]
+    A3u,
+    #[value(name = "a-3a")]
+    A3a,
+    #[value(name = "a-4")]
+    A4,
+    #[value(name = "a-4f")]
+    A4f,
+    #[value(name = "a-4e")]
+    A4e,
+    #[value(name = "ua-1")]
+    Ua1,
+}
+
+impl From<PdfStandardArg> for PdfStandard {
+    fn from(s: PdfStandardArg) -> PdfStandard {
+        match s {
+            PdfStandardArg::V1_4 => PdfStandard::V_1_4,
+            PdfStandardArg::V1_5 => PdfStandard::V_1_5,
+            PdfStandardArg::V1_6 => PdfStandard::V_1_6,
+            PdfStandardArg::V1_7 => PdfStandard::V_1_7,
+            PdfStandardArg::V2_0 => PdfStandard::V_2_0,
+            PdfStandardArg::A1b => PdfStandard::A_1b,
+            PdfStandardArg::A1a => PdfStandard::A_1a,
+            PdfStandardArg::A2b => PdfStandard::A_2b,
+            PdfStandardArg::A2u => PdfStandard::A_2u,
+            PdfStandardArg::A2a => PdfStandard::A_2a,
+            PdfStandardArg::A3b => PdfStandard::A_3b,
+            PdfStandardArg::A3u => PdfStandard::A_3u,
+            PdfStandardArg::A3a => PdfStandard::A_3a,
+            PdfStandardArg::A4 => PdfStandard::A_4,
+            PdfStandardArg::A4f => PdfStandard::A_4f,
+            PdfStandardArg::A4e => PdfStandard::A_4e,
+            PdfStandardArg::Ua1 => PdfStandard::Ua_1,
+        }
+    }
 }
 
 fn parse_shard(s: &str) -> Result<(usize, usize), String> {

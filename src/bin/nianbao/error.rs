@@ -4,6 +4,8 @@
 use std::fmt;
 use std::path::Path;
 
+use nianbao::pipeline::{Stop, Verdict};
+
 /// Why a command did not finish, as the whole message to print.
 #[derive(Debug)]
 pub enum Error {
@@ -23,6 +25,14 @@ impl Error {
     /// Something about `path` failed that is not the input's fault.
     pub fn failed(path: &Path, why: impl fmt::Display) -> Error {
         Error::Failed(format!("{}：{why}", path.display()))
+    }
+
+    /// The door stopped at `path`: refused or failed as its verdict says.
+    pub fn stopped(path: &Path, stop: &Stop) -> Error {
+        match stop.verdict() {
+            Verdict::Failed => Error::failed(path, stop),
+            Verdict::Refused | Verdict::Rendered => Error::refused(path, stop),
+        }
     }
 
     /// A usage error not tied to one file.

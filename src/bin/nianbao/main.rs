@@ -1,10 +1,11 @@
-//! The `nianbao` command line: arguments parsed ([`args`]), one small
-//! function per command ([`commands`]), and one error printed once here
-//! with its exit code ([`error`]).
+//! The `nianbao` command line: arguments parsed ([`args`]), resolved once
+//! into a task ([`plan`]), one small function per command ([`commands`]),
+//! and one error printed once here with its exit code ([`error`]).
 
 mod args;
 mod commands;
 mod error;
+mod plan;
 
 use std::process::ExitCode;
 
@@ -13,7 +14,7 @@ use clap::Parser;
 fn main() -> ExitCode {
     no_huge_pages();
     let cli = args::Cli::parse();
-    match commands::run(cli.command) {
+    match plan::Task::try_from(cli.command).and_then(commands::run) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("{e}");

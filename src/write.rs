@@ -1,115 +1,20 @@
-//! Output formats, and writing outputs so that a failure never leaves a
-//! half-written file and never destroys an older good one.
+//! Putting outputs on disk so that a failure never leaves a half-written
+//! file and never destroys an older good one: each file is written beside
+//! its target, flushed, then renamed into place; a folder is swapped in
+//! whole.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::docx::{self, DocxError, DocxFonts};
-use crate::fonts::Fonts;
-use crate::pdf::{self, PdfError, PdfStandard};
-use crate::pipeline::Prepared;
+use crate::render::Rendered;
 
-/// How outputs are written, whatever the format.
-#[derive(Clone, Debug, Default)]
-pub struct Settings {
-    /// Font families the DOCX names.
-    pub docx_fonts: DocxFonts,
-    /// Standards the PDF conforms to (PDF/A for archives).
-    pub pdf_standards: Vec<PdfStandard>,
-}
-
-/// What a report can be rendered to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Format {
-    Pdf,
-    Docx,
-    /// The Typst source of the PDF: a folder with the template and the
-    /// layout data, for an agency that wants its own touches.
-    Typst,
-    /// The report in the input contract: what an imported page becomes,
-    /// for the office to keep as data from then on.
-    Json,
-    /// One self-contained web page, for the agency's website.
-    Html,
-}
-
-impl Format {
-    /// Every format, in the order they are written.
-    pub const ALL: [Format; 5] = [Format::Pdf, Format::Docx, Format::Typst, Format::Json, Format::Html];
-
-    /// The extension of the file (or folder) this format writes.
-    pub fn extension(self) -> &'static str {
-        match self {
-            Format::Pdf => "pdf",
-            Format::Docx => "docx",
-            Format::Typst => "typst",
-            Format::Json => "json",
-            Format::Html => "html",
-        }
+/// Writes an output to `target` atomically: readers see the old output or
+/// the new one, never a part.
+pub fn put(target: &Path, rendered: &Rendered) -> std::io::Result<()> {
+    match rendered {
+        Rendered::File(bytes) => write_atomic(target, bytes),
+        Rendered::Folder(files) => write_folder_atomic(target, files),
     }
-
-    /// Whether the output is a folder rather than a file.
-    pub fn is_folder(self) -> bool {
-        self == Format::Typst
-    }
-
-    /// The format a path's extension names, if any.
-    pub fn of(path: &Path) -> Option<Format> {
-        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
-        Format::ALL.into_iter().find(|f| f.extension() == ext)
-    }
-
-    /// Renders a prepared report in this format.
-    pub fn render(self, prepared: &Prepared, fonts: &Fonts, settings: &Settings) -> Result<Rendered, RenderError> {
-        let doc = &prepared.document;
-        Ok(match self {
-            Format::Pdf => Rendered::File(pdf::render(doc, fonts, &settings.pdf_standards)?),
-            Format::Docx => Rendered::File(docx::render(doc, settings.docx_fonts)?),
-            Format::Typst => Rendered::Folder(pdf::export(doc, fonts)),
-            Format::Json => Rendered::File(crate::model::to_json_text(&prepared.report).into_bytes()),
-            Format::Html => Rendered::File(crate::html::render(doc).into_bytes()),
-        })
-    }
-}
-
-/// A backend could not write the document. With validated input this is a
-/// bug or a resource problem, never the report writer's fault.
-#[derive(Debug, thiserror::Error)]
-pub enum RenderError {
-    #[error(transparent)]
-    Pdf(#[from] PdfError),
-    #[error(transparent)]
-    Docx(#[from] DocxError),
-}
-
-/// One rendered output: a file's bytes, or a folder's files.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Rendered {
-    File(Vec<u8>),
-    /// `(file name, bytes)` of each file in the folder.
-    Folder(Vec<(&'static str, Vec<u8>)>),
-}
-
-impl Rendered {
-    /// Writes the output to `target` atomically: readers see the old output
-    /// or the new one, never a part.
-    pub fn write(&self, target: &Path) -> std::io::Result<()> {
-        match self {
-            Rendered::File(bytes) => write_atomic(target, bytes),
-            Rendered::Folder(files) => write_folder_atomic(target, files),
-        }
-    }
-}
-
-/// Renders a report in every format asked for, all before any is
-/// written, so that a failure writes nothing.
-pub fn render_all(
-    prepared: &Prepared,
-    formats: &[Format],
-    fonts: &Fonts,
-    settings: &Settings,
-) -> Result<Vec<(Format, Rendered)>, RenderError> {
-    formats.iter().map(|&f| f.render(prepared, fonts, settings).map(|out| (f, out))).collect()
 }
 
 /// A hidden name beside `target` for a temporary or displaced copy.
