@@ -11,12 +11,14 @@ mod json;
 pub mod limits;
 mod locate;
 mod parse;
+mod totals;
 
 pub use error::InputError;
 pub(crate) use json::insert;
 pub use json::{to_json, to_json_text};
 pub use locate::locate;
 pub use parse::{decode, parse_bytes, parse_str};
+pub use totals::fill_totals;
 
 use crate::form::{self, Version};
 
