@@ -1,7 +1,8 @@
 //! The writer's desk over real HTTP: every endpoint with good requests, a
 //! missing or wrong token, a wrong Host, a foreign Origin, oversized and
-//! malformed bodies, names that try to leave the folder; and in a real
-//! headless Chromium (tests/browser/desk.py).
+//! malformed bodies, names that try to leave the folder, symbolic links,
+//! late drafts, errors in one shape; and in a real headless Chromium
+//! (tests/browser/desk.py).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -170,94 +171,138 @@ fn names_cannot_leave_the_folder_and_bodies_are_limited() {
     let (status, body) = desk.json("POST", "/api/check", br#"{"year": "2023", "agency": "x"}"#);
     assert_eq!(status, 422);
     assert_eq!(body["path"], "/year");
-    assert!(body["line"].as_u64().is_some() && body["message"].as_str().is_some());
-    let (status, _, _) = desk.call("POST", "/api/check", &[0xff, 0xfe, 0x00]);
-    assert!(status == 400 || status == 422);
+    assert!(body["line"].as_u64().is_some() && body["error"].as_str().is_some(), "{body}");
+    let (status, body) = desk.json("POST", "/api/check", &[0xff, 0xfe, 0x00]);
+    assert_eq!(status, 400);
+    assert_eq!(body["error"], "内容不是 UTF-8 文本");
 }
 
+/// Every refusal is `{"error": …}` JSON in Chinese, with the JSON path and
+/// line where there is one: a new-report request the server cannot read,
+/// a template that does not exist, a download format that does not exist,
+/// a name not allowed, a report not there.
 #[test]
-fn check_preview_save_draft_new_export_import() {
-    let dir = folder("serve-endpoints");
+fn errors_are_one_shape_and_say_where() {
+    let dir = folder("serve-errors");
+    let desk = Desk::start(&dir);
+    let (status, body) = desk.json("POST", "/api/new", b"{\n  \"agency\": \"x\",\n  \"year\": \"2024\"\n}");
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["path"], "/year");
+    assert_eq!(body["line"], 3);
+    assert!(body["error"].as_str().unwrap().contains("整数"), "{body}");
+    let (status, body) = desk.json("POST", "/api/new", br#"{"agency": "x"}"#);
+    assert_eq!(status, 400);
+    assert!(body["error"].as_str().unwrap().contains("year"), "{body}");
+    let (status, body) = desk.json("POST", "/api/new", br#"{"agency": "x", "year": 2024,}"#);
+    assert_eq!(status, 400);
+    assert!(body["line"].as_u64().is_some() && body["column"].as_u64().is_some(), "{body}");
+    let (status, body) = desk.json("POST", "/api/new", br#"{"agency": "x", "year": 2024, "format": "2020"}"#);
+    assert_eq!(status, 400);
+    assert_eq!(body["path"], "/format");
+    assert!(body["error"].as_str().unwrap().contains("2020"), "{body}");
+    let (status, body) = desk.json("POST", "/api/export/odt", fixture_text("beiguan-2023.json").as_bytes());
+    assert_eq!(status, 400);
+    assert!(body["error"].as_str().unwrap().contains("不能下载“odt”格式"), "{body}");
+    let (status, body) = desk.json("GET", "/api/report/.hidden.json", b"");
+    assert_eq!(status, 400);
+    assert!(body["error"].as_str().unwrap().contains(".json"), "{body}");
+    let (status, body) = desk.json("GET", "/api/report/missing.json", b"");
+    assert_eq!(status, 404);
+    assert_eq!(body["error"], "没有 missing.json");
+    let (status, body) = desk.json("POST", "/api/preview", b"{");
+    assert_eq!(status, 422);
+    assert!(body["line"].as_u64().is_some(), "{body}");
+}
+
+/// Only regular files directly in the folder: a link to a secret outside
+/// and a link to another report inside are neither listed, read, written
+/// through, replaced, nor taken as last year's report.
+#[test]
+fn symbolic_links_are_never_followed() {
+    let dir = folder("serve-links");
+    let outside = scratch("serve-links-outside");
+    let secret = outside.join("secret.json");
+    std::fs::write(&secret, "SECRET-8f3a do not leak").unwrap();
+    std::fs::rename(dir.join("beiguan-2023.json"), dir.join("a.json")).unwrap();
+    std::os::unix::fs::symlink(&secret, dir.join("leak.json")).unwrap();
+    std::os::unix::fs::symlink("a.json", dir.join("b.json")).unwrap();
+    let seed = fixture_text("beiguan-2023.json");
+    let desk = Desk::start(&dir);
+    // Not listed.
+    let (status, list) = desk.json("GET", "/api/reports", b"");
+    assert_eq!(status, 200);
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["a.json"]);
+    // Not read, with a message that says why.
+    for name in ["leak.json", "b.json"] {
+        let (status, _, body) = desk.call("GET", &format!("/api/report/{name}"), b"");
+        let body = String::from_utf8_lossy(&body);
+        assert!(status == 400 || status == 404, "{name}: {status}");
+        assert!(!body.contains("SECRET") && !body.contains("北关区"), "{name}: {body}");
+        assert!(body.contains("符号链接"), "{name}: {body}");
+    }
+    // Not written through, not replaced: the link and its target stay.
+    let mut other: serde_json::Value = serde_json::from_str(&seed).unwrap();
+    other["agency"] = serde_json::json!("别的机关");
+    for name in ["leak.json", "b.json"] {
+        let (status, body) = desk.json("PUT", &format!("/api/report/{name}"), other.to_string().as_bytes());
+        assert_eq!(status, 400, "{name}: {body}");
+        assert!(std::fs::symlink_metadata(dir.join(name)).unwrap().file_type().is_symlink(), "{name} replaced");
+        let (status, _) = desk.json("PUT", &format!("/api/draft/{name}"), b"{}");
+        assert_eq!(status, 400, "draft of {name}");
+    }
+    assert_eq!(std::fs::read_to_string(&secret).unwrap(), "SECRET-8f3a do not leak");
+    assert_eq!(std::fs::read_to_string(dir.join("a.json")).unwrap(), seed);
+    // Not last year's report.
+    for name in ["leak.json", "b.json"] {
+        let body = format!(r#"{{"agency": "北关区乡村振兴局", "year": 2024, "format": "", "from": "{name}"}}"#);
+        let (status, made) = desk.json("POST", "/api/new", body.as_bytes());
+        assert_eq!(status, 400, "{name}: {made}");
+        assert!(!made.to_string().contains("SECRET"));
+    }
+    // A draft that is a link is not offered, a link to a folder is not listed.
+    std::os::unix::fs::symlink(&secret, dir.join(".a.json.draft")).unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("folder.json")).unwrap();
+    let (_, opened) = desk.json("GET", "/api/report/a.json", b"");
+    assert!(opened["draft"].is_null(), "{opened}");
+    let (_, list) = desk.json("GET", "/api/reports", b"");
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+/// A draft that arrives after a save (sent before it, or by a page that
+/// has not heard of it) does not come back: the server refuses a draft of
+/// a version the file no longer has, and no draft is left.
+#[test]
+fn a_late_draft_does_not_outlive_a_save() {
+    let dir = folder("serve-drafts");
     let desk = Desk::start(&dir);
     let seed = fixture_text("beiguan-2023.json");
-    // Check: findings by JSON path, the grid to draw, the value kinds.
-    let mut report: serde_json::Value = serde_json::from_str(&seed).unwrap();
-    report["applications"]["received"]["natural_person"] = serde_json::json!(5);
-    let (status, checked) = desk.json("POST", "/api/check", report.to_string().as_bytes());
-    assert_eq!(status, 200);
-    let findings = checked["findings"].as_array().unwrap();
-    assert!(findings.iter().any(|f| f["refusal"] == true && f["path"] == "/applications/received/6"), "{findings:?}");
-    assert_eq!(checked["kinds"]["/proactive/fees"], "amount");
-    assert_eq!(checked["report"]["applications"]["received"].as_array().unwrap().len(), 7, "canonical rows");
-    // Preview: SVG pages, and the page holding what was edited.
-    let (status, preview) = desk.json("POST", "/api/preview?focus=/problems/0", seed.as_bytes());
-    assert_eq!(status, 200);
-    let pages = preview["pages"].as_array().unwrap();
-    assert!(pages.len() >= 3 && pages[0].as_str().unwrap().starts_with("<svg"));
-    let focus = preview["focus"].as_u64().unwrap() as usize;
-    assert!(focus >= 2, "五 is on a late page, not {focus}");
-    // Open, then save with the version opened: canonical JSON on disk.
+    let draft = dir.join(".beiguan-2023.json.draft");
     let (_, opened) = desk.json("GET", "/api/report/beiguan-2023.json", b"");
-    let version = opened["version"].as_str().unwrap().to_string();
-    let (status, saved) =
-        desk.json("PUT", &format!("/api/report/beiguan-2023.json?version={version}"), seed.as_bytes());
-    assert_eq!(status, 200, "{saved}");
-    let on_disk = std::fs::read_to_string(dir.join("beiguan-2023.json")).unwrap();
-    let canonical = nianbao::model::to_json_text(&nianbao::model::parse_str(&seed).unwrap());
-    assert_eq!(on_disk, canonical);
-    // A file changed on disk since it was opened is not overwritten.
-    std::fs::write(dir.join("beiguan-2023.json"), seed.replace("2023 年，", "2023年，")).unwrap();
-    let (status, body) = desk.json(
-        "PUT",
-        &format!("/api/report/beiguan-2023.json?version={}", saved["version"].as_str().unwrap()),
-        seed.as_bytes(),
-    );
-    assert_eq!(status, 409, "{body}");
-    // A new name that exists is not overwritten either; a new one is written.
-    let (status, _) = desk.json("PUT", "/api/report/beiguan-2023.json", seed.as_bytes());
-    assert_eq!(status, 409);
-    let (status, _) = desk.json("PUT", "/api/report/copy.json", seed.as_bytes());
-    assert_eq!(status, 200);
-    assert!(dir.join("copy.json").exists());
-    // Drafts go to a side file, whatever their state.
-    let (status, _, _) = desk.call("PUT", "/api/draft/copy.json", b"{\"year\": 20");
+    let old = opened["version"].as_str().unwrap().to_string();
+    let (status, _, _) = desk.call("PUT", &format!("/api/draft/beiguan-2023.json?version={old}"), b"{\"year\": 20");
     assert_eq!(status, 204);
-    assert_eq!(std::fs::read(dir.join(".copy.json.draft")).unwrap(), b"{\"year\": 20");
-    let (_, opened) = desk.json("GET", "/api/report/copy.json", b"");
-    assert_eq!(opened["draft"], "{\"year\": 20");
-    // New from last year: 结转下年度继续办理 becomes 上年结转.
-    let (status, made) = desk.json(
-        "POST",
-        "/api/new",
-        r#"{"agency": "北关区乡村振兴局", "year": 2024, "format": "", "from": "copy.json"}"#.as_bytes(),
-    );
-    assert_eq!(status, 200, "{made}");
-    let new: serde_json::Value = serde_json::from_str(made["text"].as_str().unwrap()).unwrap();
-    assert_eq!(new["format"], "2021");
-    let last: serde_json::Value = serde_json::from_str(&seed).unwrap();
-    let forward: Vec<u64> =
-        last["applications"]["carried_forward"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
-    let over: Vec<u64> =
-        new["applications"]["carried_over"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
-    assert_eq!(over[..6], forward[..6]);
-    assert!(new["applications"]["received"].as_array().unwrap().iter().all(|v| v.is_null()));
-    // Downloads: a PDF of what is on screen; an inconsistent report only
-    // when the writer confirms.
-    let (status, head, pdf) = desk.call("POST", "/api/export/pdf", seed.as_bytes());
-    assert_eq!(status, 200);
-    assert!(head.contains("application/pdf") && pdf.starts_with(b"%PDF-"));
-    let (status, _, _) = desk.call("POST", "/api/export/docx", report.to_string().as_bytes());
+    assert!(draft.exists());
+    let (status, saved) = desk.json("PUT", &format!("/api/report/beiguan-2023.json?version={old}"), seed.as_bytes());
+    assert_eq!(status, 200, "{saved}");
+    assert!(!draft.exists(), "a save removes the draft");
+    let (status, body) = desk.json("PUT", &format!("/api/draft/beiguan-2023.json?version={old}"), b"{\"late\": 1}");
+    assert_eq!(status, 409, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("草稿"), "{body}");
+    assert!(!draft.exists(), "the late draft is not written");
+    // With no version, for a file that exists: refused too.
+    let (status, _) = desk.json("PUT", "/api/draft/beiguan-2023.json", b"{}");
     assert_eq!(status, 409);
-    let (status, _, docx) =
-        desk.call("POST", "/api/export/docx?allow_inconsistent=true", report.to_string().as_bytes());
-    assert_eq!(status, 200);
-    assert!(docx.starts_with(b"PK"));
-    // Import any file import reads: a saved page.
-    let page = std::fs::read(fixture("corpus/html/pingtan_zonghe_2025.html")).unwrap();
-    let (status, imported) = desk.json("POST", "/api/import/zonghe.html", &page);
-    assert_eq!(status, 200);
-    assert_eq!(imported["reader"], "html");
-    assert!(imported["text"].as_str().unwrap().contains("平潭综合实验区"));
+    assert!(!draft.exists());
+    // At the new version, it is written.
+    let new = saved["version"].as_str().unwrap();
+    let (status, _, _) = desk.call("PUT", &format!("/api/draft/beiguan-2023.json?version={new}"), b"{}");
+    assert_eq!(status, 204);
+    assert!(draft.exists());
+    // A report not saved yet takes drafts without a version.
+    let (status, _, _) = desk.call("PUT", "/api/draft/unsaved.json", b"{}");
+    assert_eq!(status, 204);
+    assert!(dir.join(".unsaved.json.draft").exists());
 }
 
 /// Ctrl-C (SIGINT) stops the server cleanly: exit 0, the port free.

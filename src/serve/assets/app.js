@@ -18,7 +18,7 @@ async function api(method, url, body, raw) {
   const response = await fetch(url, init);
   if (raw) return response;
   const data = response.headers.get("Content-Type")?.includes("json") ? await response.json() : null;
-  if (!response.ok) { const e = new Error((data && (data.error || data.message)) || response.statusText); e.status = response.status; e.data = data; throw e; }
+  if (!response.ok) { const e = new Error((data && data.error) || response.statusText); e.status = response.status; e.data = data; throw e; }
   return data;
 }
 
@@ -83,10 +83,14 @@ function changed(path) {
   later("preview", 700, preview);
 }
 
+// The draft names the version of the file it was typed over: the server
+// refuses it once the file has been saved since.
 function saveDraft() {
   later("draft", 1500, async () => {
+    if (!state.name) return;
     const text = JSON.stringify(state.report, null, 2);
-    if (state.name) await api("PUT", "/api/draft/" + encodeURIComponent(state.name), text).catch(() => {});
+    const at = state.version ? "?version=" + encodeURIComponent(state.version) : "";
+    await api("PUT", "/api/draft/" + encodeURIComponent(state.name) + at, text).catch(() => {});
   });
 }
 
@@ -370,6 +374,9 @@ async function preview() {
 // ---------------------------------------------------------------- saving
 
 async function save() {
+  // A save supersedes the pending draft; one already sent is refused by
+  // the server once the file has its new version.
+  clearTimeout(timers.draft);
   const name = $("#file-name").value.trim();
   const text = JSON.stringify(state.report, null, 2);
   const sameFile = name === state.name;
@@ -379,6 +386,7 @@ async function save() {
     state.name = name; state.version = saved.version;
     status("已保存 " + name);
   } catch (e) {
+    saveDraft();
     if (e.status === 409) {
       status(e.message);
       const other = prompt(e.message + "\n另存为：", name.replace(/\.json$/, "") + "-副本.json");
