@@ -1,7 +1,8 @@
 //! What the writer's desk does with a report, apart from HTTP: list the
 //! reports of a folder, open one, check it as it is typed (findings by
-//! JSON path, the layout's grids to draw the form from), preview its
-//! pages as SVG, start a new one, save it and its drafts, export and import. Every function
+//! JSON path, the layout's grids and the official headings to draw the
+//! form from), preview its pages as SVG, fill its blank totals, start a
+//! new one, save it and its drafts, export and import. Every function
 //! takes plain arguments and answers a [`DeskError`]; the files it reads
 //! or writes are regular files directly in the folder, never through a
 //! link.
@@ -16,7 +17,7 @@ use super::DeskError;
 use crate::check::Severity;
 use crate::fonts::Fonts;
 use crate::form::table_a::{self, Kind};
-use crate::form::{table_b, table_c, Version};
+use crate::form::{self, table_b, table_c, Version};
 use crate::import::{self, Source};
 use crate::layout::{self, Document, Element};
 use crate::model::limits::MAX_INPUT_BYTES;
@@ -194,6 +195,50 @@ pub struct Checked {
     pub document: Document,
     /// The kind of each table value, by JSON path: count, signed, amount.
     pub kinds: Map<String, Json>,
+    /// The parts of the report the form edits, in document order, with
+    /// their official titles.
+    pub parts: Vec<Part>,
+}
+
+/// A part of the report as the form shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Part {
+    /// Its JSON key at the top of the report.
+    pub key: &'static str,
+    /// Its official title: for a section, the heading the layout prints.
+    pub title: &'static str,
+    /// What the form edits it as: a one-line `field`, `prose` blocks, or
+    /// a `table` (with the prose before and after it).
+    pub kind: PartKind,
+    /// Whether `title` prints as a section heading.
+    pub heading: bool,
+}
+
+/// How the form edits a part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartKind {
+    Field,
+    Prose,
+    Table,
+}
+
+/// The parts the form edits, in document order: the form's own fields,
+/// the prose parts and the three tables, titled from [`form::PARTS`] and,
+/// for the sections with a table, [`form::TABLE_SECTIONS`] — what the
+/// layout prints.
+pub fn parts() -> Vec<Part> {
+    form::PARTS
+        .iter()
+        .filter_map(|p| {
+            let (title, kind) = match p.key {
+                "year" | "agency" | "title" => (p.label, PartKind::Field),
+                "preamble" | "overview" | "problems" | "other_matters" => (p.label, PartKind::Prose),
+                key => (form::TABLE_SECTIONS.iter().find(|(k, _)| *k == key)?.1, PartKind::Table),
+            };
+            Some(Part { key: p.key, title, kind, heading: form::SECTIONS.contains(&title) })
+        })
+        .collect()
 }
 
 /// Checks a report's JSON text as typed.
@@ -217,7 +262,7 @@ pub fn check(text: &str, fonts: &Fonts) -> Result<Checked, DeskError> {
         })
         .collect();
     let kinds = kinds(&prepared.report);
-    Ok(Checked { report: report_json, findings, document: prepared.document, kinds })
+    Ok(Checked { report: report_json, findings, document: prepared.document, kinds, parts: parts() })
 }
 
 /// The kind of every table value of a report, by its JSON path.
@@ -441,6 +486,14 @@ pub fn save_draft(dir: &Path, name: &str, text: &str, opened: Option<&str>) -> R
         _ => {}
     }
     output::write_atomic(&draft, text.as_bytes()).map_err(|e| DeskError::Internal(format!("草稿无法写入：{e}")))
+}
+
+/// The report with its blank totals filled from their parts
+/// ([`model::fill_totals`]), as canonical JSON text.
+pub fn fill_totals(text: &str) -> Result<String, DeskError> {
+    let mut report = model::parse_str(text)?;
+    model::fill_totals(&mut report);
+    Ok(model::to_json_text(&report))
 }
 
 /// What the page can download.

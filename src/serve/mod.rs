@@ -17,15 +17,18 @@
 //! `desk.rs` as functions of plain arguments. Everything that touches a
 //! file or typesets runs on the blocking pool (`blocking`, one helper),
 //! never on the runtime's threads. Every error, whatever the endpoint, is
-//! one [`DeskError`], answered as `{"error", "path", "line"}` JSON.
+//! one [`DeskError`], answered as `{"error", "path", "line"}` JSON. The
+//! page (`assets/`) holds no official wording: headings come with each
+//! check ([`Part`]), labels with the layout's grids, and totals are filled
+//! by the server ([`crate::model::fill_totals`]).
 
 mod desk;
 mod error;
 mod extract;
 
 pub use desk::{
-    check, create, export, import, list, new_report, open, preview, save, save_draft, Checked, ExportFormat, Finding,
-    Listed, Opened,
+    check, create, export, fill_totals, import, list, new_report, open, parts, preview, save, save_draft, Checked,
+    ExportFormat, Finding, Listed, Opened, Part, PartKind,
 };
 pub use error::DeskError;
 pub use extract::{json_body, Body, JsonBody, Param, Params, Text};
@@ -141,6 +144,7 @@ fn router(desk: Arc<Desk>) -> Router {
         .route("/api/draft/{name}", put(save_draft_of))
         .route("/api/check", post(check_text))
         .route("/api/preview", post(preview_text))
+        .route("/api/fill-totals", post(fill_totals_of))
         .route("/api/new", post(new))
         .route("/api/export/{format}", post(export_as))
         .route("/api/import/{file}", post(import_file))
@@ -269,6 +273,12 @@ async fn preview_text(
     })
     .await?;
     Ok(Json(json!({ "pages": pages, "focus": focus })))
+}
+
+/// The report with its blank totals filled, as canonical JSON.
+async fn fill_totals_of(Text(text): Text) -> Result<Response, DeskError> {
+    let filled = blocking(move || fill_totals(&text)).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], filled).into_response())
 }
 
 /// What the new-report form sends.

@@ -209,6 +209,9 @@ fn errors_are_one_shape_and_say_where() {
     let (status, body) = desk.json("GET", "/api/report/missing.json", b"");
     assert_eq!(status, 404);
     assert_eq!(body["error"], "没有 missing.json");
+    let (status, body) = desk.json("POST", "/api/fill-totals", br#"{"year": 2023}"#);
+    assert_eq!(status, 422);
+    assert!(body["error"].as_str().is_some() && body["path"].is_string(), "{body}");
     let (status, body) = desk.json("POST", "/api/preview", b"{");
     assert_eq!(status, 422);
     assert!(body["line"].as_u64().is_some(), "{body}");
@@ -303,6 +306,167 @@ fn a_late_draft_does_not_outlive_a_save() {
     let (status, _, _) = desk.call("PUT", "/api/draft/unsaved.json", b"{}");
     assert_eq!(status, 204);
     assert!(dir.join(".unsaved.json.draft").exists());
+}
+
+/// The page's headings are the ones printed: every part's title comes from
+/// the server, the sections' are the layout's headings, and the script
+/// holds none of them.
+#[test]
+fn headings_and_totals_come_from_the_server() {
+    let dir = folder("serve-parts");
+    let desk = Desk::start(&dir);
+    let seed = fixture_text("beiguan-2023.json");
+    let (status, checked) = desk.json("POST", "/api/check", seed.as_bytes());
+    assert_eq!(status, 200);
+    let parts = checked["parts"].as_array().unwrap();
+    let keys: Vec<&str> = parts.iter().map(|p| p["key"].as_str().unwrap()).collect();
+    assert_eq!(
+        keys,
+        [
+            "year",
+            "agency",
+            "title",
+            "preamble",
+            "overview",
+            "proactive",
+            "applications",
+            "review_litigation",
+            "problems",
+            "other_matters"
+        ]
+    );
+    let printed: Vec<String> = checked["document"]["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["kind"] == "heading" && b["runs"].as_array().unwrap().iter().all(|r| r["source"].is_null()))
+        .map(|b| b["runs"].as_array().unwrap().iter().map(|r| r["text"].as_str().unwrap()).collect())
+        .collect();
+    let headings: Vec<&str> =
+        parts.iter().filter(|p| p["heading"] == true).map(|p| p["title"].as_str().unwrap()).collect();
+    assert_eq!(headings, printed, "the section titles are the printed headings");
+    assert_eq!(headings, nianbao::form::SECTIONS);
+    let tables: Vec<&str> = parts.iter().filter(|p| p["kind"] == "table").map(|p| p["key"].as_str().unwrap()).collect();
+    assert_eq!(tables, ["proactive", "applications", "review_litigation"]);
+    // The script names no heading and no table label.
+    let (_, _, script) = desk.call("GET", "/assets/app.js", b"");
+    let script = String::from_utf8(script).unwrap();
+    assert!(!script.contains('、'), "an official heading or label in app.js");
+    // (标题 is also in 小标题, a kind of block the page offers.)
+    let labels = nianbao::form::PARTS.iter().map(|p| &p.label).filter(|l| **l != "标题");
+    for label in nianbao::form::SECTIONS.iter().chain(labels) {
+        assert!(!script.contains(label), "{label} in app.js");
+    }
+    for word in ["总计", "合计", "自然人", "本年新收", "行政复议", "行政诉讼", "主动公开"] {
+        assert!(!script.contains(word), "{word} in app.js");
+    }
+    // 补全合计: blank totals from their parts, written ones kept.
+    let mut report: serde_json::Value = serde_json::from_str(&seed).unwrap();
+    report["applications"]["received"] = serde_json::json!([3, 1, null, 0, 0, 0, null]);
+    report["applications"]["carried_over"] = serde_json::json!([1, 0, 0, 0, 0, 0, 9]);
+    report["applications"]["results"]["granted"] = serde_json::json!([2, 0, 0, 0, 0, 0, null]);
+    report["applications"]["results"]["total"] = serde_json::json!([null, 0, 0, 0, 0, 0, null]);
+    report["review_litigation"]["review"] = serde_json::json!([1, null, null, null, null]);
+    let (status, head, body) = desk.call("POST", "/api/fill-totals", report.to_string().as_bytes());
+    assert_eq!(status, 200);
+    assert!(head.contains("application/json"));
+    let text = String::from_utf8(body).unwrap();
+    let filled: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(filled["applications"]["received"], serde_json::json!([3, 1, null, 0, 0, 0, 4]));
+    assert_eq!(filled["applications"]["carried_over"][6], 9, "a written total is kept");
+    assert_eq!(filled["applications"]["results"]["granted"][6], 2);
+    assert_eq!(filled["applications"]["results"]["total"], serde_json::json!([2, 0, 0, 0, 0, 0, 2]));
+    assert_eq!(filled["review_litigation"]["review"], serde_json::json!([1, null, null, null, 1]));
+    let canonical = nianbao::model::to_json_text(&nianbao::model::parse_str(&text).unwrap());
+    assert_eq!(text, canonical, "canonical JSON");
+}
+
+#[test]
+fn check_preview_save_draft_new_export_import() {
+    let dir = folder("serve-endpoints");
+    let desk = Desk::start(&dir);
+    let seed = fixture_text("beiguan-2023.json");
+    // Check: findings by JSON path, the grid to draw, the value kinds.
+    let mut report: serde_json::Value = serde_json::from_str(&seed).unwrap();
+    report["applications"]["received"]["natural_person"] = serde_json::json!(5);
+    let (status, checked) = desk.json("POST", "/api/check", report.to_string().as_bytes());
+    assert_eq!(status, 200);
+    let findings = checked["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["refusal"] == true && f["path"] == "/applications/received/6"), "{findings:?}");
+    assert_eq!(checked["kinds"]["/proactive/fees"], "amount");
+    assert_eq!(checked["report"]["applications"]["received"].as_array().unwrap().len(), 7, "canonical rows");
+    // Preview: SVG pages, and the page holding what was edited.
+    let (status, preview) = desk.json("POST", "/api/preview?focus=/problems/0", seed.as_bytes());
+    assert_eq!(status, 200);
+    let pages = preview["pages"].as_array().unwrap();
+    assert!(pages.len() >= 3 && pages[0].as_str().unwrap().starts_with("<svg"));
+    let focus = preview["focus"].as_u64().unwrap() as usize;
+    assert!(focus >= 2, "五 is on a late page, not {focus}");
+    // Open, then save with the version opened: canonical JSON on disk.
+    let (_, opened) = desk.json("GET", "/api/report/beiguan-2023.json", b"");
+    let version = opened["version"].as_str().unwrap().to_string();
+    let (status, saved) =
+        desk.json("PUT", &format!("/api/report/beiguan-2023.json?version={version}"), seed.as_bytes());
+    assert_eq!(status, 200, "{saved}");
+    let on_disk = std::fs::read_to_string(dir.join("beiguan-2023.json")).unwrap();
+    let canonical = nianbao::model::to_json_text(&nianbao::model::parse_str(&seed).unwrap());
+    assert_eq!(on_disk, canonical);
+    // A file changed on disk since it was opened is not overwritten.
+    std::fs::write(dir.join("beiguan-2023.json"), seed.replace("2023 年，", "2023年，")).unwrap();
+    let (status, body) = desk.json(
+        "PUT",
+        &format!("/api/report/beiguan-2023.json?version={}", saved["version"].as_str().unwrap()),
+        seed.as_bytes(),
+    );
+    assert_eq!(status, 409, "{body}");
+    // A new name that exists is not overwritten either; a new one is written.
+    let (status, _) = desk.json("PUT", "/api/report/beiguan-2023.json", seed.as_bytes());
+    assert_eq!(status, 409);
+    let (status, _) = desk.json("PUT", "/api/report/copy.json", seed.as_bytes());
+    assert_eq!(status, 200);
+    assert!(dir.join("copy.json").exists());
+    // Drafts go to a side file, whatever their state, at the version the
+    // page has.
+    let (_, opened) = desk.json("GET", "/api/report/copy.json", b"");
+    let at = opened["version"].as_str().unwrap();
+    let (status, _, _) = desk.call("PUT", &format!("/api/draft/copy.json?version={at}"), b"{\"year\": 20");
+    assert_eq!(status, 204);
+    assert_eq!(std::fs::read(dir.join(".copy.json.draft")).unwrap(), b"{\"year\": 20");
+    let (_, opened) = desk.json("GET", "/api/report/copy.json", b"");
+    assert_eq!(opened["draft"], "{\"year\": 20");
+    // New from last year: 结转下年度继续办理 becomes 上年结转.
+    let (status, made) = desk.json(
+        "POST",
+        "/api/new",
+        r#"{"agency": "北关区乡村振兴局", "year": 2024, "format": "", "from": "copy.json"}"#.as_bytes(),
+    );
+    assert_eq!(status, 200, "{made}");
+    let new: serde_json::Value = serde_json::from_str(made["text"].as_str().unwrap()).unwrap();
+    assert_eq!(new["format"], "2021");
+    let last: serde_json::Value = serde_json::from_str(&seed).unwrap();
+    let forward: Vec<u64> =
+        last["applications"]["carried_forward"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    let over: Vec<u64> =
+        new["applications"]["carried_over"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap()).collect();
+    assert_eq!(over[..6], forward[..6]);
+    assert!(new["applications"]["received"].as_array().unwrap().iter().all(|v| v.is_null()));
+    // Downloads: a PDF of what is on screen; an inconsistent report only
+    // when the writer confirms.
+    let (status, head, pdf) = desk.call("POST", "/api/export/pdf", seed.as_bytes());
+    assert_eq!(status, 200);
+    assert!(head.contains("application/pdf") && pdf.starts_with(b"%PDF-"));
+    let (status, _, _) = desk.call("POST", "/api/export/docx", report.to_string().as_bytes());
+    assert_eq!(status, 409);
+    let (status, _, docx) =
+        desk.call("POST", "/api/export/docx?allow_inconsistent=true", report.to_string().as_bytes());
+    assert_eq!(status, 200);
+    assert!(docx.starts_with(b"PK"));
+    // Import any file import reads: a saved page.
+    let page = std::fs::read(fixture("corpus/html/pingtan_zonghe_2025.html")).unwrap();
+    let (status, imported) = desk.json("POST", "/api/import/zonghe.html", &page);
+    assert_eq!(status, 200);
+    assert_eq!(imported["reader"], "html");
+    assert!(imported["text"].as_str().unwrap().contains("平潭综合实验区"));
 }
 
 /// Ctrl-C (SIGINT) stops the server cleanly: exit 0, the port free.
