@@ -592,7 +592,6 @@ pub fn assemble(items: &[Item]) -> Result<(Report, Vec<Note>), ImportError> {
     let title = (title != form::default_title(&agency, year)).then_some(title);
     let report = Report {
         version: format,
-        version_given: true,
         year,
         agency,
         title,

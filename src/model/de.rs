@@ -79,7 +79,6 @@ impl<'de> Visitor<'de> for ReportSeed {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Report, A::Error> {
         let mut keys = Keys::new();
-        let mut version_given = None;
         let mut year = None;
         let mut agency = None;
         let mut title = None;
@@ -97,7 +96,9 @@ impl<'de> Visitor<'de> for ReportSeed {
                 "$schema" => {
                     map.next_value::<String>()?;
                 }
-                "format" => version_given = Some(map.next_value::<VersionName>()?.0),
+                "format" => {
+                    map.next_value::<VersionName>()?;
+                }
                 "year" => year = Some(map.next_value::<Year>()?.0),
                 "agency" => agency = Some(map.next_value::<String>()?),
                 "title" => title = Some(map.next_value::<String>()?),
@@ -130,7 +131,6 @@ impl<'de> Visitor<'de> for ReportSeed {
         };
         Ok(Report {
             version: self.version,
-            version_given: version_given.is_some(),
             year,
             agency,
             title,
@@ -147,8 +147,9 @@ impl<'de> Visitor<'de> for ReportSeed {
     }
 }
 
-/// `"2019"` or `"2021"`.
-struct VersionName(Version);
+/// `"2019"` or `"2021"`, checked here; the version itself was read by the
+/// first pass ([`Head`]), since the tables' shape depends on it.
+struct VersionName;
 
 impl<'de> Deserialize<'de> for VersionName {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -160,7 +161,7 @@ impl<'de> Deserialize<'de> for VersionName {
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<VersionName, E> {
                 Version::parse(s)
-                    .map(VersionName)
+                    .map(|_| VersionName)
                     .ok_or_else(|| E::custom(format!("模板版本只能是 \"2019\" 或 \"2021\"，这里写的是 \"{s}\"")))
             }
         }

@@ -58,6 +58,19 @@ pub(crate) fn insert(at: &mut Map<String, Json>, path: &str, value: Json) {
     }
 }
 
+impl Report {
+    /// The report as its canonical JSON reads back: every row of counts
+    /// written as an array, so that findings name the paths the canonical
+    /// form has — without writing the JSON and parsing it again.
+    pub fn canonical(mut self) -> Report {
+        let rows = self.applications.rows.iter_mut().flatten().chain(&mut self.review_litigation.groups);
+        for counts in rows {
+            counts.written = super::Written::Array;
+        }
+        self
+    }
+}
+
 /// The report as contract JSON.
 pub fn to_json(report: &Report) -> Json {
     let mut proactive = Map::new();

@@ -11,6 +11,7 @@ mod json;
 pub mod limits;
 mod locate;
 mod parse;
+mod totals;
 mod validate;
 
 pub use error::InputError;
@@ -18,6 +19,7 @@ pub(crate) use json::insert;
 pub use json::{to_json, to_json_text};
 pub use locate::locate;
 pub use parse::{decode, parse_bytes, parse_str};
+pub use totals::fill_totals;
 pub use validate::{validate, Invalid};
 
 use crate::form::{self, Version};
@@ -28,8 +30,6 @@ use crate::form::{self, Version};
 pub struct Report {
     /// The template version: the contract's `format` key.
     pub version: Version,
-    /// Whether `format` was written in the input or derived from the year.
-    pub version_given: bool,
     pub year: i64,
     pub agency: String,
     /// The title as written; see [`Report::title`] for the one printed.

@@ -43,8 +43,7 @@ fn amounts_keep_their_digits() {
 #[test]
 fn format_defaults_from_the_year() {
     let shanghai = include_str!("../../fixtures/shanghai-govoffice-2019.json").replace("\"format\": \"2019\",", "");
-    assert_eq!(parse_str(&shanghai).unwrap().format, Version::F2019);
-    assert!(!parse_str(&shanghai).unwrap().version_given);
+    assert_eq!(parse_str(&shanghai).unwrap().version, Version::F2019);
 }
 
 #[test]
@@ -119,4 +118,17 @@ fn the_other_versions_keys_are_refused_with_a_hint() {
     assert!(e3.message.contains("2019 格式"), "{e3}");
     // 2021's 行政许可 is one count; the 2019 object is named as the wrong type.
     assert!(e.message.contains("应为件数") && e.message.contains("对象"), "{e}");
+}
+
+#[test]
+fn canonical_is_what_the_canonical_json_reads_back_as() {
+    for text in [
+        SEED,
+        include_str!("../../fixtures/pingtan-2023.json"),
+        include_str!("../../fixtures/shanghai-govoffice-2019.json"),
+    ] {
+        let report = parse_str(text).unwrap();
+        let reread = parse_str(&super::to_json_text(&report)).unwrap();
+        assert_eq!(report.canonical(), reread);
+    }
 }

@@ -82,8 +82,7 @@ impl Walk {
     fn blocks(&mut self, path: &str, blocks: &[Block]) -> Result<(), Invalid> {
         if blocks.len() > MAX_BLOCKS {
             return Err(Invalid {
-                path: format!("{path}/{MAX_BLOCKS}"),
-                message: format!("这一部分超过 {MAX_BLOCKS} 段，超出上限"),
+                path: path.to_string(), message: format!("这一部分超过 {MAX_BLOCKS} 段，超出上限")
             });
         }
         for (i, block) in blocks.iter().enumerate() {

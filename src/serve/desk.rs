@@ -1,20 +1,31 @@
 //! What the writer's desk does with a report, apart from HTTP: list the
-//! reports of a folder, check one as it is typed (findings by JSON path,
-//! the layout's grids to draw the form from), preview its pages as SVG,
-//! start a new one, save it.
+//! reports of a folder, open one, check it as it is typed (findings by
+//! JSON path, the layout's grids and the official headings to draw the
+//! form from), preview its pages as SVG, fill its blank totals, start a
+//! new one, save it and its drafts, export and import. Every function
+//! takes plain arguments and answers a [`DeskError`]; the files it reads
+//! or writes are regular files directly in the folder, never through a
+//! link.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
 
+use super::DeskError;
 use crate::check::Severity;
 use crate::fonts::Fonts;
 use crate::form::table_a::{self, Kind};
-use crate::form::{table_b, table_c, Version};
+use crate::form::{self, table_b, table_c, Version};
+use crate::format::Format;
+use crate::import::{self, Source};
 use crate::layout::{self, Document, Element};
+use crate::model::limits::MAX_INPUT_BYTES;
 use crate::model::{self, Report};
 use crate::pipeline;
+use crate::pipeline::Plan;
+use crate::render::Rendered;
 
 /// One report of the folder, as the list shows it.
 #[derive(Debug, Serialize)]
@@ -29,17 +40,18 @@ pub struct Listed {
     pub error: Option<String>,
 }
 
-/// The reports (`*.json`) of a folder, by name.
-pub fn list(dir: &Path) -> std::io::Result<Vec<Listed>> {
+/// The reports (`*.json`) of a folder, by name: regular files only, not
+/// what a symbolic link points at.
+pub fn list(dir: &Path) -> Result<Vec<Listed>, DeskError> {
     let mut out = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).map(|e| e.path()).collect();
     entries.sort();
     for path in entries {
         let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else { continue };
-        if !name.ends_with(".json") || name.starts_with('.') || !path.is_file() {
+        if report_path(dir, &name).is_none() || !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
             continue;
         }
-        let read = std::fs::read(&path)
+        let read = read_plain(&path, &name)
             .map_err(|e| e.to_string())
             .and_then(|b| pipeline::read_json(&b).map_err(|e| e.to_string()));
         out.push(match read {
@@ -73,6 +85,90 @@ pub fn draft_path(dir: &Path, name: &str) -> Option<PathBuf> {
     report_path(dir, name).map(|_| dir.join(format!(".{name}.draft")))
 }
 
+/// A regular file's bytes, opened without following a symbolic link and
+/// no larger than the contract's 2 MiB; `name` is what messages call it.
+fn read_plain(path: &Path, name: &str) -> Result<Vec<u8>, DeskError> {
+    let file = open_no_follow(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => DeskError::NotFound(name.into()),
+        _ if is_link_error(&e) => DeskError::NotAFile(name.into()),
+        _ => DeskError::Internal(format!("{name} 读不了：{e}")),
+    })?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(DeskError::NotAFile(name.into()));
+    }
+    let too_large = || DeskError::invalid(format!("{name} 超过 2 MiB 的上限，不能打开"));
+    if meta.len() > MAX_INPUT_BYTES as u64 {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_INPUT_BYTES as u64 + 1).read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_INPUT_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
+/// Opens for reading; a symbolic link as the last part of the path is an
+/// error, and a FIFO does not block the open.
+#[cfg(unix)]
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new().read(true).custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK).open(path)
+}
+
+#[cfg(not(unix))]
+fn open_no_follow(path: &Path) -> std::io::Result<std::fs::File> {
+    if std::fs::symlink_metadata(path)?.file_type().is_symlink() {
+        return Err(std::io::Error::other("symbolic link"));
+    }
+    std::fs::File::open(path)
+}
+
+/// Whether an open failed because the path is a symbolic link.
+fn is_link_error(e: &std::io::Error) -> bool {
+    #[cfg(unix)]
+    return e.raw_os_error() == Some(libc::ELOOP);
+    #[cfg(not(unix))]
+    return e.kind() == std::io::ErrorKind::Other;
+}
+
+/// The bytes of a file about to be replaced: `None` when there is none;
+/// refused when the name is a link or anything but a regular file, so
+/// that a save never writes through it nor replaces it.
+fn current(path: &Path, name: &str) -> Result<Option<Vec<u8>>, DeskError> {
+    match read_plain(path, name) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(DeskError::NotFound(_)) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// A report of the folder, as the page opens it.
+#[derive(Debug, Serialize)]
+pub struct Opened {
+    pub name: String,
+    pub text: String,
+    /// What a save names to say which file it replaces (`version`).
+    pub version: String,
+    /// The autosaved draft, if there is one.
+    pub draft: Option<String>,
+}
+
+/// Opens report `name` of `dir`, with its draft if there is one.
+pub fn open(dir: &Path, name: &str) -> Result<Opened, DeskError> {
+    let path = report_path(dir, name).ok_or(DeskError::Name)?;
+    let bytes = read_plain(&path, name)?;
+    let draft =
+        draft_path(dir, name).and_then(|d| read_plain(&d, name).ok()).map(|b| String::from_utf8_lossy(&b).into_owned());
+    Ok(Opened {
+        name: name.into(),
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+        version: version(&bytes),
+        draft,
+    })
+}
+
 /// A version tag of a file's bytes: a save names the version it was
 /// opened at, and a file changed on disk since is not overwritten.
 pub fn version(bytes: &[u8]) -> String {
@@ -101,25 +197,59 @@ pub struct Checked {
     pub document: Document,
     /// The kind of each table value, by JSON path: count, signed, amount.
     pub kinds: Map<String, Json>,
+    /// The parts of the report the form edits, in document order, with
+    /// their official titles.
+    pub parts: Vec<Part>,
 }
 
-/// Why the text is not a report yet: the contract's message, with where.
-#[derive(Debug, Serialize)]
-pub struct Invalid {
-    pub path: String,
-    pub line: Option<usize>,
-    pub message: String,
+/// A part of the report as the form shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Part {
+    /// Its JSON key at the top of the report.
+    pub key: &'static str,
+    /// Its official title: for a section, the heading the layout prints.
+    pub title: &'static str,
+    /// What the form edits it as: a one-line `field`, `prose` blocks, or
+    /// a `table` (with the prose before and after it).
+    pub kind: PartKind,
+    /// Whether `title` prints as a section heading.
+    pub heading: bool,
+}
+
+/// How the form edits a part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartKind {
+    Field,
+    Prose,
+    Table,
+}
+
+/// The parts the form edits, in document order: the form's own fields,
+/// the prose parts and the three tables, titled from [`form::PARTS`] and,
+/// for the sections with a table, [`form::TABLE_SECTIONS`] — what the
+/// layout prints.
+pub fn parts() -> Vec<Part> {
+    form::PARTS
+        .iter()
+        .filter_map(|p| {
+            let (title, kind) = match p.key {
+                "year" | "agency" | "title" => (p.label, PartKind::Field),
+                "preamble" | "overview" | "problems" | "other_matters" => (p.label, PartKind::Prose),
+                key => (form::TABLE_SECTIONS.iter().find(|(k, _)| *k == key)?.1, PartKind::Table),
+            };
+            Some(Part { key: p.key, title, kind, heading: form::SECTIONS.contains(&title) })
+        })
+        .collect()
 }
 
 /// Checks a report's JSON text as typed.
-pub fn check(text: &str, fonts: &Fonts) -> Result<Checked, Invalid> {
-    let invalid =
-        |e: model::InputError| Invalid { path: e.path.clone(), line: Some(e.line), message: e.message.clone() };
-    let report = model::parse_str(text).map_err(invalid)?;
-    // Checked in the canonical form the form edits (rows as arrays), so
-    // that findings and the grid's cells name the same JSON paths.
-    let canonical = model::to_json_text(&report);
-    let checked = pipeline::read_json(canonical.as_bytes()).map_err(invalid)?;
+pub fn check(text: &str, fonts: &Fonts) -> Result<Checked, DeskError> {
+    // Parsed once, and checked in the canonical form the form edits (rows
+    // as arrays), so that findings and the grid's cells name the same JSON
+    // paths.
+    let report = model::parse_str(text)?.canonical();
+    let checked = pipeline::Checked::new(report, Source::Json, None);
     let report_json = model::to_json(&checked.report);
     let prepared = checked.prepare(fonts);
     let findings = prepared
@@ -134,7 +264,7 @@ pub fn check(text: &str, fonts: &Fonts) -> Result<Checked, Invalid> {
         })
         .collect();
     let kinds = kinds(&prepared.report);
-    Ok(Checked { report: report_json, findings, document: prepared.document, kinds })
+    Ok(Checked { report: report_json, findings, document: prepared.document, kinds, parts: parts() })
 }
 
 /// The kind of every table value of a report, by its JSON path.
@@ -165,10 +295,10 @@ fn kind_name(kind: Kind) -> &'static str {
 
 /// The pages of a report as SVG, and the page that shows `focus` (a JSON
 /// path the writer just edited), if any.
-pub fn preview(text: &str, focus: Option<&str>, fonts: &Fonts) -> Result<(Vec<String>, Option<usize>), String> {
-    let checked = pipeline::read_json(text.as_bytes()).map_err(|e| e.to_string())?;
+pub fn preview(text: &str, focus: Option<&str>, fonts: &Fonts) -> Result<(Vec<String>, Option<usize>), DeskError> {
+    let checked = pipeline::read_json(text.as_bytes())?;
     let doc = layout::build(&checked.report);
-    let paged = crate::pdf::typeset(&doc, fonts).map_err(|e| e.to_string())?;
+    let paged = crate::pdf::typeset(&doc, fonts).map_err(|e| DeskError::invalid(e.to_string()))?;
     let options = typst_svg::SvgOptions::default();
     let pages: Vec<String> = paged.pages().iter().map(|p| typst_svg::svg(p, &options)).collect();
     let needle = focus.and_then(|f| landmark(&doc, f));
@@ -269,39 +399,165 @@ pub fn new_report(agency: &str, year: i64, format: Version, last_year: Option<&R
     })
 }
 
+/// A new report's JSON text, as the new-report form asks for it: the
+/// template `format` (`2019`, `2021`, or blank for the year's), and, when
+/// `from` names last year's report of the same agency in `dir`, its
+/// 四、结转下年度继续办理 as this year's 二、上年结转.
+pub fn create(
+    dir: &Path,
+    agency: &str,
+    year: i64,
+    format: Option<&str>,
+    from: Option<&str>,
+) -> Result<String, DeskError> {
+    let format = match format.map(str::trim).filter(|f| !f.is_empty()) {
+        None => Version::for_year(year),
+        Some(f) => Version::parse(f).ok_or_else(|| DeskError::Request {
+            message: format!("模板版本只能是 2019 或 2021，不是“{f}”"),
+            path: Some("/format".into()),
+            line: None,
+            column: None,
+        })?,
+    };
+    let last = match from.filter(|f| !f.is_empty()) {
+        None => None,
+        Some(from) => {
+            let path = report_path(dir, from).ok_or(DeskError::Name)?;
+            let bytes = read_plain(&path, from)?;
+            Some(model::parse_bytes(&bytes).map_err(|e| DeskError::Invalid {
+                message: format!("{from} 读不了：{}", e.message),
+                path: Some(e.path),
+                line: Some(e.line),
+                column: Some(e.column),
+            })?)
+        }
+    };
+    let report = new_report(agency.trim(), year, format, last.as_ref());
+    Ok(serde_json::to_string_pretty(&report).expect("JSON serializes"))
+}
+
 /// Writes `text` as `name` in `dir`, in the contract's canonical form,
-/// atomically, unless the file changed on disk since `opened` (its
-/// version when the writer opened it; `None` for a new file, which must
-/// not exist yet). Returns the new version.
-pub fn save(dir: &Path, name: &str, text: &str, opened: Option<&str>) -> Result<String, SaveError> {
-    let path = report_path(dir, name).ok_or(SaveError::Name)?;
-    let report = model::parse_str(text).map_err(|e| SaveError::Invalid(e.to_string()))?;
-    let current = std::fs::read(&path).ok();
-    match (&current, opened) {
-        (Some(bytes), Some(v)) if version(bytes) != v => return Err(SaveError::Changed),
-        (Some(_), None) => return Err(SaveError::Exists),
-        (None, Some(_)) => return Err(SaveError::Changed),
-        _ => {}
-    }
+/// atomically (flushed to disk, then renamed into place), unless the file
+/// changed on disk since `opened` (its version when the writer opened
+/// it; `None` for a new file, which must not exist yet). A name that is a
+/// symbolic link is refused, neither written through nor replaced. The
+/// draft of `name` is removed. Returns the new version.
+///
+/// A save and a draft of the same desk must not run at once (the server
+/// holds one lock for both), or a draft checked before the save could
+/// be written after it.
+pub fn save(dir: &Path, name: &str, text: &str, opened: Option<&str>) -> Result<String, DeskError> {
+    let path = report_path(dir, name).ok_or(DeskError::Name)?;
+    let report = model::parse_str(text)?;
+    same_version(current(&path, name)?.as_deref(), opened)?;
     let canonical = model::to_json_text(&report);
-    crate::write::write_atomic(&path, canonical.as_bytes()).map_err(|e| SaveError::Io(e.to_string()))?;
+    crate::write::write_atomic(&path, canonical.as_bytes())
+        .map_err(|e| DeskError::Internal(format!("{name} 无法写入：{e}")))?;
     if let Some(draft) = draft_path(dir, name) {
-        let _ = std::fs::remove_file(draft);
+        match std::fs::remove_file(draft) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                return Err(DeskError::Internal(format!("已保存，但草稿无法删除：{e}")));
+            }
+            _ => {}
+        }
     }
     Ok(version(canonical.as_bytes()))
 }
 
-/// Why a save did not happen.
-#[derive(Debug, thiserror::Error)]
-pub enum SaveError {
-    #[error("文件名只能是一个不以点开头、以 .json 结尾的名字")]
-    Name,
-    #[error("内容还不是一份完整的报告：{0}")]
-    Invalid(String),
-    #[error("文件在打开后被别处改过，没有覆盖；请另存为其他名字")]
-    Changed,
-    #[error("已有同名文件，没有覆盖；请换一个名字")]
-    Exists,
-    #[error("无法写入：{0}")]
-    Io(String),
+/// Whether the file on disk (`current`) is the one the page has
+/// (`opened`): both absent, or the same version.
+fn same_version(current: Option<&[u8]>, opened: Option<&str>) -> Result<(), DeskError> {
+    match (current, opened) {
+        (Some(bytes), Some(v)) if version(bytes) != v => Err(DeskError::Changed),
+        (Some(_), None) => Err(DeskError::Exists),
+        (None, Some(_)) => Err(DeskError::Changed),
+        _ => Ok(()),
+    }
+}
+
+/// Autosaves `text` (whatever its state) as the draft of `name`, flushed
+/// to disk, unless the report is no longer at `opened`, the version the
+/// page has (`None` for a report not saved yet): a draft that arrives
+/// after a save does not come back to life.
+pub fn save_draft(dir: &Path, name: &str, text: &str, opened: Option<&str>) -> Result<(), DeskError> {
+    let report = report_path(dir, name).ok_or(DeskError::Name)?;
+    let draft = draft_path(dir, name).ok_or(DeskError::Name)?;
+    same_version(current(&report, name)?.as_deref(), opened).map_err(|_| DeskError::StaleDraft)?;
+    match std::fs::symlink_metadata(&draft) {
+        Ok(m) if !m.is_file() => return Err(DeskError::NotAFile(format!(".{name}.draft"))),
+        _ => {}
+    }
+    crate::write::write_atomic(&draft, text.as_bytes()).map_err(|e| DeskError::Internal(format!("草稿无法写入：{e}")))
+}
+
+/// The report with its blank totals filled from their parts
+/// ([`model::fill_totals`]), as canonical JSON text.
+pub fn fill_totals(text: &str) -> Result<String, DeskError> {
+    let mut report = model::parse_str(text)?;
+    model::fill_totals(&mut report);
+    Ok(model::to_json_text(&report))
+}
+
+/// What the page can download.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum ExportFormat {
+    Pdf,
+    Docx,
+    Json,
+}
+
+impl TryFrom<String> for ExportFormat {
+    type Error = String;
+
+    fn try_from(s: String) -> Result<ExportFormat, String> {
+        match s.as_str() {
+            "pdf" => Ok(ExportFormat::Pdf),
+            "docx" => Ok(ExportFormat::Docx),
+            "json" => Ok(ExportFormat::Json),
+            _ => Err(format!("不能下载“{s}”格式：只能是 pdf、docx 或 json")),
+        }
+    }
+}
+
+impl ExportFormat {
+    /// The output format it renders as.
+    pub fn format(self) -> Format {
+        match self {
+            ExportFormat::Pdf => Format::Pdf,
+            ExportFormat::Docx => Format::Docx,
+            ExportFormat::Json => Format::Json,
+        }
+    }
+}
+
+/// The report's text rendered for download: its media type and bytes.
+/// A report the checks refuse is refused unless `allow_inconsistent`
+/// (the writer confirmed); a character no font has is refused whatever.
+pub fn export(
+    text: &str,
+    format: ExportFormat,
+    allow_inconsistent: bool,
+    fonts: &Fonts,
+) -> Result<(&'static str, Vec<u8>), DeskError> {
+    let format = format.format();
+    let plan = Plan { formats: vec![format], allow_inconsistent, ..Plan::default() };
+    let outcome = pipeline::run(text.as_bytes(), Source::Json, &plan, fonts);
+    // Keep recent memo entries only, as the preview does.
+    typst::comemo::evict(10);
+    match outcome.outputs?.pop() {
+        Some((_, Rendered::File(bytes))) => Ok((format.mime(), bytes)),
+        _ => Err(DeskError::Internal("文件夹不能下载".into())),
+    }
+}
+
+/// A published report (web page, text, Word, PDF, by `file`'s extension)
+/// imported: its JSON text and the reader that read it.
+pub fn import(file: &str, bytes: &[u8]) -> Result<(String, &'static str), DeskError> {
+    let source = Source::of(Path::new(file));
+    let imported = import::read(bytes, source).map_err(|e| match e.cause {
+        import::Cause::Tool => DeskError::Internal(format!("{file}：{e}")),
+        _ => DeskError::invalid(format!("{file}：{e}")),
+    })?;
+    Ok((model::to_json_text(&imported.report), source.name()))
 }

@@ -3,22 +3,41 @@
 //! beside it (`nianbao serve`).
 //!
 //! Safe by default: it listens on loopback; every request carries the
-//! per-run token (in the URL it prints, then as an `HttpOnly`,
-//! `SameSite=Strict` cookie); a `Host` other than the listening address is
-//! refused (DNS rebinding), as is a state-changing request from another
-//! `Origin`; bodies are limited to the contract's 2 MiB; only plain
-//! `*.json` names in the folder can be read or written.
+//! per-run token (128 bits from the operating system's random source, in
+//! the URL it prints, then as an `HttpOnly`, `SameSite=Strict` cookie); a
+//! `Host` other than the listening address is refused (DNS rebinding), as
+//! is a state-changing request from another `Origin`; bodies are limited
+//! to the contract's 2 MiB; only regular files with plain `*.json` names
+//! directly in the folder are listed, read or written — never through a
+//! symbolic link.
+//!
+//! How it is built: the handlers here only take the request apart
+//! (`extract.rs`: body, text, JSON body, address values, each refused as
+//! a [`DeskError`] that says where) and answer; what they do is in
+//! `desk.rs` as functions of plain arguments. Everything that touches a
+//! file or typesets runs on the blocking pool (`blocking`, one helper),
+//! never on the runtime's threads. Every error, whatever the endpoint, is
+//! one [`DeskError`], answered as `{"error", "path", "line"}` JSON. The
+//! page (`assets/`) holds no official wording: headings come with each
+//! check ([`Part`]), labels with the layout's grids, and totals are filled
+//! by the server ([`crate::model::fill_totals`]).
 
 mod desk;
+mod error;
+mod extract;
 
-pub use desk::{check, new_report, preview, save, Checked, SaveError};
+pub use desk::{
+    check, create, export, fill_totals, import, list, new_report, open, parts, preview, save, save_draft, Checked,
+    ExportFormat, Finding, Listed, Opened, Part, PartKind,
+};
+pub use error::DeskError;
+pub use extract::{json_body, Body, JsonBody, Param, Params, Text};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
-use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -28,13 +47,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::fonts::Fonts;
-use crate::form::Version;
-use crate::format::Format;
-use crate::import::{self, Source};
 use crate::model::limits::MAX_INPUT_BYTES;
-use crate::pipeline::{self, Plan, Stop, Verdict};
-use crate::render::Rendered;
-use crate::write;
 
 const INDEX: &str = include_str!("assets/index.html");
 const APP_JS: &str = include_str!("assets/app.js");
@@ -65,22 +78,31 @@ struct Desk {
     hosts: Vec<String>,
     origins: Vec<String>,
     fonts: Arc<Fonts>,
+    /// Held by a save and by a draft write: a draft checked against the
+    /// file's version is written before a save, or refused after it.
+    writing: Mutex<()>,
 }
 
-/// A random token: 128 bits from the standard library's OS-seeded hasher
-/// keys (no extra dependency for a per-run secret).
-fn token() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    (0..2)
-        .map(|i| {
-            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-            h.write_u64(i);
-            h.write_u128(
-                std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos(),
-            );
-            format!("{:016x}", h.finish())
-        })
-        .collect()
+impl Desk {
+    fn writing(&self) -> std::sync::MutexGuard<'_, ()> {
+        self.writing.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A per-run token: 128 bits from the operating system's random source,
+/// in hex.
+fn token() -> std::io::Result<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(format!("系统随机数不可用：{e}")))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Runs `f` on the blocking pool: file I/O and typesetting never hold the
+/// runtime's threads. A task that panicked is an internal error.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, DeskError> + Send + 'static,
+) -> Result<T, DeskError> {
+    tokio::task::spawn_blocking(f).await?
 }
 
 /// Binds, then calls `ready` with the URL to open (token included), then
@@ -100,7 +122,7 @@ pub fn run(options: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&str)) -> Resu
             hosts.push(format!("localhost:{}", addr.port()));
         }
         let origins = hosts.iter().map(|h| format!("http://{h}")).collect();
-        let desk = Arc::new(Desk { dir, token: token(), hosts, origins, fonts });
+        let desk = Arc::new(Desk { dir, token: token()?, hosts, origins, fonts, writing: Mutex::new(()) });
         let url = format!("http://{addr}/?token={}", desk.token);
         ready(&url);
         axum::serve(listener, router(desk))
@@ -117,21 +139,23 @@ fn router(desk: Arc<Desk>) -> Router {
         .route("/", get(index))
         .route("/assets/app.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], APP_JS) }))
         .route("/assets/app.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], APP_CSS) }))
-        .route("/api/reports", get(reports))
-        .route("/api/report/{name}", get(open).put(save_report))
-        .route("/api/draft/{name}", put(save_draft))
+        .route("/api/reports", get(list_reports))
+        .route("/api/report/{name}", get(open_report).put(save_report))
+        .route("/api/draft/{name}", put(save_draft_of))
         .route("/api/check", post(check_text))
         .route("/api/preview", post(preview_text))
+        .route("/api/fill-totals", post(fill_totals_of))
         .route("/api/new", post(new))
-        .route("/api/export/{format}", post(export))
+        .route("/api/export/{format}", post(export_as))
         .route("/api/import/{file}", post(import_file))
         .layer(DefaultBodyLimit::max(MAX_INPUT_BYTES))
         .layer(middleware::from_fn_with_state(desk.clone(), guard))
         .with_state(desk)
 }
 
-fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, Json(json!({ "error": message.into() }))).into_response()
+/// A request the guard turns away.
+fn refuse(message: impl Into<String>) -> Response {
+    DeskError::Forbidden(message.into()).into_response()
 }
 
 fn cookie_token(headers: &HeaderMap) -> Option<String> {
@@ -144,7 +168,7 @@ async fn guard(State(desk): State<Arc<Desk>>, request: Request, next: Next) -> R
     let headers = request.headers();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     if !desk.hosts.iter().any(|h| h == host) {
-        return refuse(StatusCode::FORBIDDEN, format!("请求的主机名“{host}”不是本服务的地址"));
+        return refuse(format!("请求的主机名“{host}”不是本服务的地址"));
     }
     let query_token =
         request.uri().query().and_then(|q| q.split('&').find_map(|p| p.strip_prefix("token=")).map(str::to_string));
@@ -158,12 +182,12 @@ async fn guard(State(desk): State<Arc<Desk>>, request: Request, next: Next) -> R
         return response;
     }
     if !cookie_ok {
-        return refuse(StatusCode::FORBIDDEN, "缺少或带错了访问令牌：请打开 nianbao serve 启动时打印的网址");
+        return refuse("缺少或带错了访问令牌：请打开 nianbao serve 启动时打印的网址");
     }
     if request.method() != Method::GET {
         let origin = headers.get(header::ORIGIN).and_then(|h| h.to_str().ok()).unwrap_or("");
         if !desk.origins.iter().any(|o| o == origin) {
-            return refuse(StatusCode::FORBIDDEN, format!("来源“{origin}”不是本服务的页面"));
+            return refuse(format!("来源“{origin}”不是本服务的页面"));
         }
     }
     let mut response = next.run(request).await;
@@ -183,85 +207,51 @@ async fn index() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], INDEX)
 }
 
-async fn reports(State(desk): State<Arc<Desk>>) -> Response {
+async fn list_reports(State(desk): State<Arc<Desk>>) -> Result<Json<Vec<Listed>>, DeskError> {
     let dir = desk.dir.clone();
-    match tokio::task::spawn_blocking(move || desk::list(&dir)).await {
-        Ok(Ok(list)) => Json(list).into_response(),
-        _ => refuse(StatusCode::INTERNAL_SERVER_ERROR, "无法读取文件夹"),
-    }
+    blocking(move || list(&dir)).await.map(Json)
 }
 
-/// A request body as text; `None` (answered 400) when it is not UTF-8.
-fn text_of(body: &Bytes) -> Option<String> {
-    std::str::from_utf8(body).ok().map(str::to_string)
+async fn open_report(State(desk): State<Arc<Desk>>, Param(name): Param<String>) -> Result<Json<Opened>, DeskError> {
+    blocking(move || open(&desk.dir, &name)).await.map(Json)
 }
 
-fn not_text() -> Response {
-    refuse(StatusCode::BAD_REQUEST, "内容不是 UTF-8 文本")
-}
-
-async fn open(State(desk): State<Arc<Desk>>, Path(name): Path<String>) -> Response {
-    let Some(path) = desk::report_path(&desk.dir, &name) else {
-        return refuse(StatusCode::BAD_REQUEST, SaveError::Name.to_string());
-    };
-    let Ok(bytes) = std::fs::read(&path) else {
-        return refuse(StatusCode::NOT_FOUND, format!("没有 {name}"));
-    };
-    let draft = desk::draft_path(&desk.dir, &name).and_then(|d| std::fs::read_to_string(d).ok());
-    Json(json!({
-        "name": name,
-        "text": String::from_utf8_lossy(&bytes),
-        "version": desk::version(&bytes),
-        "draft": draft,
-    }))
-    .into_response()
-}
-
+/// The version of the file the page has, if any.
 #[derive(Deserialize)]
-struct SaveQuery {
+struct At {
     version: Option<String>,
 }
 
 async fn save_report(
     State(desk): State<Arc<Desk>>,
-    Path(name): Path<String>,
-    Query(q): Query<SaveQuery>,
-    body: Bytes,
-) -> Response {
-    let Some(text) = text_of(&body) else {
-        return not_text();
-    };
-    let dir = desk.dir.clone();
-    let saved = tokio::task::spawn_blocking(move || save(&dir, &name, &text, q.version.as_deref())).await;
-    match saved {
-        Ok(Ok(version)) => Json(json!({ "version": version })).into_response(),
-        Ok(Err(e @ (SaveError::Changed | SaveError::Exists))) => refuse(StatusCode::CONFLICT, e.to_string()),
-        Ok(Err(e @ SaveError::Io(_))) => refuse(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()),
-        Ok(Err(e)) => refuse(StatusCode::BAD_REQUEST, e.to_string()),
-        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "保存失败"),
-    }
+    Param(name): Param<String>,
+    Params(at): Params<At>,
+    Text(text): Text,
+) -> Result<Json<serde_json::Value>, DeskError> {
+    let version = blocking(move || {
+        let _writing = desk.writing();
+        save(&desk.dir, &name, &text, at.version.as_deref())
+    })
+    .await?;
+    Ok(Json(json!({ "version": version })))
 }
 
-async fn save_draft(State(desk): State<Arc<Desk>>, Path(name): Path<String>, body: Bytes) -> Response {
-    let Some(path) = desk::draft_path(&desk.dir, &name) else {
-        return refuse(StatusCode::BAD_REQUEST, SaveError::Name.to_string());
-    };
-    match write::write_atomic(&path, &body) {
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
-        Err(e) => refuse(StatusCode::INTERNAL_SERVER_ERROR, format!("草稿无法写入：{e}")),
-    }
+async fn save_draft_of(
+    State(desk): State<Arc<Desk>>,
+    Param(name): Param<String>,
+    Params(at): Params<At>,
+    Text(text): Text,
+) -> Result<StatusCode, DeskError> {
+    blocking(move || {
+        let _writing = desk.writing();
+        save_draft(&desk.dir, &name, &text, at.version.as_deref())
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
-async fn check_text(State(desk): State<Arc<Desk>>, body: Bytes) -> Response {
-    let Some(text) = text_of(&body) else {
-        return not_text();
-    };
-    let fonts = desk.fonts.clone();
-    match tokio::task::spawn_blocking(move || check(&text, &fonts)).await {
-        Ok(Ok(checked)) => Json(checked).into_response(),
-        Ok(Err(invalid)) => (StatusCode::UNPROCESSABLE_ENTITY, Json(invalid)).into_response(),
-        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "检查失败"),
-    }
+async fn check_text(State(desk): State<Arc<Desk>>, Text(text): Text) -> Result<Json<Checked>, DeskError> {
+    blocking(move || check(&text, &desk.fonts)).await.map(Json)
 }
 
 #[derive(Deserialize)]
@@ -269,64 +259,46 @@ struct PreviewQuery {
     focus: Option<String>,
 }
 
-async fn preview_text(State(desk): State<Arc<Desk>>, Query(q): Query<PreviewQuery>, body: Bytes) -> Response {
-    let Some(text) = text_of(&body) else {
-        return not_text();
-    };
-    let fonts = desk.fonts.clone();
-    let done = tokio::task::spawn_blocking(move || {
-        let out = preview(&text, q.focus.as_deref(), &fonts);
+async fn preview_text(
+    State(desk): State<Arc<Desk>>,
+    Params(q): Params<PreviewQuery>,
+    Text(text): Text,
+) -> Result<Json<serde_json::Value>, DeskError> {
+    let (pages, focus) = blocking(move || {
+        let out = preview(&text, q.focus.as_deref(), &desk.fonts);
         // Keep recent memo entries (the next edit reuses them), so memory
         // stays flat over a long session.
         typst::comemo::evict(10);
         out
     })
-    .await;
-    match done {
-        Ok(Ok((pages, focus))) => Json(json!({ "pages": pages, "focus": focus })).into_response(),
-        Ok(Err(e)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, e),
-        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "预览失败"),
-    }
+    .await?;
+    Ok(Json(json!({ "pages": pages, "focus": focus })))
 }
 
+/// The report with its blank totals filled, as canonical JSON.
+async fn fill_totals_of(Text(text): Text) -> Result<Response, DeskError> {
+    let filled = blocking(move || fill_totals(&text)).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], filled).into_response())
+}
+
+/// What the new-report form sends.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct NewReport {
     agency: String,
     year: i64,
+    /// `2019`, `2021`, or blank for the year's template.
     format: Option<String>,
     /// Last year's report of the same agency, by file name.
     from: Option<String>,
 }
 
-async fn new(State(desk): State<Arc<Desk>>, body: Bytes) -> Response {
-    let n: NewReport = match serde_json::from_slice(&body) {
-        Ok(n) => n,
-        Err(e) => return refuse(StatusCode::BAD_REQUEST, format!("新建报告的请求读不懂：{e}")),
-    };
-    let format = match n.format.as_deref() {
-        None | Some("") => Version::for_year(n.year),
-        Some(f) => match Version::parse(f) {
-            Some(v) => v,
-            None => return refuse(StatusCode::BAD_REQUEST, format!("模板版本只能是 2019 或 2021，不是“{f}”")),
-        },
-    };
-    let last = match n.from.as_deref().filter(|f| !f.is_empty()) {
-        None => None,
-        Some(from) => {
-            let Some(path) = desk::report_path(&desk.dir, from) else {
-                return refuse(StatusCode::BAD_REQUEST, SaveError::Name.to_string());
-            };
-            match std::fs::read(&path)
-                .map_err(|e| e.to_string())
-                .and_then(|b| crate::model::parse_bytes(&b).map_err(|e| e.to_string()))
-            {
-                Ok(r) => Some(r),
-                Err(e) => return refuse(StatusCode::BAD_REQUEST, format!("{from} 读不了：{e}")),
-            }
-        }
-    };
-    let report = new_report(n.agency.trim(), n.year, format, last.as_ref());
-    Json(json!({ "text": serde_json::to_string_pretty(&report).expect("JSON serializes") })).into_response()
+async fn new(
+    State(desk): State<Arc<Desk>>,
+    JsonBody(n): JsonBody<NewReport>,
+) -> Result<Json<serde_json::Value>, DeskError> {
+    let text = blocking(move || create(&desk.dir, &n.agency, n.year, n.format.as_deref(), n.from.as_deref())).await?;
+    Ok(Json(json!({ "text": text })))
 }
 
 #[derive(Deserialize)]
@@ -335,50 +307,17 @@ struct ExportQuery {
     allow_inconsistent: bool,
 }
 
-async fn export(
+async fn export_as(
     State(desk): State<Arc<Desk>>,
-    Path(format): Path<String>,
-    Query(q): Query<ExportQuery>,
-    body: Bytes,
-) -> Response {
-    let format = match format.as_str() {
-        "pdf" => Format::Pdf,
-        "docx" => Format::Docx,
-        "json" => Format::Json,
-        other => return refuse(StatusCode::BAD_REQUEST, format!("不能下载“{other}”格式")),
-    };
-    let Some(text) = text_of(&body) else {
-        return not_text();
-    };
-    let fonts = desk.fonts.clone();
-    let done = tokio::task::spawn_blocking(move || {
-        let plan = Plan { formats: vec![format], allow_inconsistent: q.allow_inconsistent, ..Plan::default() };
-        let outcome = pipeline::run(text.as_bytes(), Source::Json, &plan, &fonts);
-        typst::comemo::evict(10);
-        outcome.outputs.map(|mut outputs| outputs.pop().map(|(_, rendered)| rendered))
-    })
-    .await;
-    match done {
-        Ok(Ok(Some(Rendered::File(bytes)))) => ([(header::CONTENT_TYPE, format.mime())], bytes).into_response(),
-        Ok(Ok(_)) => refuse(StatusCode::BAD_REQUEST, "文件夹不能下载"),
-        Ok(Err(stop @ Stop::Refused(_))) => refuse(StatusCode::CONFLICT, stop.to_string()),
-        Ok(Err(stop)) if stop.verdict() == Verdict::Refused => {
-            refuse(StatusCode::UNPROCESSABLE_ENTITY, stop.to_string())
-        }
-        Ok(Err(stop)) => refuse(StatusCode::INTERNAL_SERVER_ERROR, stop.to_string()),
-        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "生成失败"),
-    }
+    Param(format): Param<ExportFormat>,
+    Params(q): Params<ExportQuery>,
+    Text(text): Text,
+) -> Result<Response, DeskError> {
+    let (mime, bytes) = blocking(move || export(&text, format, q.allow_inconsistent, &desk.fonts)).await?;
+    Ok(([(header::CONTENT_TYPE, mime)], bytes).into_response())
 }
 
-async fn import_file(Path(file): Path<String>, body: Bytes) -> Response {
-    let source = Source::of(std::path::Path::new(&file));
-    let done = tokio::task::spawn_blocking(move || import::read(&body, source)).await;
-    match done {
-        Ok(Ok(imported)) => {
-            Json(json!({ "text": crate::model::to_json_text(&imported.report), "reader": source.name() }))
-                .into_response()
-        }
-        Ok(Err(e)) => refuse(StatusCode::UNPROCESSABLE_ENTITY, format!("{file}：{e}")),
-        Err(_) => refuse(StatusCode::INTERNAL_SERVER_ERROR, "导入失败"),
-    }
+async fn import_file(Param(file): Param<String>, Body(body): Body) -> Result<Json<serde_json::Value>, DeskError> {
+    let (text, reader) = blocking(move || import(&file, &body)).await?;
+    Ok(Json(json!({ "text": text, "reader": reader })))
 }

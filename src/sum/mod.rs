@@ -92,7 +92,6 @@ pub fn sum(inputs: &[Member], agency: &str, allow_inconsistent: bool) -> Result<
     let n = reports.len();
     let report = Report {
         version: format,
-        version_given: true,
         year,
         agency: agency.to_string(),
         title: None,

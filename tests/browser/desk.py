@@ -82,6 +82,26 @@ driver = browser()
 try:
     open_report(driver, url)
     shot(driver, "opened")
+    # The headings are the server's: the form's sections are titled with the
+    # parts the check sends, in its order, and a table by its section.
+    parts = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        fetch('/api/report/beiguan-2023.json').then((r) => r.json())
+            .then((o) => fetch('/api/check', {method: 'POST', body: o.text}))
+            .then((r) => r.json()).then((c) => done(c.parts));
+    """)
+    titles = [p["title"] for p in parts if p["kind"] != "field"]
+    assert "三、收到和处理政府信息公开申请情况" in titles, titles
+    shown = [h.text for h in driver.find_elements(By.CSS_SELECTOR, "#form > section > h2")][1:]
+    assert shown == titles, (shown, titles)
+    grids = [t.get_attribute("aria-label") for t in driver.find_elements(By.CSS_SELECTOR, "table.grid")]
+    assert grids == [p["title"] for p in parts if p["kind"] == "table"], grids
+    script = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        fetch('/assets/app.js').then((r) => r.text()).then(done);
+    """)
+    assert not any(t in script for t in titles), "a heading in app.js"
+
     # Every value cell has an accessible name: row label and column header.
     name = cell(driver, "/applications/received/0").get_attribute("aria-label")
     assert "一、本年新收政府信息公开申请数量" in name and "自然人" in name, name
@@ -148,13 +168,24 @@ try:
     driver.find_element(By.ID, "restore-draft").click()
     wait(driver, lambda d: cell(d, "/applications/received/2").get_attribute("value") == "7", "the draft restored")
     shot(driver, "draft-restored")
-    # 补全合计 fills a blank total from its parts and leaves written ones.
+    # 补全合计 asks the server: a blank row total from its parts, a blank
+    # 总计 cell from its column, written ones left.
     type_into(driver, "/applications/received/6", Keys.BACKSPACE)
-    wait(driver, lambda d: cell(d, "/applications/received/6").get_attribute("value") == "", "the total blanked")
+    type_into(driver, "/applications/results/granted/0", "2")
+    type_into(driver, "/applications/results/total/0", Keys.BACKSPACE)
+    wait(driver, lambda d: cell(d, "/applications/received/6").get_attribute("value") == "" and
+         cell(d, "/applications/results/total/0").get_attribute("value") == "", "the totals blanked")
     written = cell(driver, "/applications/carried_over/6").get_attribute("value")
+    driver.execute_script("""
+        window.calls = [];
+        const fetch0 = window.fetch;
+        window.fetch = (url, init) => { window.calls.push(String(url)); return fetch0(url, init); };
+    """)
     driver.find_element(By.ID, "fill-totals").click()
     wait(driver, lambda d: cell(d, "/applications/received/6").get_attribute("value") == "11", "the total filled: 3+1+7")
+    assert cell(driver, "/applications/results/total/0").get_attribute("value") == "2", "总计 from the result rows"
     assert cell(driver, "/applications/carried_over/6").get_attribute("value") == written
+    assert "/api/fill-totals" in driver.execute_script("return window.calls"), "filled by the server"
     shot(driver, "totals-filled")
     print("browser steps passed:", step[0], "screenshots in", SHOTS)
 finally:

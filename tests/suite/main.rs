@@ -11,6 +11,7 @@ mod cli;
 mod corpus;
 mod deploy;
 mod docx;
+mod door;
 mod errors;
 mod hardening;
 mod html;

@@ -1,7 +1,8 @@
 //! The writer's desk over real HTTP: every endpoint with good requests, a
 //! missing or wrong token, a wrong Host, a foreign Origin, oversized and
-//! malformed bodies, names that try to leave the folder; and in a real
-//! headless Chromium (tests/browser/desk.py).
+//! malformed bodies, names that try to leave the folder, symbolic links,
+//! late drafts, errors in one shape; and in a real headless Chromium
+//! (tests/browser/desk.py).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -170,9 +171,214 @@ fn names_cannot_leave_the_folder_and_bodies_are_limited() {
     let (status, body) = desk.json("POST", "/api/check", br#"{"year": "2023", "agency": "x"}"#);
     assert_eq!(status, 422);
     assert_eq!(body["path"], "/year");
-    assert!(body["line"].as_u64().is_some() && body["message"].as_str().is_some());
-    let (status, _, _) = desk.call("POST", "/api/check", &[0xff, 0xfe, 0x00]);
-    assert!(status == 400 || status == 422);
+    assert!(body["line"].as_u64().is_some() && body["error"].as_str().is_some(), "{body}");
+    let (status, body) = desk.json("POST", "/api/check", &[0xff, 0xfe, 0x00]);
+    assert_eq!(status, 400);
+    assert_eq!(body["error"], "内容不是 UTF-8 文本");
+}
+
+/// Every refusal is `{"error": …}` JSON in Chinese, with the JSON path and
+/// line where there is one: a new-report request the server cannot read,
+/// a template that does not exist, a download format that does not exist,
+/// a name not allowed, a report not there.
+#[test]
+fn errors_are_one_shape_and_say_where() {
+    let dir = folder("serve-errors");
+    let desk = Desk::start(&dir);
+    let (status, body) = desk.json("POST", "/api/new", b"{\n  \"agency\": \"x\",\n  \"year\": \"2024\"\n}");
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["path"], "/year");
+    assert_eq!(body["line"], 3);
+    assert!(body["error"].as_str().unwrap().contains("整数"), "{body}");
+    let (status, body) = desk.json("POST", "/api/new", br#"{"agency": "x"}"#);
+    assert_eq!(status, 400);
+    assert!(body["error"].as_str().unwrap().contains("year"), "{body}");
+    let (status, body) = desk.json("POST", "/api/new", br#"{"agency": "x", "year": 2024,}"#);
+    assert_eq!(status, 400);
+    assert!(body["line"].as_u64().is_some() && body["column"].as_u64().is_some(), "{body}");
+    let (status, body) = desk.json("POST", "/api/new", br#"{"agency": "x", "year": 2024, "format": "2020"}"#);
+    assert_eq!(status, 400);
+    assert_eq!(body["path"], "/format");
+    assert!(body["error"].as_str().unwrap().contains("2020"), "{body}");
+    let (status, body) = desk.json("POST", "/api/export/odt", fixture_text("beiguan-2023.json").as_bytes());
+    assert_eq!(status, 400);
+    assert!(body["error"].as_str().unwrap().contains("不能下载“odt”格式"), "{body}");
+    let (status, body) = desk.json("GET", "/api/report/.hidden.json", b"");
+    assert_eq!(status, 400);
+    assert!(body["error"].as_str().unwrap().contains(".json"), "{body}");
+    let (status, body) = desk.json("GET", "/api/report/missing.json", b"");
+    assert_eq!(status, 404);
+    assert_eq!(body["error"], "没有 missing.json");
+    let (status, body) = desk.json("POST", "/api/fill-totals", br#"{"year": 2023}"#);
+    assert_eq!(status, 422);
+    assert!(body["error"].as_str().is_some() && body["path"].is_string(), "{body}");
+    let (status, body) = desk.json("POST", "/api/preview", b"{");
+    assert_eq!(status, 422);
+    assert!(body["line"].as_u64().is_some(), "{body}");
+}
+
+/// Only regular files directly in the folder: a link to a secret outside
+/// and a link to another report inside are neither listed, read, written
+/// through, replaced, nor taken as last year's report.
+#[test]
+fn symbolic_links_are_never_followed() {
+    let dir = folder("serve-links");
+    let outside = scratch("serve-links-outside");
+    let secret = outside.join("secret.json");
+    std::fs::write(&secret, "SECRET-8f3a do not leak").unwrap();
+    std::fs::rename(dir.join("beiguan-2023.json"), dir.join("a.json")).unwrap();
+    std::os::unix::fs::symlink(&secret, dir.join("leak.json")).unwrap();
+    std::os::unix::fs::symlink("a.json", dir.join("b.json")).unwrap();
+    let seed = fixture_text("beiguan-2023.json");
+    let desk = Desk::start(&dir);
+    // Not listed.
+    let (status, list) = desk.json("GET", "/api/reports", b"");
+    assert_eq!(status, 200);
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["a.json"]);
+    // Not read, with a message that says why.
+    for name in ["leak.json", "b.json"] {
+        let (status, _, body) = desk.call("GET", &format!("/api/report/{name}"), b"");
+        let body = String::from_utf8_lossy(&body);
+        assert!(status == 400 || status == 404, "{name}: {status}");
+        assert!(!body.contains("SECRET") && !body.contains("北关区"), "{name}: {body}");
+        assert!(body.contains("符号链接"), "{name}: {body}");
+    }
+    // Not written through, not replaced: the link and its target stay.
+    let mut other: serde_json::Value = serde_json::from_str(&seed).unwrap();
+    other["agency"] = serde_json::json!("别的机关");
+    for name in ["leak.json", "b.json"] {
+        let (status, body) = desk.json("PUT", &format!("/api/report/{name}"), other.to_string().as_bytes());
+        assert_eq!(status, 400, "{name}: {body}");
+        assert!(std::fs::symlink_metadata(dir.join(name)).unwrap().file_type().is_symlink(), "{name} replaced");
+        let (status, _) = desk.json("PUT", &format!("/api/draft/{name}"), b"{}");
+        assert_eq!(status, 400, "draft of {name}");
+    }
+    assert_eq!(std::fs::read_to_string(&secret).unwrap(), "SECRET-8f3a do not leak");
+    assert_eq!(std::fs::read_to_string(dir.join("a.json")).unwrap(), seed);
+    // Not last year's report.
+    for name in ["leak.json", "b.json"] {
+        let body = format!(r#"{{"agency": "北关区乡村振兴局", "year": 2024, "format": "", "from": "{name}"}}"#);
+        let (status, made) = desk.json("POST", "/api/new", body.as_bytes());
+        assert_eq!(status, 400, "{name}: {made}");
+        assert!(!made.to_string().contains("SECRET"));
+    }
+    // A draft that is a link is not offered, a link to a folder is not listed.
+    std::os::unix::fs::symlink(&secret, dir.join(".a.json.draft")).unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("folder.json")).unwrap();
+    let (_, opened) = desk.json("GET", "/api/report/a.json", b"");
+    assert!(opened["draft"].is_null(), "{opened}");
+    let (_, list) = desk.json("GET", "/api/reports", b"");
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
+
+/// A draft that arrives after a save (sent before it, or by a page that
+/// has not heard of it) does not come back: the server refuses a draft of
+/// a version the file no longer has, and no draft is left.
+#[test]
+fn a_late_draft_does_not_outlive_a_save() {
+    let dir = folder("serve-drafts");
+    let desk = Desk::start(&dir);
+    let seed = fixture_text("beiguan-2023.json");
+    let draft = dir.join(".beiguan-2023.json.draft");
+    let (_, opened) = desk.json("GET", "/api/report/beiguan-2023.json", b"");
+    let old = opened["version"].as_str().unwrap().to_string();
+    let (status, _, _) = desk.call("PUT", &format!("/api/draft/beiguan-2023.json?version={old}"), b"{\"year\": 20");
+    assert_eq!(status, 204);
+    assert!(draft.exists());
+    let (status, saved) = desk.json("PUT", &format!("/api/report/beiguan-2023.json?version={old}"), seed.as_bytes());
+    assert_eq!(status, 200, "{saved}");
+    assert!(!draft.exists(), "a save removes the draft");
+    let (status, body) = desk.json("PUT", &format!("/api/draft/beiguan-2023.json?version={old}"), b"{\"late\": 1}");
+    assert_eq!(status, 409, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("草稿"), "{body}");
+    assert!(!draft.exists(), "the late draft is not written");
+    // With no version, for a file that exists: refused too.
+    let (status, _) = desk.json("PUT", "/api/draft/beiguan-2023.json", b"{}");
+    assert_eq!(status, 409);
+    assert!(!draft.exists());
+    // At the new version, it is written.
+    let new = saved["version"].as_str().unwrap();
+    let (status, _, _) = desk.call("PUT", &format!("/api/draft/beiguan-2023.json?version={new}"), b"{}");
+    assert_eq!(status, 204);
+    assert!(draft.exists());
+    // A report not saved yet takes drafts without a version.
+    let (status, _, _) = desk.call("PUT", "/api/draft/unsaved.json", b"{}");
+    assert_eq!(status, 204);
+    assert!(dir.join(".unsaved.json.draft").exists());
+}
+
+/// The page's headings are the ones printed: every part's title comes from
+/// the server, the sections' are the layout's headings, and the script
+/// holds none of them.
+#[test]
+fn headings_and_totals_come_from_the_server() {
+    let dir = folder("serve-parts");
+    let desk = Desk::start(&dir);
+    let seed = fixture_text("beiguan-2023.json");
+    let (status, checked) = desk.json("POST", "/api/check", seed.as_bytes());
+    assert_eq!(status, 200);
+    let parts = checked["parts"].as_array().unwrap();
+    let keys: Vec<&str> = parts.iter().map(|p| p["key"].as_str().unwrap()).collect();
+    assert_eq!(
+        keys,
+        [
+            "year",
+            "agency",
+            "title",
+            "preamble",
+            "overview",
+            "proactive",
+            "applications",
+            "review_litigation",
+            "problems",
+            "other_matters"
+        ]
+    );
+    let printed: Vec<String> = checked["document"]["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["kind"] == "heading" && b["runs"].as_array().unwrap().iter().all(|r| r["source"].is_null()))
+        .map(|b| b["runs"].as_array().unwrap().iter().map(|r| r["text"].as_str().unwrap()).collect())
+        .collect();
+    let headings: Vec<&str> =
+        parts.iter().filter(|p| p["heading"] == true).map(|p| p["title"].as_str().unwrap()).collect();
+    assert_eq!(headings, printed, "the section titles are the printed headings");
+    assert_eq!(headings, nianbao::form::SECTIONS);
+    let tables: Vec<&str> = parts.iter().filter(|p| p["kind"] == "table").map(|p| p["key"].as_str().unwrap()).collect();
+    assert_eq!(tables, ["proactive", "applications", "review_litigation"]);
+    // The script names no heading and no table label.
+    let (_, _, script) = desk.call("GET", "/assets/app.js", b"");
+    let script = String::from_utf8(script).unwrap();
+    assert!(!script.contains('、'), "an official heading or label in app.js");
+    // (标题 is also in 小标题, a kind of block the page offers.)
+    let labels = nianbao::form::PARTS.iter().map(|p| &p.label).filter(|l| **l != "标题");
+    for label in nianbao::form::SECTIONS.iter().chain(labels) {
+        assert!(!script.contains(label), "{label} in app.js");
+    }
+    for word in ["总计", "合计", "自然人", "本年新收", "行政复议", "行政诉讼", "主动公开"] {
+        assert!(!script.contains(word), "{word} in app.js");
+    }
+    // 补全合计: blank totals from their parts, written ones kept.
+    let mut report: serde_json::Value = serde_json::from_str(&seed).unwrap();
+    report["applications"]["received"] = serde_json::json!([3, 1, null, 0, 0, 0, null]);
+    report["applications"]["carried_over"] = serde_json::json!([1, 0, 0, 0, 0, 0, 9]);
+    report["applications"]["results"]["granted"] = serde_json::json!([2, 0, 0, 0, 0, 0, null]);
+    report["applications"]["results"]["total"] = serde_json::json!([null, 0, 0, 0, 0, 0, null]);
+    report["review_litigation"]["review"] = serde_json::json!([1, null, null, null, null]);
+    let (status, head, body) = desk.call("POST", "/api/fill-totals", report.to_string().as_bytes());
+    assert_eq!(status, 200);
+    assert!(head.contains("application/json"));
+    let text = String::from_utf8(body).unwrap();
+    let filled: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(filled["applications"]["received"], serde_json::json!([3, 1, null, 0, 0, 0, 4]));
+    assert_eq!(filled["applications"]["carried_over"][6], 9, "a written total is kept");
+    assert_eq!(filled["applications"]["results"]["granted"][6], 2);
+    assert_eq!(filled["applications"]["results"]["total"], serde_json::json!([2, 0, 0, 0, 0, 0, 2]));
+    assert_eq!(filled["review_litigation"]["review"], serde_json::json!([1, null, null, null, 1]));
+    let canonical = nianbao::model::to_json_text(&nianbao::model::parse_str(&text).unwrap());
+    assert_eq!(text, canonical, "canonical JSON");
 }
 
 #[test]
@@ -219,8 +425,11 @@ fn check_preview_save_draft_new_export_import() {
     let (status, _) = desk.json("PUT", "/api/report/copy.json", seed.as_bytes());
     assert_eq!(status, 200);
     assert!(dir.join("copy.json").exists());
-    // Drafts go to a side file, whatever their state.
-    let (status, _, _) = desk.call("PUT", "/api/draft/copy.json", b"{\"year\": 20");
+    // Drafts go to a side file, whatever their state, at the version the
+    // page has.
+    let (_, opened) = desk.json("GET", "/api/report/copy.json", b"");
+    let at = opened["version"].as_str().unwrap();
+    let (status, _, _) = desk.call("PUT", &format!("/api/draft/copy.json?version={at}"), b"{\"year\": 20");
     assert_eq!(status, 204);
     assert_eq!(std::fs::read(dir.join(".copy.json.draft")).unwrap(), b"{\"year\": 20");
     let (_, opened) = desk.json("GET", "/api/report/copy.json", b"");

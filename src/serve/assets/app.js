@@ -1,10 +1,12 @@
 // The writer's desk: the report as a form, checked and typeset as it is
 // typed. Plain JavaScript, no build step. User text only ever goes into
-// text nodes and input values, never into markup.
+// text nodes and input values, never into markup. Every official heading
+// and label comes from the server (the parts with each check, the labels in
+// the layout's grids); totals are filled by the server's rule.
 "use strict";
 
 const $ = (sel) => document.querySelector(sel);
-const state = { name: null, version: null, report: null, document: null, kinds: {}, draft: null, focus: null };
+const state = { name: null, version: null, report: null, document: null, kinds: {}, parts: [], draft: null, focus: null };
 const timers = {};
 
 function status(text) { $("#status").textContent = text; }
@@ -18,7 +20,7 @@ async function api(method, url, body, raw) {
   const response = await fetch(url, init);
   if (raw) return response;
   const data = response.headers.get("Content-Type")?.includes("json") ? await response.json() : null;
-  if (!response.ok) { const e = new Error((data && (data.error || data.message)) || response.statusText); e.status = response.status; e.data = data; throw e; }
+  if (!response.ok) { const e = new Error((data && data.error) || response.statusText); e.status = response.status; e.data = data; throw e; }
   return data;
 }
 
@@ -66,7 +68,7 @@ async function start(text) {
 async function check(text, first) {
   try {
     const checked = await api("POST", "/api/check", text ?? JSON.stringify(state.report));
-    state.document = checked.document; state.kinds = checked.kinds;
+    state.document = checked.document; state.kinds = checked.kinds; state.parts = checked.parts;
     if (!first) showFindings(checked.findings);
     status(checked.findings.some((f) => f.refusal) ? "数据前后不一致，请看检查结果" : "检查通过");
     return checked;
@@ -83,10 +85,14 @@ function changed(path) {
   later("preview", 700, preview);
 }
 
+// The draft names the version of the file it was typed over: the server
+// refuses it once the file has been saved since.
 function saveDraft() {
   later("draft", 1500, async () => {
+    if (!state.name) return;
     const text = JSON.stringify(state.report, null, 2);
-    if (state.name) await api("PUT", "/api/draft/" + encodeURIComponent(state.name), text).catch(() => {});
+    const at = state.version ? "?version=" + encodeURIComponent(state.version) : "";
+    await api("PUT", "/api/draft/" + encodeURIComponent(state.name) + at, text).catch(() => {});
   });
 }
 
@@ -120,34 +126,44 @@ function set(path, value) {
 
 // ---------------------------------------------------------------- the form
 
-const TABLES = [["proactive", "二、主动公开政府信息情况"], ["applications", "三、收到和处理政府信息公开申请情况"], ["review_litigation", "四、政府信息公开行政复议、行政诉讼情况"]];
-
+// The parts in the server's order, titled by the server: fields, prose,
+// and each table with the prose before and after it.
 function draw() {
   const form = $("#form");
   form.replaceChildren();
-  const head = section("标题与机关");
-  for (const [key, label, type] of [["title", "标题（不填则用默认标题）"], ["agency", "机关名称"], ["year", "年度", "number"]]) {
-    const input = document.createElement("input");
-    input.type = type || "text"; input.value = state.report[key] ?? ""; input.dataset.path = "/" + key;
-    input.setAttribute("aria-label", label);
-    input.addEventListener("input", () => {
-      const v = input.value.trim();
-      if (key === "title" && v === "") delete state.report.title; else state.report[key] = key === "year" ? Number(v) : input.value;
-      changed("/" + key);
-    });
-    const l = document.createElement("label"); l.append(label + " ", input); head.append(l, document.createElement("br"));
-  }
-  form.append(head);
   const tables = state.document.blocks.filter((b) => b.kind === "table");
-  form.append(prose("preamble", "前言"), prose("overview", "一、总体情况"));
-  TABLES.forEach(([key, title], i) => {
-    const s = section(title);
-    s.append(prose(`table_prose/${key}/before`, "表格前的文字", true));
-    s.append(grid(tables[i], title));
-    s.append(prose(`table_prose/${key}/after`, "表格后的文字", true));
-    form.append(s);
+  let fields = null, table = 0;
+  for (const part of state.parts) {
+    if (part.kind === "field") {
+      if (!fields) { fields = section("基本信息"); form.append(fields); }
+      fields.append(field(part), document.createElement("br"));
+    } else if (part.kind === "prose") {
+      form.append(prose(part.key, part.title));
+    } else {
+      const s = section(part.title);
+      s.append(prose(`table_prose/${part.key}/before`, "表格前的文字", true));
+      s.append(grid(tables[table++], part.title));
+      s.append(prose(`table_prose/${part.key}/after`, "表格后的文字", true));
+      form.append(s);
+    }
+  }
+}
+
+// A one-line part: the title (blank for the default one), the agency, the year.
+function field(part) {
+  const key = part.key;
+  const input = document.createElement("input");
+  input.type = key === "year" ? "number" : "text";
+  input.value = state.report[key] ?? ""; input.dataset.path = "/" + key;
+  const label = key === "title" ? part.title + "（不填则按机关和年度生成）" : part.title;
+  input.setAttribute("aria-label", label);
+  input.addEventListener("input", () => {
+    const v = input.value.trim();
+    if (key === "title" && v === "") delete state.report.title; else state.report[key] = key === "year" ? Number(v) : input.value;
+    changed("/" + key);
   });
-  form.append(prose("problems", "五、存在的主要问题及改进情况"), prose("other_matters", "六、其他需要报告的事项"));
+  const l = document.createElement("label"); l.append(label + " ", input);
+  return l;
 }
 
 function section(title) {
@@ -319,34 +335,16 @@ function paste(e, input, table) {
 
 // ---------------------------------------------------------------- totals
 
-// Fills totals that are blank from their parts; a written total is never
-// overwritten.
-function fillTotals() {
-  const fillRow = (row) => {
-    if (!Array.isArray(row)) return;
-    const parts = row.slice(0, -1);
-    if (row[row.length - 1] == null && parts.some((v) => v != null)) row[row.length - 1] = parts.reduce((a, v) => a + (v ?? 0), 0);
-  };
-  const walk = (node) => {
-    if (Array.isArray(node)) { fillRow(node); return; }
-    if (node && typeof node === "object") Object.values(node).forEach(walk);
-  };
-  const apps = state.report.applications, results = apps.results;
-  const resultRows = [];
-  const collect = (node, key) => {
-    if (key === "total") return;
-    if (Array.isArray(node)) resultRows.push(node); else if (node && typeof node === "object") for (const [k, v] of Object.entries(node)) collect(v, k);
-  };
-  collect(results, "results");
-  walk(apps); walk(state.report.review_litigation);
-  if (Array.isArray(results.total)) {
-    results.total.forEach((v, c) => {
-      const column = resultRows.map((r) => r[c]);
-      if (v == null && column.some((x) => x != null)) results.total[c] = column.reduce((a, x) => a + (x ?? 0), 0);
-    });
+// Blank totals filled by the server, by the rule the checks use; a written
+// total is never overwritten.
+async function fillTotals() {
+  try {
+    state.report = await api("POST", "/api/fill-totals", JSON.stringify(state.report));
+    draw();
+    changed("/applications");
+  } catch (e) {
+    status("没有补全：" + (e.data?.path ? e.data.path + "：" : "") + e.message);
   }
-  draw();
-  changed("/applications");
 }
 
 // ---------------------------------------------------------------- preview
@@ -370,6 +368,9 @@ async function preview() {
 // ---------------------------------------------------------------- saving
 
 async function save() {
+  // A save supersedes the pending draft; one already sent is refused by
+  // the server once the file has its new version.
+  clearTimeout(timers.draft);
   const name = $("#file-name").value.trim();
   const text = JSON.stringify(state.report, null, 2);
   const sameFile = name === state.name;
@@ -379,6 +380,7 @@ async function save() {
     state.name = name; state.version = saved.version;
     status("已保存 " + name);
   } catch (e) {
+    saveDraft();
     if (e.status === 409) {
       status(e.message);
       const other = prompt(e.message + "\n另存为：", name.replace(/\.json$/, "") + "-副本.json");
