@@ -6,8 +6,8 @@
 
 use std::fmt;
 
-use crate::form::table_b::{self, LineRole};
-use crate::form::{self, table_c, Columns, Version};
+use crate::form::applications::{self, LineRole};
+use crate::form::{self, review_litigation, Columns, Version};
 use crate::model::{sum_blank_as_zero, Block, Report};
 
 /// How much a finding matters.
@@ -116,12 +116,12 @@ impl Findings {
 fn check_table_b(report: &Report, out: &mut Findings) {
     const SECTION: &str = form::SECTION_APPLICATIONS;
     const PATH: &str = "/applications";
-    let lines = table_b::lines(report.version);
+    let lines = applications::lines(report.version);
     out.section = (SECTION, PATH);
-    let cols = table_b::APPLICANTS;
+    let cols = applications::APPLICANTS;
     let rows = &report.applications.rows;
     let width = cols.parts.len() + 1;
-    let row_path = |line: &table_b::Line| format!("{PATH}/{}", line.path);
+    let row_path = |line: &applications::Line| format!("{PATH}/{}", line.path);
 
     // Each row: the 总计 column is the sum of the six applicant columns.
     for (line, counts) in lines.iter().zip(rows) {
@@ -193,9 +193,9 @@ fn check_table_b(report: &Report, out: &mut Findings) {
 fn check_table_c(report: &Report, out: &mut Findings) {
     const SECTION: &str = form::SECTION_REVIEW;
     out.section = (SECTION, "/review_litigation");
-    for (group, counts) in table_c::GROUPS.iter().zip(&report.review_litigation.groups) {
+    for (group, counts) in review_litigation::GROUPS.iter().zip(&report.review_litigation.groups) {
         if let Some(total) = counts.total {
-            let cols: Columns = table_c::OUTCOMES;
+            let cols: Columns = review_litigation::OUTCOMES;
             let place = format!("{} · {}", group_name(group), cols.total.1);
             let path = counts.pointer(&format!("/review_litigation/{}", group.key), &cols, cols.parts.len());
             out.sum_rule(place, path, total.map(u128::from), &counts.wide_parts(), "总计");
@@ -203,11 +203,11 @@ fn check_table_c(report: &Report, out: &mut Findings) {
     }
 }
 
-fn group_name(group: &table_c::Group) -> String {
-    if group.label == table_c::REVIEW {
+fn group_name(group: &review_litigation::Group) -> String {
+    if group.label == review_litigation::REVIEW {
         group.label.to_string()
     } else {
-        format!("{}{}", table_c::LITIGATION, group.label)
+        format!("{}{}", review_litigation::LITIGATION, group.label)
     }
 }
 
@@ -284,7 +284,7 @@ mod tests {
     }
 
     #[test]
-    fn table_c_groups_sum_to_their_total() {
+    fn review_litigation_groups_sum_to_their_total() {
         let text = SEED.replace("\"litigation_direct\": [\n      0,", "\"litigation_direct\": [\n      4,");
         let found = refusals(&text);
         assert_eq!(found.len(), 1, "{found:#?}");

@@ -8,7 +8,7 @@
 
 use serde_json::{json, Value};
 
-use crate::form::{table_a, table_b, Version};
+use crate::form::{applications, proactive, Version};
 
 /// A small deterministic generator (SplitMix64): no dependency, stable
 /// across platforms and versions.
@@ -104,7 +104,7 @@ fn row(rng: &mut Rng, values: &[u64]) -> Value {
         1 => json!(values.iter().copied().chain([total]).collect::<Vec<_>>()),
         _ => {
             let mut obj = serde_json::Map::new();
-            for (k, v) in table_b::APPLICANTS.parts.iter().zip(values) {
+            for (k, v) in applications::APPLICANTS.parts.iter().zip(values) {
                 obj.insert(k.0.into(), json!(v));
             }
             obj.insert("total".into(), json!(total));
@@ -125,8 +125,8 @@ fn insert(obj: &mut Value, path: &str, value: Value) {
 /// One report, and its 结转下年度 row for the next year.
 fn report(rng: &mut Rng, agency: &str, year: i64, carried: &[u64]) -> (Value, Vec<u64>) {
     let format = Version::for_year(year);
-    let lines = table_b::lines(format);
-    let results: Vec<_> = lines.iter().filter(|l| l.role == table_b::LineRole::Result).collect();
+    let lines = applications::lines(format);
+    let results: Vec<_> = lines.iter().filter(|l| l.role == applications::LineRole::Result).collect();
     let received: Vec<u64> = (0..6).map(|c| if c == 0 { rng.below(60) } else { rng.below(4) }).collect();
     let forward: Vec<u64> = (0..6).map(|c| rng.below(received[c] / 4 + carried[c] + 1)).collect();
     // Share what was handled this year among the result rows, column by column.
@@ -150,18 +150,20 @@ fn report(rng: &mut Rng, agency: &str, year: i64, carried: &[u64]) -> (Value, Ve
     insert(&mut b, "carried_forward", row(rng, &forward));
 
     let mut a = json!({});
-    for (item, r) in table_a::rows(format) {
-        let value = |rng: &mut Rng, kind: table_a::Kind| match kind {
-            table_a::Kind::Count => json!(rng.below(500)),
-            table_a::Kind::Signed => json!(rng.below(41) as i64 - 20),
-            table_a::Kind::Amount if rng.below(2) == 0 => json!(format!("{}.{:02}", rng.below(100000), rng.below(100))),
-            table_a::Kind::Amount => {
+    for (item, r) in proactive::rows(format) {
+        let value = |rng: &mut Rng, kind: proactive::Kind| match kind {
+            proactive::Kind::Count => json!(rng.below(500)),
+            proactive::Kind::Signed => json!(rng.below(41) as i64 - 20),
+            proactive::Kind::Amount if rng.below(2) == 0 => {
+                json!(format!("{}.{:02}", rng.below(100000), rng.below(100)))
+            }
+            proactive::Kind::Amount => {
                 serde_json::from_str(&format!("{}.{:03}", rng.below(100), rng.below(1000))).expect("number")
             }
         };
         let v = match item.shape {
-            table_a::Shape::Scalar(f) => value(rng, f.kind),
-            table_a::Shape::Object(fields) => {
+            proactive::Shape::Scalar(f) => value(rng, f.kind),
+            proactive::Shape::Object(fields) => {
                 Value::Object(fields.iter().map(|f| (f.key.to_string(), value(rng, f.kind))).collect())
             }
         };

@@ -4,9 +4,9 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::form::table_a::{self, Kind, Shape};
-use crate::form::table_b::{self, LineRole};
-use crate::form::{self, table_c, Columns, Version};
+use crate::form::applications::{self, LineRole};
+use crate::form::proactive::{self, Kind, Shape};
+use crate::form::{self, review_litigation, Columns, Version};
 
 const FORMATS: [Version; 2] = [Version::F2021, Version::F2019];
 
@@ -70,9 +70,9 @@ fn blocks(description: &str) -> Value {
     })
 }
 
-fn table_a(format: Version) -> Value {
+fn proactive(format: Version) -> Value {
     let mut props = Map::new();
-    for (item, row) in table_a::rows(format) {
+    for (item, row) in proactive::rows(format) {
         let value = match item.shape {
             Shape::Scalar(f) => with_description(kind(f.kind), &format!("{}·{}·{}", item.title, row.label, f.header)),
             Shape::Object(fields) => object(
@@ -83,15 +83,15 @@ fn table_a(format: Version) -> Value {
         };
         props.insert(row.key.into(), value);
     }
-    let keys = table_a::rows(format).map(|(_, r)| r.key).collect();
+    let keys = proactive::rows(format).map(|(_, r)| r.key).collect();
     object(props, keys, &format!("{}（{format} 格式）", form::SECTION_PROACTIVE))
 }
 
 /// The object at `prefix` of table B, built from the form's lines.
-fn table_b_level(format: Version, prefix: &str, description: &str) -> Value {
+fn applications_level(format: Version, prefix: &str, description: &str) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
-    for line in table_b::lines(format) {
+    for line in applications::lines(format) {
         let Some(rest) = line.path.strip_prefix(prefix) else { continue };
         let key = rest.split('/').next().unwrap_or(rest);
         if props.contains_key(key) {
@@ -100,9 +100,9 @@ fn table_b_level(format: Version, prefix: &str, description: &str) -> Value {
         let value = if rest.contains('/') {
             let below = format!("{prefix}{key}/");
             let name = line.labels[..below.matches('/').count()].concat();
-            table_b_level(format, &below, &name)
+            applications_level(format, &below, &name)
         } else {
-            counts(&table_b::APPLICANTS, &line.name())
+            counts(&applications::APPLICANTS, &line.name())
         };
         if line.role != LineRole::ResultTotal {
             required.push(key);
@@ -112,9 +112,12 @@ fn table_b_level(format: Version, prefix: &str, description: &str) -> Value {
     object(props, required, description)
 }
 
-fn table_c() -> Value {
-    let props = table_c::GROUPS.iter().map(|g| (g.key.to_string(), counts(&table_c::OUTCOMES, g.label))).collect();
-    object(props, table_c::GROUPS.iter().map(|g| g.key).collect(), form::SECTION_REVIEW)
+fn review_litigation() -> Value {
+    let props = review_litigation::GROUPS
+        .iter()
+        .map(|g| (g.key.to_string(), counts(&review_litigation::OUTCOMES, g.label)))
+        .collect();
+    object(props, review_litigation::GROUPS.iter().map(|g| g.key).collect(), form::SECTION_REVIEW)
 }
 
 /// The schema as a JSON value.
@@ -126,9 +129,9 @@ pub fn schema() -> Value {
             "format" => json!({"enum": ["2019", "2021"]}),
             "year" => json!({"type": "integer", "minimum": Version::FIRST_YEAR, "maximum": 9999}),
             "agency" | "title" => json!({"type": "string", "minLength": 1, "pattern": "\\S"}),
-            "proactive" => json!({"oneOf": FORMATS.map(table_a)}),
-            "applications" => json!({"oneOf": FORMATS.map(|f| table_b_level(f, "", form::SECTION_APPLICATIONS))}),
-            "review_litigation" => table_c(),
+            "proactive" => json!({"oneOf": FORMATS.map(proactive)}),
+            "applications" => json!({"oneOf": FORMATS.map(|f| applications_level(f, "", form::SECTION_APPLICATIONS))}),
+            "review_litigation" => review_litigation(),
             "table_prose" => object(
                 form::TABLE_SECTIONS
                     .iter()

@@ -5,12 +5,12 @@
 use std::collections::BTreeMap;
 
 use crate::check::{Finding, Severity};
-use crate::form::table_b::{self, LineRole};
+use crate::form::applications::{self, LineRole};
 use crate::model::Report;
 
 /// The printed columns of the row with `role` in table B.
 fn row(report: &Report, role: LineRole) -> Option<(usize, Vec<Option<u128>>)> {
-    let lines = table_b::lines(report.version);
+    let lines = applications::lines(report.version);
     let i = lines.iter().position(|l| l.role == role)?;
     Some((i, report.applications.printed(report.version, i)))
 }
@@ -47,8 +47,8 @@ pub fn findings<'a>(reports: impl IntoIterator<Item = (usize, &'a Report)>, stri
         else {
             continue;
         };
-        let cols = table_b::APPLICANTS;
-        let label = table_b::lines(this.version)[line].name();
+        let cols = applications::APPLICANTS;
+        let label = applications::lines(this.version)[line].name();
         for (c, (a, b)) in now.iter().zip(&before).enumerate() {
             if a == b {
                 continue;
@@ -56,7 +56,7 @@ pub fn findings<'a>(reports: impl IntoIterator<Item = (usize, &'a Report)>, stri
             let show = |v: &Option<u128>| v.map_or("空白".to_string(), |n| n.to_string());
             let path = match &this.applications.rows[line] {
                 Some(counts) => {
-                    counts.pointer(&format!("/applications/{}", table_b::lines(this.version)[line].path), &cols, c)
+                    counts.pointer(&format!("/applications/{}", applications::lines(this.version)[line].path), &cols, c)
                 }
                 None => "/applications/carried_over".into(),
             };

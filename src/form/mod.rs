@@ -5,10 +5,10 @@
 //! layout (which label spans which cells) and import all read these
 //! definitions; nothing else in the crate spells an official label.
 
+pub mod applications;
 pub mod numbering;
-pub mod table_a;
-pub mod table_b;
-pub mod table_c;
+pub mod proactive;
+pub mod review_litigation;
 pub mod variants;
 
 use std::fmt;

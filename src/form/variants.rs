@@ -9,8 +9,8 @@
 //! importer refuses it (`tests::every_variant_means_one_slot` keeps the
 //! tables honest).
 
+use super::applications::Line;
 use super::numbering::{is_cjk_numeral, numbering_of};
-use super::table_b::Line;
 use super::Version;
 
 /// A label as compared (the form's and the source's both go through it):
@@ -150,7 +150,7 @@ const TABLE_A_ROWS: &[(Option<Version>, &str, &[&str])] = &[
 ];
 
 /// The variants of a table A row label in a version.
-pub fn table_a_row(version: Version, official: &str) -> &'static [&'static str] {
+pub fn proactive_row(version: Version, official: &str) -> &'static [&'static str] {
     TABLE_A_ROWS
         .iter()
         .find(|(v, o, _)| v.is_none_or(|v| v == version) && *o == official)
@@ -162,7 +162,7 @@ const TABLE_A_HEADERS: &[(&str, &[&str])] =
     &[("本年制发件数", &["本年新制发件数"]), ("本年新制作数量", &["本年新制作件数"])];
 
 /// The variants of a table A column header.
-pub fn table_a_header(official: &str) -> &'static [&'static str] {
+pub fn proactive_header(official: &str) -> &'static [&'static str] {
     TABLE_A_HEADERS.iter().find(|(o, _)| *o == official).map_or(&[], |(_, v)| v)
 }
 
@@ -223,17 +223,17 @@ fn unnumbered(label: &str) -> &str {
     }
 }
 
-/// The table A row (index into [`super::table_a::rows`]) a source label names.
+/// The table A row (index into [`super::proactive::rows`]) a source label names.
 pub fn match_table_a(version: Version, source: &str) -> Match {
     let source = normalize(source);
-    let rows: Vec<_> = super::table_a::rows(version).collect();
+    let rows: Vec<_> = super::proactive::rows(version).collect();
     if let Some(i) = rows.iter().position(|(_, r)| normalize(r.label) == source) {
         return Match::Exact(i);
     }
     let found = rows
         .iter()
         .enumerate()
-        .filter(|(_, (_, r))| table_a_row(version, r.label).iter().any(|v| normalize(v) == source))
+        .filter(|(_, (_, r))| proactive_row(version, r.label).iter().any(|v| normalize(v) == source))
         .map(|(i, (_, r))| (i, format!("“{source}”作“{}”", r.label)))
         .collect();
     pick(found, |i| format!("{}·{}", rows[i].0.title, rows[i].1.label))
@@ -275,7 +275,7 @@ pub fn match_table_b(lines: &[Line], source: &str) -> Match {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::form::{table_a, table_b};
+    use crate::form::{applications, proactive};
 
     #[test]
     fn sections_are_found_by_their_words_whatever_the_numeral() {
@@ -301,12 +301,12 @@ mod tests {
     #[test]
     fn every_variant_means_one_slot() {
         for version in [Version::F2019, Version::F2021] {
-            for (_, row) in table_a::rows(version) {
-                for v in table_a_row(version, row.label) {
+            for (_, row) in proactive::rows(version) {
+                for v in proactive_row(version, row.label) {
                     assert!(matches!(match_table_a(version, v), Match::Variant(..)), "{v}");
                 }
             }
-            let lines = table_b::lines(version);
+            let lines = applications::lines(version);
             for line in lines {
                 let own = line.labels.last().expect("labelled");
                 for label in [own.to_string(), unnumbered(own).to_string()] {
@@ -324,7 +324,7 @@ mod tests {
 
     #[test]
     fn the_2021_and_2019_document_rows_are_read_by_either_name() {
-        let rows: Vec<_> = table_a::rows(Version::F2021).collect();
+        let rows: Vec<_> = proactive::rows(Version::F2021).collect();
         let Match::Variant(i, _) = match_table_a(Version::F2021, "规范性文件") else { panic!() };
         assert_eq!(rows[i].1.key, "normative_documents");
         assert_eq!(match_table_a(Version::F2021, "规章 "), Match::Exact(0));

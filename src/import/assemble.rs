@@ -2,12 +2,15 @@
 //! rows by their official labels, numbers by their columns.
 
 use super::{ImportError, Item, Note, Place};
+use crate::form::applications::{self, LineRole};
 use crate::form::numbering::{numbering_of, opens_like_part};
-use crate::form::table_a::{self, Kind};
-use crate::form::table_b::{self, LineRole};
+use crate::form::proactive::{self, Kind};
 use crate::form::variants::{self, normalize, Match};
-use crate::form::{self, table_c, Version};
-use crate::model::{AroundTable, Block, Counts, Report, Signature, TableA, TableB, TableC, TableProse, Value, Written};
+use crate::form::{self, review_litigation, Version};
+use crate::model::{
+    Applications, AroundTable, Block, Counts, Proactive, Report, ReviewLitigation, Signature, TableProse, Value,
+    Written,
+};
 
 /// Is a paragraph a stand-alone sub-heading: numbered, short, no sentence?
 fn is_heading(text: &str) -> bool {
@@ -172,9 +175,9 @@ pub(super) const UNKNOWN_FORMAT: &str =
 /// The template version, from table A's header labels.
 fn format_of(items: &[Item], at: &Place) -> Result<Version, ImportError> {
     for format in [Version::F2021, Version::F2019] {
-        let first = table_a::items(format)[0].shape.fields()[0].header;
+        let first = proactive::items(format)[0].shape.fields()[0].header;
         let names: Vec<String> =
-            std::iter::once(first).chain(variants::table_a_header(first).iter().copied()).map(normalize).collect();
+            std::iter::once(first).chain(variants::proactive_header(first).iter().copied()).map(normalize).collect();
         if rows(items).iter().any(|(cells, _)| cells.iter().any(|c| names.contains(&normalize(c)))) {
             return Ok(format);
         }
@@ -182,13 +185,13 @@ fn format_of(items: &[Item], at: &Place) -> Result<Version, ImportError> {
     Err(ImportError::new(at, UNKNOWN_FORMAT))
 }
 
-fn table_a(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>) -> Result<TableA, ImportError> {
-    let all: Vec<_> = table_a::rows(format).collect();
+fn proactive(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>) -> Result<Proactive, ImportError> {
+    let all: Vec<_> = proactive::rows(format).collect();
     let mut values: Vec<Option<Vec<Value>>> = vec![None; all.len()];
     for (cells, at) in rows(items) {
         let Some(start) = cells.iter().position(|c| !c.is_empty()) else { continue };
         let label = normalize(&cells[start]);
-        if label.starts_with("第二十条") || label == table_a::CONTENT_HEADER {
+        if label.starts_with("第二十条") || label == proactive::CONTENT_HEADER {
             continue;
         }
         let m = variants::match_table_a(format, &label);
@@ -247,12 +250,12 @@ fn table_a(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>) -
             }
         }
     }
-    Ok(TableA { rows: out })
+    Ok(Proactive { rows: out })
 }
 
 /// Whether a row of table B is one of its header rows.
 fn is_b_header(cells: &[String]) -> bool {
-    let heads = [table_b::APPLICANT_HEADER, table_b::ORGANISATION_HEADER, "自然人", "商业企业"];
+    let heads = [applications::APPLICANT_HEADER, applications::ORGANISATION_HEADER, "自然人", "商业企业"];
     cells.iter().any(|c| {
         let c = normalize(c);
         c.contains("勾稽") || heads.iter().any(|h| normalize(h) == c)
@@ -262,11 +265,12 @@ fn is_b_header(cells: &[String]) -> bool {
 /// The organisation columns of table B's header, checked against the form:
 /// a table whose columns are in another order or named otherwise is refused.
 fn check_b_columns(cells: &[String], at: &Place) -> Result<(), ImportError> {
-    let parts = &table_b::APPLICANTS.parts[1..];
+    let parts = &applications::APPLICANTS.parts[1..];
     if !cells.iter().any(|c| variants::is_column(parts[0].1, c)) {
         return Ok(());
     }
-    let fills = [table_b::APPLICANT_HEADER, table_b::ORGANISATION_HEADER, "自然人", table_b::APPLICANTS.total.1];
+    let fills =
+        [applications::APPLICANT_HEADER, applications::ORGANISATION_HEADER, "自然人", applications::APPLICANTS.total.1];
     let seen: Vec<&String> = cells
         .iter()
         .filter(|c| {
@@ -288,9 +292,14 @@ fn check_b_columns(cells: &[String], at: &Place) -> Result<(), ImportError> {
     Ok(())
 }
 
-fn table_b(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>) -> Result<TableB, ImportError> {
-    let lines = table_b::lines(format);
-    let width = table_b::APPLICANTS.parts.len() + 1;
+fn applications(
+    format: Version,
+    items: &[Item],
+    at: &Place,
+    notes: &mut Vec<Note>,
+) -> Result<Applications, ImportError> {
+    let lines = applications::lines(format);
+    let width = applications::APPLICANTS.parts.len() + 1;
     // Each data row: its line, and the cells after its label.
     let mut found: Vec<(usize, &[String], &Place)> = Vec::new();
     // A 2019 report whose table B follows the 2021 template: the three
@@ -312,7 +321,7 @@ fn table_b(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>) -
             }
             Match::Ambiguous(names) => return Err(ambiguous(at, "表三", label, names)),
             Match::None => {
-                let lines_2021 = table_b::lines(Version::F2021);
+                let lines_2021 = applications::lines(Version::F2021);
                 match (other_2019, variants::match_table_b(lines_2021, label)) {
                     (Some(_), Match::Exact(j) | Match::Variant(j, _))
                         if lines_2021[j].path.starts_with("results/other/") =>
@@ -371,7 +380,7 @@ fn table_b(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>) -
         }
         // Each of the three 2021 rows exactly once, or the sum is not the
         // 2019 row's.
-        let lines_2021 = table_b::lines(Version::F2021);
+        let lines_2021 = applications::lines(Version::F2021);
         let wanted: Vec<usize> =
             (0..lines_2021.len()).filter(|&j| lines_2021[j].path.starts_with("results/other/")).collect();
         let mut seen: Vec<usize> = other_2021.iter().map(|(j, _, _)| *j).collect();
@@ -405,13 +414,14 @@ fn table_b(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>) -
     if let Some((line, _)) = lines.iter().zip(&out).find(|(l, r)| r.is_none() && l.role != LineRole::ResultTotal) {
         return Err(missing(items, &line.own_label(), at, format!("表三缺少“{}”这一行", line.name())));
     }
-    Ok(TableB { rows: out })
+    Ok(Applications { rows: out })
 }
 
 /// The outcome headers of table C, checked against the form where a row
 /// has them: every group's five columns in the official order.
 fn check_c_columns(cells: &[String], at: &Place) -> Result<(), ImportError> {
-    let outcomes: Vec<&str> = (0..=table_c::OUTCOMES.parts.len()).map(|i| table_c::OUTCOMES.label(i)).collect();
+    let outcomes: Vec<&str> =
+        (0..=review_litigation::OUTCOMES.parts.len()).map(|i| review_litigation::OUTCOMES.label(i)).collect();
     // A header merged across two columns (LibreOffice splits columns to
     // line up borders) fills both: one header.
     let mut seen: Vec<String> = cells.iter().filter(|c| is_texty(c)).map(|c| normalize(c)).collect();
@@ -419,8 +429,11 @@ fn check_c_columns(cells: &[String], at: &Place) -> Result<(), ImportError> {
     if !seen.iter().any(|c| *c == outcomes[0]) {
         return Ok(());
     }
-    let groups =
-        table_c::GROUPS.iter().map(|g| normalize(g.label)).chain([normalize(table_c::LITIGATION)]).collect::<Vec<_>>();
+    let groups = review_litigation::GROUPS
+        .iter()
+        .map(|g| normalize(g.label))
+        .chain([normalize(review_litigation::LITIGATION)])
+        .collect::<Vec<_>>();
     let seen: Vec<&String> = seen.iter().filter(|c| !groups.contains(c)).collect();
     if seen.is_empty()
         || !seen.len().is_multiple_of(outcomes.len())
@@ -435,9 +448,9 @@ fn check_c_columns(cells: &[String], at: &Place) -> Result<(), ImportError> {
     Ok(())
 }
 
-fn table_c(items: &[Item], at: &Place, notes: &mut Vec<Note>) -> Result<TableC, ImportError> {
-    let width = table_c::OUTCOMES.parts.len() + 1;
-    let all = width * table_c::GROUPS.len();
+fn review_litigation(items: &[Item], at: &Place, notes: &mut Vec<Note>) -> Result<ReviewLitigation, ImportError> {
+    let width = review_litigation::OUTCOMES.parts.len() + 1;
+    let all = width * review_litigation::GROUPS.len();
     let mut data = None;
     for (cells, row_at) in rows(items) {
         if cells.iter().any(|c| is_texty(c)) {
@@ -463,7 +476,7 @@ fn table_c(items: &[Item], at: &Place, notes: &mut Vec<Note>) -> Result<TableC, 
             Ok(Counts { parts: nums[..width - 1].to_vec(), total: Some(nums[width - 1]), written: Written::Array })
         })
         .collect::<Result<_, ImportError>>()?;
-    Ok(TableC { groups })
+    Ok(ReviewLitigation { groups })
 }
 
 /// Whether a paragraph is a line of a table's header that did not come
@@ -567,9 +580,9 @@ pub fn assemble(items: &[Item]) -> Result<(Report, Vec<Note>), ImportError> {
         tables.push(table);
     }
     let format = format_of(tables[0], heading_at(1))?;
-    let proactive = table_a(format, tables[0], heading_at(1), &mut notes)?;
-    let applications = table_b(format, tables[1], heading_at(2), &mut notes)?;
-    let review_litigation = table_c(tables[2], heading_at(3), &mut notes)?;
+    let proactive = proactive(format, tables[0], heading_at(1), &mut notes)?;
+    let applications = applications(format, tables[1], heading_at(2), &mut notes)?;
+    let review_litigation = review_litigation(tables[2], heading_at(3), &mut notes)?;
     for (k, table) in (1..4).zip(&tables) {
         stray_text(table, headings[k])?;
     }

@@ -3,7 +3,7 @@
 
 use super::{is_furniture, ImportError, Item, Place};
 use crate::form::variants::normalize;
-use crate::form::{table_a, Version};
+use crate::form::{proactive, Version};
 
 /// A line's table cells, if it is a table row: cells between tabs, or
 /// between runs of two or more spaces when that makes a row — a number (or
@@ -31,7 +31,7 @@ fn cells(line: &str) -> Option<Vec<String>> {
     }
     let number = |c: &str| c.trim_start_matches(['-', '−']).starts_with(|c: char| c.is_ascii_digit());
     let row = cells.len() >= 2
-        && (cells.last().is_some_and(|c| number(c)) || normalize(&cells[0]) == table_a::CONTENT_HEADER);
+        && (cells.last().is_some_and(|c| number(c)) || normalize(&cells[0]) == proactive::CONTENT_HEADER);
     row.then_some(cells)
 }
 
@@ -41,8 +41,8 @@ fn cells(line: &str) -> Option<Vec<String>> {
 /// Prose may well say `主动公开规章13件，行政规范性文件60件`; a label,
 /// digits, and at once the next label is a table's cells run together.
 fn run_together(line: &str) -> Option<String> {
-    let labels: Vec<&str> = table_a::rows(Version::F2021)
-        .chain(table_a::rows(Version::F2019))
+    let labels: Vec<&str> = proactive::rows(Version::F2021)
+        .chain(proactive::rows(Version::F2019))
         .map(|(_, r)| r.label)
         .chain([
             "第二十条",

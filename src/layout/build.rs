@@ -1,7 +1,7 @@
 //! Report → document: the order of the official form, the faces of each
 //! kind of text, and where each piece of user text came from.
 
-use super::tables::{table_a, table_b, table_c};
+use super::tables::{applications, proactive, review_litigation};
 use super::{title, Document, Element, Face, Level, Meta, Run};
 use crate::form;
 use crate::form::numbering::numbering_of;
@@ -18,9 +18,9 @@ pub fn build(report: &Report) -> Document {
     section(&mut blocks, form::SECTION_OVERVIEW);
     prose(&mut blocks, &report.overview, "/overview");
     let tables = [
-        table_a(report.version, &report.proactive),
-        table_b(report.version, &report.applications),
-        table_c(&report.review_litigation),
+        proactive(report.version, &report.proactive),
+        applications(report.version, &report.applications),
+        review_litigation(&report.review_litigation),
     ];
     for (((key, heading), table), around) in form::TABLE_SECTIONS.iter().zip(tables).zip(&report.table_prose.sections) {
         section(&mut blocks, heading);

@@ -3,8 +3,8 @@
 
 use super::grid::{Cell, CellRole, Table};
 use super::{Face, Run};
-use crate::form::{table_a, table_b, table_c, Columns, Version};
-use crate::model::{Counts, TableA, TableB, TableC};
+use crate::form::{applications, proactive, review_litigation, Columns, Version};
+use crate::model::{Applications, Counts, Proactive, ReviewLitigation};
 
 /// Width of the text block (版心), millimetres.
 pub const TEXT_WIDTH_MM: f64 = 156.0;
@@ -46,16 +46,16 @@ fn number(v: Option<u128>) -> String {
 /// Table A: per 第二十条 item, a title row across all columns, a header row
 /// and data rows; where an item has fewer than three values, the last one
 /// spans the remaining columns.
-pub fn table_a(format: Version, values: &TableA) -> Table {
+pub fn proactive(format: Version, values: &Proactive) -> Table {
     let mut b = Builder::new();
     let mut row = 0;
     let mut values = values.rows.iter();
-    for item in table_a::items(format) {
-        b.text(row, 0, (1, table_a::COLUMNS), CellRole::Header, item.title);
+    for item in proactive::items(format) {
+        b.text(row, 0, (1, proactive::COLUMNS), CellRole::Header, item.title);
         row += 1;
         let fields = item.shape.fields();
-        let span = |i: usize| if i + 1 == fields.len() { table_a::COLUMNS - 1 - i } else { 1 };
-        b.text(row, 0, (1, 1), CellRole::Header, table_a::CONTENT_HEADER);
+        let span = |i: usize| if i + 1 == fields.len() { proactive::COLUMNS - 1 - i } else { 1 };
+        b.text(row, 0, (1, 1), CellRole::Header, proactive::CONTENT_HEADER);
         for (i, field) in fields.iter().enumerate() {
             b.text(row, 1 + i, (1, span(i)), CellRole::Header, field.header);
         }
@@ -65,8 +65,8 @@ pub fn table_a(format: Version, values: &TableA) -> Table {
             b.text(row, 0, (1, 1), CellRole::Label, data.label);
             for (i, (field, value)) in fields.iter().zip(cells).enumerate() {
                 let source = match item.shape {
-                    table_a::Shape::Scalar(_) => format!("/proactive/{}", data.key),
-                    table_a::Shape::Object(_) => format!("/proactive/{}/{}", data.key, field.key),
+                    proactive::Shape::Scalar(_) => format!("/proactive/{}", data.key),
+                    proactive::Shape::Object(_) => format!("/proactive/{}/{}", data.key, field.key),
                 };
                 b.value(row, 1 + i, span(i), value.text(), source);
             }
@@ -74,9 +74,9 @@ pub fn table_a(format: Version, values: &TableA) -> Table {
         }
     }
     let value_width = 36.0;
-    let label_width = TEXT_WIDTH_MM - value_width * (table_a::COLUMNS - 1) as f64;
+    let label_width = TEXT_WIDTH_MM - value_width * (proactive::COLUMNS - 1) as f64;
     let mut columns = vec![label_width];
-    columns.extend([value_width; table_a::COLUMNS - 1]);
+    columns.extend([value_width; proactive::COLUMNS - 1]);
     b.finish(columns, 0)
 }
 
@@ -92,25 +92,26 @@ const INSETS_MM: f64 = 1.6;
 
 /// Table B: the three-row applicant header under the note cell, then each
 /// line of the form with its labels merged down the levels they share.
-pub fn table_b(format: Version, values: &TableB) -> Table {
-    let cols = table_b::APPLICANTS;
-    let first = table_b::LABEL_COLUMNS;
+pub fn applications(format: Version, values: &Applications) -> Table {
+    let cols = applications::APPLICANTS;
+    let first = applications::LABEL_COLUMNS;
     let mut b = Builder::new();
-    b.cell(0, 0, (3, first), CellRole::Note, vec![Run::new(table_b::NOTE, Face::Kai)]);
-    b.text(0, first, (1, cols.parts.len() + 1), CellRole::Header, table_b::APPLICANT_HEADER);
+    b.cell(0, 0, (3, first), CellRole::Note, vec![Run::new(applications::NOTE, Face::Kai)]);
+    b.text(0, first, (1, cols.parts.len() + 1), CellRole::Header, applications::APPLICANT_HEADER);
     b.text(1, first, (2, 1), CellRole::Header, cols.parts[0].1);
-    b.text(1, first + 1, (1, cols.parts.len() - 1), CellRole::Header, table_b::ORGANISATION_HEADER);
+    b.text(1, first + 1, (1, cols.parts.len() - 1), CellRole::Header, applications::ORGANISATION_HEADER);
     b.text(1, first + cols.parts.len(), (2, 1), CellRole::Header, cols.total.1);
     for (i, part) in cols.parts.iter().enumerate().skip(1) {
         b.text(2, first + i, (1, 1), CellRole::Header, part.1);
     }
 
-    let lines = table_b::lines(format);
+    let lines = applications::lines(format);
     for (i, line) in lines.iter().enumerate() {
-        let row = table_b::HEADER_ROWS + i;
+        let row = applications::HEADER_ROWS + i;
         for (depth, label) in line.labels.iter().enumerate() {
-            let shares =
-                |other: &table_b::Line| other.labels.len() > depth && other.labels[..=depth] == line.labels[..=depth];
+            let shares = |other: &applications::Line| {
+                other.labels.len() > depth && other.labels[..=depth] == line.labels[..=depth]
+            };
             if i > 0 && shares(&lines[i - 1]) {
                 continue;
             }
@@ -140,19 +141,19 @@ pub fn table_b(format: Version, values: &TableB) -> Table {
     let mut columns = TABLE_B_LABELS_MM.to_vec();
     columns.push(TEXT_WIDTH_MM - columns.iter().sum::<f64>() - data_width * data as f64);
     columns.extend(std::iter::repeat_n(data_width, data));
-    b.finish(columns, table_b::HEADER_ROWS)
+    b.finish(columns, applications::HEADER_ROWS)
 }
 
 /// Table C: 行政复议 and 行政诉讼 over their groups, the outcomes, then one
 /// row of fifteen values.
-pub fn table_c(values: &TableC) -> Table {
-    let cols: Columns = table_c::OUTCOMES;
+pub fn review_litigation(values: &ReviewLitigation) -> Table {
+    let cols: Columns = review_litigation::OUTCOMES;
     let width = cols.parts.len() + 1;
     let mut b = Builder::new();
     // The first group is 行政复议 itself; the others sit under 行政诉讼.
-    let litigation = &table_c::GROUPS[1..];
-    b.text(0, 0, (1, width), CellRole::Header, table_c::REVIEW);
-    b.text(0, width, (1, width * litigation.len()), CellRole::Header, table_c::LITIGATION);
+    let litigation = &review_litigation::GROUPS[1..];
+    b.text(0, 0, (1, width), CellRole::Header, review_litigation::REVIEW);
+    b.text(0, width, (1, width * litigation.len()), CellRole::Header, review_litigation::LITIGATION);
     for c in 0..width {
         b.text(1, c, (2, 1), CellRole::Header, cols.label(c));
     }
@@ -163,10 +164,10 @@ pub fn table_c(values: &TableC) -> Table {
             b.text(2, start + c, (1, 1), CellRole::Header, cols.label(c));
         }
     }
-    for (g, (group, counts)) in table_c::GROUPS.iter().zip(&values.groups).enumerate() {
+    for (g, (group, counts)) in review_litigation::GROUPS.iter().zip(&values.groups).enumerate() {
         emit_counts(&mut b, 3, width * g, counts, &format!("/review_litigation/{}", group.key), &cols);
     }
-    let columns = vec![TEXT_WIDTH_MM / table_c::COLUMNS as f64; table_c::COLUMNS];
+    let columns = vec![TEXT_WIDTH_MM / review_litigation::COLUMNS as f64; review_litigation::COLUMNS];
     b.finish(columns, 3)
 }
 
@@ -203,9 +204,9 @@ mod tests {
     }
 
     #[test]
-    fn table_b_2021_is_28_by_10_with_the_official_merges() {
+    fn applications_2021_is_28_by_10_with_the_official_merges() {
         let r = report("2021");
-        let t = table_b(r.version, &r.applications);
+        let t = applications(r.version, &r.applications);
         assert_eq!((t.rows, t.columns.len()), (28, 10));
         tiles(&t);
         let note = find(&t, "（本列数据的勾稽关系为");
@@ -237,9 +238,9 @@ mod tests {
     }
 
     #[test]
-    fn table_b_2019_spans_20_rows_with_one_other_row() {
+    fn applications_2019_spans_20_rows_with_one_other_row() {
         let r = report("2019");
-        let t = table_b(r.version, &r.applications);
+        let t = applications(r.version, &r.applications);
         assert_eq!((t.rows, t.columns.len()), (26, 10));
         tiles(&t);
         assert_eq!(find(&t, "三、本年度办理结果").rowspan, 20);
@@ -248,9 +249,9 @@ mod tests {
     }
 
     #[test]
-    fn table_c_is_4_by_15() {
+    fn review_litigation_is_4_by_15() {
         let r = report("2021");
-        let t = table_c(&r.review_litigation);
+        let t = review_litigation(&r.review_litigation);
         assert_eq!((t.rows, t.columns.len()), (4, 15));
         tiles(&t);
         assert_eq!(find(&t, "行政复议").colspan, 5);
@@ -264,15 +265,15 @@ mod tests {
     }
 
     #[test]
-    fn table_a_spans_missing_columns() {
+    fn proactive_spans_missing_columns() {
         let r = report("2021");
-        let t = table_a(r.version, &r.proactive);
+        let t = proactive(r.version, &r.proactive);
         tiles(&t);
         assert_eq!(t.rows, 14);
         assert_eq!(find(&t, "第二十条第（一）项").colspan, 4);
         assert_eq!(find(&t, "本年收费金额（单位：万元）").colspan, 3);
         let r = report("2019");
-        let t = table_a(r.version, &r.proactive);
+        let t = proactive(r.version, &r.proactive);
         tiles(&t);
         assert_eq!(find(&t, "采购总金额").colspan, 2);
         assert_eq!(find(&t, "251000元").colspan, 2);
@@ -297,8 +298,11 @@ mod width_tests {
             include_str!("../../fixtures/shanghai-govoffice-2019.json"),
         ] {
             let r = parse_str(text).unwrap();
-            let tables =
-                [table_a(r.version, &r.proactive), table_b(r.version, &r.applications), table_c(&r.review_litigation)];
+            let tables = [
+                proactive(r.version, &r.proactive),
+                applications(r.version, &r.applications),
+                review_litigation(&r.review_litigation),
+            ];
             for t in &tables {
                 for c in t.cells.iter().filter(|c| c.role == CellRole::Label && c.rowspan == 1) {
                     let width: f64 = t.columns[c.col..c.col + c.colspan].iter().sum();

@@ -9,10 +9,13 @@ use serde::de::{self, DeserializeSeed, Deserializer, Error as _, IgnoredAny, Map
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{AroundTable, Block, Counts, Report, Signature, TableA, TableB, TableC, TableProse, Value, Written};
-use crate::form::table_a::{self, Kind, Shape};
-use crate::form::table_b::{self, LineRole};
-use crate::form::{self, table_c, Columns, Version};
+use super::{
+    Applications, AroundTable, Block, Counts, Proactive, Report, ReviewLitigation, Signature, TableProse, Value,
+    Written,
+};
+use crate::form::applications::{self, LineRole};
+use crate::form::proactive::{self, Kind, Shape};
+use crate::form::{self, review_litigation, Columns, Version};
 
 /// The largest year accepted: reports are dated with four digits.
 const LAST_YEAR: i64 = 9999;
@@ -104,9 +107,9 @@ impl<'de> Visitor<'de> for ReportSeed {
                 "title" => title = Some(map.next_value::<String>()?),
                 "preamble" => preamble = Some(map.next_value::<Blocks>()?.0),
                 "overview" => overview = Some(map.next_value::<Blocks>()?.0),
-                "proactive" => proactive = Some(map.next_value_seed(TableASeed { version: self.version })?),
-                "applications" => applications = Some(map.next_value_seed(TableBSeed { version: self.version })?),
-                "review_litigation" => review = Some(map.next_value_seed(TableCSeed)?),
+                "proactive" => proactive = Some(map.next_value_seed(ProactiveSeed { version: self.version })?),
+                "applications" => applications = Some(map.next_value_seed(ApplicationsSeed { version: self.version })?),
+                "review_litigation" => review = Some(map.next_value_seed(ReviewLitigationSeed)?),
                 "table_prose" => table_prose = Some(map.next_value::<TableProseDe>()?.0),
                 "problems" => problems = Some(map.next_value::<Blocks>()?.0),
                 "other_matters" => other_matters = Some(map.next_value::<Blocks>()?.0),
@@ -505,13 +508,13 @@ impl<'de> Visitor<'de> for CountsSeed {
 
 // ------------------------------------------------------------------- table A
 
-struct TableASeed {
+struct ProactiveSeed {
     version: Version,
 }
 
-impl<'de> DeserializeSeed<'de> for TableASeed {
-    type Value = TableA;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<TableA, D::Error> {
+impl<'de> DeserializeSeed<'de> for ProactiveSeed {
+    type Value = Proactive;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Proactive, D::Error> {
         d.deserialize_map(self)
     }
 }
@@ -524,24 +527,24 @@ fn other_version_hint(version: Version, found_there: bool) -> Option<String> {
     })
 }
 
-impl<'de> Visitor<'de> for TableASeed {
-    type Value = TableA;
+impl<'de> Visitor<'de> for ProactiveSeed {
+    type Value = Proactive;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("对象（表二各项）")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TableA, A::Error> {
-        let rows: Vec<_> = table_a::rows(self.version).collect();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Proactive, A::Error> {
+        let rows: Vec<_> = proactive::rows(self.version).collect();
         let mut values: Vec<Option<Vec<Value>>> = vec![None; rows.len()];
         let mut keys = Keys::new();
         while let Some(key) = keys.next(&mut map)? {
             let Some(i) = rows.iter().position(|(_, row)| row.key == key) else {
                 let hint =
-                    other_version_hint(self.version, table_a::rows(self.version.other()).any(|(_, r)| r.key == key));
+                    other_version_hint(self.version, proactive::rows(self.version.other()).any(|(_, r)| r.key == key));
                 return Err(unknown_key(&key, &list(rows.iter().map(|(_, r)| r.key)), hint));
             };
-            let other = table_a::rows(self.version.other()).find(|(_, r)| r.key == key);
+            let other = proactive::rows(self.version.other()).find(|(_, r)| r.key == key);
             let other_fields = other.map_or(&[][..], |(item, _)| item.shape.fields());
             let seed = ItemRowSeed { shape: rows[i].0.shape, version: self.version, other_fields };
             values[i] = Some(map.next_value_seed(seed)?);
@@ -549,7 +552,7 @@ impl<'de> Visitor<'de> for TableASeed {
         if let Some(((item, row), _)) = rows.iter().zip(&values).find(|(_, v)| v.is_none()) {
             return Err(A::Error::custom(format!("缺少“{}”（{}·{}）", row.key, item.title, row.label)));
         }
-        Ok(TableA { rows: values.into_iter().flatten().collect() })
+        Ok(Proactive { rows: values.into_iter().flatten().collect() })
     }
 }
 
@@ -558,7 +561,7 @@ struct ItemRowSeed {
     version: Version,
     /// The same row's fields in the other template version, to explain a
     /// key that belongs there.
-    other_fields: &'static [table_a::Field],
+    other_fields: &'static [proactive::Field],
 }
 
 fn value_of<'de, D: Deserializer<'de>>(kind: Kind, d: D) -> Result<Value, D::Error> {
@@ -616,17 +619,17 @@ impl<'de> Visitor<'de> for ItemRowSeed {
 
 // ------------------------------------------------------------------- table B
 
-struct TableBSeed {
+struct ApplicationsSeed {
     version: Version,
 }
 
-impl<'de> DeserializeSeed<'de> for TableBSeed {
-    type Value = TableB;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<TableB, D::Error> {
-        let lines = table_b::lines(self.version);
+impl<'de> DeserializeSeed<'de> for ApplicationsSeed {
+    type Value = Applications;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Applications, D::Error> {
+        let lines = applications::lines(self.version);
         let mut rows = vec![None; lines.len()];
         TreeSeed { version: self.version, prefix: String::new(), rows: &mut rows }.deserialize(d)?;
-        Ok(TableB { rows })
+        Ok(Applications { rows })
     }
 }
 
@@ -643,7 +646,7 @@ impl TreeSeed<'_> {
     /// is a row (leaf) and whether it may be left out.
     fn children(&self, version: Version) -> Vec<(&'static str, bool, bool)> {
         let mut out: Vec<(&'static str, bool, bool)> = Vec::new();
-        for line in table_b::lines(version) {
+        for line in applications::lines(version) {
             let Some(rest) = line.path.strip_prefix(self.prefix.as_str()) else { continue };
             let (key, leaf) = match rest.split_once('/') {
                 Some((key, _)) => (key, false),
@@ -687,12 +690,12 @@ impl<'de> Visitor<'de> for TreeSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         let children = self.children(self.version);
-        let lines = table_b::lines(self.version);
+        let lines = applications::lines(self.version);
         let mut keys = Keys::new();
         while let Some(key) = keys.next(&mut map)? {
             let path = format!("{}{key}", self.prefix);
             let Some(&(_, leaf, _)) = children.iter().find(|c| c.0 == key) else {
-                let there = table_b::lines(self.version.other())
+                let there = applications::lines(self.version.other())
                     .iter()
                     .any(|l| l.path == path || l.path.starts_with(&format!("{path}/")));
                 let hint = other_version_hint(self.version, there);
@@ -700,7 +703,7 @@ impl<'de> Visitor<'de> for TreeSeed<'_> {
             };
             if leaf {
                 let i = lines.iter().position(|l| l.path == path).expect("leaf is a line");
-                self.rows[i] = Some(map.next_value_seed(CountsSeed { columns: table_b::APPLICANTS })?);
+                self.rows[i] = Some(map.next_value_seed(CountsSeed { columns: applications::APPLICANTS })?);
             } else {
                 map.next_value_seed(TreeSeed {
                     version: self.version,
@@ -725,35 +728,35 @@ impl<'de> Visitor<'de> for TreeSeed<'_> {
 
 // ------------------------------------------------------------------- table C
 
-struct TableCSeed;
+struct ReviewLitigationSeed;
 
-impl<'de> DeserializeSeed<'de> for TableCSeed {
-    type Value = TableC;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<TableC, D::Error> {
+impl<'de> DeserializeSeed<'de> for ReviewLitigationSeed {
+    type Value = ReviewLitigation;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<ReviewLitigation, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for TableCSeed {
-    type Value = TableC;
+impl<'de> Visitor<'de> for ReviewLitigationSeed {
+    type Value = ReviewLitigation;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "含 {} 的对象", list(table_c::GROUPS.iter().map(|g| g.key)))
+        write!(f, "含 {} 的对象", list(review_litigation::GROUPS.iter().map(|g| g.key)))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TableC, A::Error> {
-        let mut groups: Vec<Option<Counts>> = vec![None; table_c::GROUPS.len()];
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ReviewLitigation, A::Error> {
+        let mut groups: Vec<Option<Counts>> = vec![None; review_litigation::GROUPS.len()];
         let mut keys = Keys::new();
         while let Some(key) = keys.next(&mut map)? {
-            let Some(i) = table_c::GROUPS.iter().position(|g| g.key == key) else {
-                return Err(unknown_key(&key, &list(table_c::GROUPS.iter().map(|g| g.key)), None));
+            let Some(i) = review_litigation::GROUPS.iter().position(|g| g.key == key) else {
+                return Err(unknown_key(&key, &list(review_litigation::GROUPS.iter().map(|g| g.key)), None));
             };
-            groups[i] = Some(map.next_value_seed(CountsSeed { columns: table_c::OUTCOMES })?);
+            groups[i] = Some(map.next_value_seed(CountsSeed { columns: review_litigation::OUTCOMES })?);
         }
-        if let Some((g, _)) = table_c::GROUPS.iter().zip(&groups).find(|(_, v)| v.is_none()) {
+        if let Some((g, _)) = review_litigation::GROUPS.iter().zip(&groups).find(|(_, v)| v.is_none()) {
             return Err(A::Error::custom(format!("缺少“{}”（{}）", g.key, g.label)));
         }
-        Ok(TableC { groups: groups.into_iter().flatten().collect() })
+        Ok(ReviewLitigation { groups: groups.into_iter().flatten().collect() })
     }
 }
 

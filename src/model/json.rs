@@ -6,7 +6,7 @@
 use serde_json::{json, Map, Value as Json};
 
 use super::{Block, Counts, Report, Value};
-use crate::form::{self, table_a, table_b, table_c};
+use crate::form::{self, applications, proactive, review_litigation};
 
 fn counts(c: &Counts) -> Json {
     let mut values: Vec<Json> = c.parts.iter().map(|p| json!(p)).collect();
@@ -74,22 +74,22 @@ impl Report {
 /// The report as contract JSON.
 pub fn to_json(report: &Report) -> Json {
     let mut proactive = Map::new();
-    for ((item, row), values) in table_a::rows(report.version).zip(&report.proactive.rows) {
+    for ((item, row), values) in proactive::rows(report.version).zip(&report.proactive.rows) {
         let v = match item.shape {
-            table_a::Shape::Scalar(_) => value(&values[0]),
-            table_a::Shape::Object(fields) => {
+            proactive::Shape::Scalar(_) => value(&values[0]),
+            proactive::Shape::Object(fields) => {
                 Json::Object(fields.iter().zip(values).map(|(f, v)| (f.key.to_string(), value(v))).collect())
             }
         };
         proactive.insert(row.key.into(), v);
     }
     let mut applications = Map::new();
-    for (line, row) in table_b::lines(report.version).iter().zip(&report.applications.rows) {
+    for (line, row) in applications::lines(report.version).iter().zip(&report.applications.rows) {
         if let Some(row) = row {
             insert(&mut applications, line.path, counts(row));
         }
     }
-    let review: Map<String, Json> = table_c::GROUPS
+    let review: Map<String, Json> = review_litigation::GROUPS
         .iter()
         .zip(&report.review_litigation.groups)
         .map(|(g, c)| (g.key.to_string(), counts(c)))

@@ -36,9 +36,9 @@ pub struct Report {
     pub title: Option<String>,
     pub preamble: Vec<Block>,
     pub overview: Vec<Block>,
-    pub proactive: TableA,
-    pub applications: TableB,
-    pub review_litigation: TableC,
+    pub proactive: Proactive,
+    pub applications: Applications,
+    pub review_litigation: ReviewLitigation,
     /// Prose that sections 二, 三 and 四 hold before and after their tables.
     pub table_prose: TableProse,
     pub problems: Vec<Block>,
@@ -114,10 +114,10 @@ impl Value {
     }
 }
 
-/// Table A: for each row of [`form::table_a::rows`], its values in the
+/// Table A: for each row of [`form::proactive::rows`], its values in the
 /// order of the item's fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TableA {
+pub struct Proactive {
     pub rows: Vec<Vec<Value>>,
 }
 
@@ -184,10 +184,10 @@ impl Counts {
     }
 }
 
-/// Table B: for each line of [`form::table_b::lines`], its counts; `None`
+/// Table B: for each line of [`form::applications::lines`], its counts; `None`
 /// only for a （七）总计 row the input left out.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TableB {
+pub struct Applications {
     pub rows: Vec<Option<Counts>>,
 }
 
@@ -200,21 +200,21 @@ pub fn sum_blank_as_zero(values: &[Option<u128>]) -> Option<u128> {
     }
 }
 
-impl TableB {
+impl Applications {
     /// The columns of row `i` as printed: as written, or for a （七）总计
     /// the input left out, the column sums of the result rows.
     pub fn printed(&self, format: Version, i: usize) -> Vec<Option<u128>> {
         if let Some(row) = &self.rows[i] {
             return row.columns();
         }
-        let lines = form::table_b::lines(format);
-        let width = form::table_b::APPLICANTS.parts.len() + 1;
+        let lines = form::applications::lines(format);
+        let width = form::applications::APPLICANTS.parts.len() + 1;
         (0..width)
             .map(|c| {
                 let column: Vec<_> = lines
                     .iter()
                     .zip(&self.rows)
-                    .filter(|(l, _)| l.role == form::table_b::LineRole::Result)
+                    .filter(|(l, _)| l.role == form::applications::LineRole::Result)
                     .map(|(_, r)| r.as_ref().and_then(|r| r.column(c)))
                     .collect();
                 sum_blank_as_zero(&column)
@@ -223,9 +223,9 @@ impl TableB {
     }
 }
 
-/// Table C: for each group of [`form::table_c::GROUPS`], its counts.
+/// Table C: for each group of [`form::review_litigation::GROUPS`], its counts.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TableC {
+pub struct ReviewLitigation {
     pub groups: Vec<Counts>,
 }
 

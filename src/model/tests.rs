@@ -1,5 +1,5 @@
 use super::*;
-use crate::form::table_b;
+use crate::form::applications;
 
 const SEED: &str = include_str!("../../fixtures/beiguan-2023.json");
 
@@ -27,7 +27,7 @@ fn reads_the_seed() {
     assert_eq!(r.title(), "北关区乡村振兴局2023年政府信息公开工作年度报告");
     assert_eq!(r.overview.len(), 6);
     assert!(matches!(&r.overview[1], Block::Lead { lead, .. } if lead == "（一）主动公开方面。"));
-    assert_eq!(r.applications.rows.len(), table_b::lines(Version::F2021).len());
+    assert_eq!(r.applications.rows.len(), applications::lines(Version::F2021).len());
     assert_eq!(r.applications.rows[0].as_ref().unwrap().written, Written::Object);
     assert_eq!(r.applications.rows[1].as_ref().unwrap().written, Written::Array);
 }

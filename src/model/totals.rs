@@ -1,8 +1,8 @@
 //! Blank totals filled from their parts: what the desk's 补全合计 does,
 //! by the same rules the checks and the layout print by.
 
-use super::{Counts, Report, TableB, Written};
-use crate::form::table_b::{self, LineRole};
+use super::{Applications, Counts, Report, Written};
+use crate::form::applications::{self, LineRole};
 use crate::form::Version;
 
 /// Fills every blank total of tables B and C from its parts; a written
@@ -13,13 +13,13 @@ use crate::form::Version;
 ///   parts, blanks counted as 0 ([`Counts::sum`]).
 /// - Table B's （七）总计, in each column where it is blank, gets that
 ///   column's sum over the result rows (after they were filled), as
-///   [`TableB::printed`] computes it; a 总计 row the input left out is
+///   [`Applications::printed`] computes it; a 总计 row the input left out is
 ///   written in full. Its own total, if still blank, is the sum of its
 ///   parts.
 ///
 /// A sum too large for a count is left blank (the checks say why).
 pub fn fill_totals(report: &mut Report) {
-    let lines = table_b::lines(report.version);
+    let lines = applications::lines(report.version);
     let total_row = lines.iter().position(|l| l.role == LineRole::ResultTotal);
     for (i, row) in report.applications.rows.iter_mut().enumerate() {
         if Some(i) != total_row {
@@ -47,7 +47,7 @@ fn fill_row(row: &mut Counts) {
 
 /// Table B's （七）总计 (row `i`): each blank column from the result rows'
 /// column sums, then its own total from its parts.
-fn fill_result_total(table: &mut TableB, format: Version, i: usize) {
+fn fill_result_total(table: &mut Applications, format: Version, i: usize) {
     // The rule for a 总计 the input left out, applied to every column.
     let sums = {
         let mut without = table.clone();

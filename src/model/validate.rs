@@ -9,7 +9,7 @@
 
 use super::limits::{self, MAX_BLOCKS, MAX_STRING_CHARS, MAX_TEXT_CHARS};
 use super::{Block, Report, Value};
-use crate::form::{self, table_a};
+use crate::form::{self, proactive};
 
 /// What breaks a limit, and the JSON pointer of where it is (empty for the
 /// report as a whole).
@@ -30,12 +30,12 @@ pub fn validate(report: &Report) -> Result<(), Invalid> {
     }
     walk.blocks("/preamble", &report.preamble)?;
     walk.blocks("/overview", &report.overview)?;
-    for ((item, row), values) in table_a::rows(report.version).zip(&report.proactive.rows) {
+    for ((item, row), values) in proactive::rows(report.version).zip(&report.proactive.rows) {
         for (field, value) in item.shape.fields().iter().zip(values) {
             if let Value::Amount(Some(text)) = value {
                 let path = match item.shape {
-                    table_a::Shape::Scalar(_) => format!("/proactive/{}", row.key),
-                    table_a::Shape::Object(_) => format!("/proactive/{}/{}", row.key, field.key),
+                    proactive::Shape::Scalar(_) => format!("/proactive/{}", row.key),
+                    proactive::Shape::Object(_) => format!("/proactive/{}/{}", row.key, field.key),
                 };
                 check_string(&path, text)?;
             }

@@ -16,8 +16,8 @@ use serde_json::{json, Map, Value as Json};
 use super::DeskError;
 use crate::check::Severity;
 use crate::fonts::Fonts;
-use crate::form::table_a::{self, Kind};
-use crate::form::{self, table_b, table_c, Version};
+use crate::form::proactive::{self, Kind};
+use crate::form::{self, applications, review_litigation, Version};
 use crate::format::Format;
 use crate::import::{self, Source};
 use crate::layout::{self, Document, Element};
@@ -180,7 +180,7 @@ pub fn version(bytes: &[u8]) -> String {
 
 /// A finding for the form: where, how bad, what.
 #[derive(Debug, Serialize)]
-pub struct Finding {
+pub struct FormFinding {
     pub path: String,
     pub refusal: bool,
     pub place: String,
@@ -189,29 +189,29 @@ pub struct Finding {
 
 /// What the form needs after every edit.
 #[derive(Debug, Serialize)]
-pub struct Checked {
+pub struct FormState {
     /// The report in canonical form (rows as arrays): what the form edits.
     pub report: Json,
-    pub findings: Vec<Finding>,
+    pub findings: Vec<FormFinding>,
     /// The layout: the tables' grids to draw the form from.
     pub document: Document,
     /// The kind of each table value, by JSON path: count, signed, amount.
     pub kinds: Map<String, Json>,
     /// The parts of the report the form edits, in document order, with
     /// their official titles.
-    pub parts: Vec<Part>,
+    pub parts: Vec<FormPart>,
 }
 
 /// A part of the report as the form shows it.
 #[derive(Clone, Debug, Serialize)]
-pub struct Part {
+pub struct FormPart {
     /// Its JSON key at the top of the report.
     pub key: &'static str,
     /// Its official title: for a section, the heading the layout prints.
     pub title: &'static str,
     /// What the form edits it as: a one-line `field`, `prose` blocks, or
     /// a `table` (with the prose before and after it).
-    pub kind: PartKind,
+    pub kind: FormPartKind,
     /// Whether `title` prints as a section heading.
     pub heading: bool,
 }
@@ -219,7 +219,7 @@ pub struct Part {
 /// How the form edits a part.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum PartKind {
+pub enum FormPartKind {
     Field,
     Prose,
     Table,
@@ -229,22 +229,22 @@ pub enum PartKind {
 /// the prose parts and the three tables, titled from [`form::PARTS`] and,
 /// for the sections with a table, [`form::TABLE_SECTIONS`] — what the
 /// layout prints.
-pub fn parts() -> Vec<Part> {
+pub fn parts() -> Vec<FormPart> {
     form::PARTS
         .iter()
         .filter_map(|p| {
             let (title, kind) = match p.key {
-                "year" | "agency" | "title" => (p.label, PartKind::Field),
-                "preamble" | "overview" | "problems" | "other_matters" => (p.label, PartKind::Prose),
-                key => (form::TABLE_SECTIONS.iter().find(|(k, _)| *k == key)?.1, PartKind::Table),
+                "year" | "agency" | "title" => (p.label, FormPartKind::Field),
+                "preamble" | "overview" | "problems" | "other_matters" => (p.label, FormPartKind::Prose),
+                key => (form::TABLE_SECTIONS.iter().find(|(k, _)| *k == key)?.1, FormPartKind::Table),
             };
-            Some(Part { key: p.key, title, kind, heading: form::SECTIONS.contains(&title) })
+            Some(FormPart { key: p.key, title, kind, heading: form::SECTIONS.contains(&title) })
         })
         .collect()
 }
 
 /// Checks a report's JSON text as typed.
-pub fn check(text: &str, fonts: &Fonts) -> Result<Checked, DeskError> {
+pub fn check(text: &str, fonts: &Fonts) -> Result<FormState, DeskError> {
     // Parsed once, and checked in the canonical form the form edits (rows
     // as arrays), so that findings and the grid's cells name the same JSON
     // paths.
@@ -256,7 +256,7 @@ pub fn check(text: &str, fonts: &Fonts) -> Result<Checked, DeskError> {
         .findings
         .iter()
         .chain(prepared.glyph_findings())
-        .map(|l| Finding {
+        .map(|l| FormFinding {
             path: l.finding.path.clone(),
             refusal: l.finding.severity == Severity::Refusal,
             place: l.finding.place.clone(),
@@ -264,18 +264,18 @@ pub fn check(text: &str, fonts: &Fonts) -> Result<Checked, DeskError> {
         })
         .collect();
     let kinds = kinds(&prepared.report);
-    Ok(Checked { report: report_json, findings, document: prepared.document, kinds, parts: parts() })
+    Ok(FormState { report: report_json, findings, document: prepared.document, kinds, parts: parts() })
 }
 
 /// The kind of every table value of a report, by its JSON path.
 fn kinds(report: &Report) -> Map<String, Json> {
     let mut out = Map::new();
-    for (item, row) in table_a::rows(report.version) {
+    for (item, row) in proactive::rows(report.version) {
         match item.shape {
-            table_a::Shape::Scalar(f) => {
+            proactive::Shape::Scalar(f) => {
                 out.insert(format!("/proactive/{}", row.key), json!(kind_name(f.kind)));
             }
-            table_a::Shape::Object(fields) => {
+            proactive::Shape::Object(fields) => {
                 for f in fields {
                     out.insert(format!("/proactive/{}/{}", row.key, f.key), json!(kind_name(f.kind)));
                 }
@@ -361,30 +361,30 @@ fn frame_text(frame: &typst::layout::Frame, out: &mut String) {
 /// 二、上年结转.
 pub fn new_report(agency: &str, year: i64, format: Version, last_year: Option<&Report>) -> Json {
     let mut proactive = Map::new();
-    for (item, row) in table_a::rows(format) {
+    for (item, row) in proactive::rows(format) {
         let v = match item.shape {
-            table_a::Shape::Scalar(_) => Json::Null,
-            table_a::Shape::Object(fields) => {
+            proactive::Shape::Scalar(_) => Json::Null,
+            proactive::Shape::Object(fields) => {
                 Json::Object(fields.iter().map(|f| (f.key.to_string(), Json::Null)).collect())
             }
         };
         proactive.insert(row.key.to_string(), v);
     }
-    let width = table_b::APPLICANTS.parts.len() + 1;
+    let width = applications::APPLICANTS.parts.len() + 1;
     let mut applications = Map::new();
-    for line in table_b::lines(format) {
+    for line in applications::lines(format) {
         model::insert(&mut applications, line.path, json!(vec![Json::Null; width]));
     }
     if let Some(last) = last_year {
-        let lines = table_b::lines(last.version);
-        if let Some(i) = lines.iter().position(|l| l.role == table_b::LineRole::CarriedForward) {
+        let lines = applications::lines(last.version);
+        if let Some(i) = lines.iter().position(|l| l.role == applications::LineRole::CarriedForward) {
             let carried: Vec<Json> = last.applications.printed(last.version, i).into_iter().map(|v| json!(v)).collect();
             applications.insert("carried_over".into(), Json::Array(carried));
         }
     }
-    let review: Map<String, Json> = table_c::GROUPS
+    let review: Map<String, Json> = review_litigation::GROUPS
         .iter()
-        .map(|g| (g.key.to_string(), json!(vec![Json::Null; table_c::OUTCOMES.parts.len() + 1])))
+        .map(|g| (g.key.to_string(), json!(vec![Json::Null; review_litigation::OUTCOMES.parts.len() + 1])))
         .collect();
     json!({
         "format": format.as_str(),

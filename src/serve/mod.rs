@@ -19,7 +19,7 @@
 //! never on the runtime's threads. Every error, whatever the endpoint, is
 //! one [`DeskError`], answered as `{"error", "path", "line"}` JSON. The
 //! page (`assets/`) holds no official wording: headings come with each
-//! check ([`Part`]), labels with the layout's grids, and totals are filled
+//! check ([`FormPart`]), labels with the layout's grids, and totals are filled
 //! by the server ([`crate::model::fill_totals`]).
 
 mod desk;
@@ -27,8 +27,8 @@ mod error;
 mod extract;
 
 pub use desk::{
-    check, create, export, fill_totals, import, list, new_report, open, parts, preview, save, save_draft, Checked,
-    ExportFormat, Finding, Listed, Opened, Part, PartKind,
+    check, create, export, fill_totals, import, list, new_report, open, parts, preview, save, save_draft, ExportFormat,
+    FormFinding, FormPart, FormPartKind, FormState, Listed, Opened,
 };
 pub use error::DeskError;
 pub use extract::{json_body, Body, JsonBody, Param, Params, Text};
@@ -250,7 +250,7 @@ async fn save_draft_of(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn check_text(State(desk): State<Arc<Desk>>, Text(text): Text) -> Result<Json<Checked>, DeskError> {
+async fn check_text(State(desk): State<Arc<Desk>>, Text(text): Text) -> Result<Json<FormState>, DeskError> {
     blocking(move || check(&text, &desk.fonts)).await.map(Json)
 }
 

@@ -15,9 +15,11 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::check;
-use crate::form::table_a::{self, Kind};
-use crate::form::{table_b, table_c, Version};
-use crate::model::{sum_blank_as_zero, Block, Counts, Report, TableA, TableB, TableC, TableProse, Value, Written};
+use crate::form::proactive::{self, Kind};
+use crate::form::{applications, review_litigation, Version};
+use crate::model::{
+    sum_blank_as_zero, Applications, Block, Counts, Proactive, Report, ReviewLitigation, TableProse, Value, Written,
+};
 
 /// One agency's report in the sum: where it came from, and the report.
 pub struct Member {
@@ -97,9 +99,9 @@ pub fn sum(inputs: &[Member], agency: &str, allow_inconsistent: bool) -> Result<
         title: None,
         preamble: Vec::new(),
         overview: placeholder(n),
-        proactive: table_a_sum(format, &reports)?,
-        applications: table_b_sum(format, &reports)?,
-        review_litigation: table_c_sum(&reports)?,
+        proactive: proactive_sum(format, &reports)?,
+        applications: applications_sum(format, &reports)?,
+        review_litigation: review_litigation_sum(&reports)?,
         table_prose: TableProse::default(),
         problems: placeholder(n),
         other_matters: placeholder(n),
@@ -147,9 +149,9 @@ impl fmt::Display for Decimal {
     }
 }
 
-fn table_a_sum(format: Version, reports: &[(&str, &Report)]) -> Result<TableA, SumError> {
+fn proactive_sum(format: Version, reports: &[(&str, &Report)]) -> Result<Proactive, SumError> {
     let mut rows = Vec::new();
-    for (k, (item, row)) in table_a::rows(format).enumerate() {
+    for (k, (item, row)) in proactive::rows(format).enumerate() {
         let mut values = Vec::new();
         for (f, field) in item.shape.fields().iter().enumerate() {
             let place = || format!("表二“{}·{}·{}”", item.title, row.label, field.header);
@@ -190,7 +192,7 @@ fn table_a_sum(format: Version, reports: &[(&str, &Report)]) -> Result<TableA, S
         }
         rows.push(values);
     }
-    Ok(TableA { rows })
+    Ok(Proactive { rows })
 }
 
 /// Column sums of printed rows.
@@ -209,38 +211,39 @@ fn counts(sums: Vec<Option<u64>>) -> Counts {
     Counts { parts: parts.to_vec(), total: Some(total[0]), written: Written::Array }
 }
 
-fn table_b_sum(format: Version, reports: &[(&str, &Report)]) -> Result<TableB, SumError> {
-    let lines = table_b::lines(format);
+fn applications_sum(format: Version, reports: &[(&str, &Report)]) -> Result<Applications, SumError> {
+    let lines = applications::lines(format);
     let rows = lines
         .iter()
         .enumerate()
         .map(|(i, line)| {
             let printed: Vec<_> = reports.iter().map(|(_, r)| r.applications.printed(format, i)).collect();
-            let sums = columns(&printed, |c| format!("表三“{} · {}”", line.name(), table_b::APPLICANTS.label(c)))?;
+            let sums = columns(&printed, |c| format!("表三“{} · {}”", line.name(), applications::APPLICANTS.label(c)))?;
             Ok(Some(counts(sums)))
         })
         .collect::<Result<_, SumError>>()?;
-    Ok(TableB { rows })
+    Ok(Applications { rows })
 }
 
-fn table_c_sum(reports: &[(&str, &Report)]) -> Result<TableC, SumError> {
-    let groups = table_c::GROUPS
+fn review_litigation_sum(reports: &[(&str, &Report)]) -> Result<ReviewLitigation, SumError> {
+    let groups = review_litigation::GROUPS
         .iter()
         .enumerate()
         .map(|(g, group)| {
             let printed: Vec<_> = reports.iter().map(|(_, r)| r.review_litigation.groups[g].columns()).collect();
-            let sums = columns(&printed, |c| format!("表四“{} · {}”", group.label, table_c::OUTCOMES.label(c)))?;
+            let sums =
+                columns(&printed, |c| format!("表四“{} · {}”", group.label, review_litigation::OUTCOMES.label(c)))?;
             Ok(counts(sums))
         })
         .collect::<Result<_, SumError>>()?;
-    Ok(TableC { groups })
+    Ok(ReviewLitigation { groups })
 }
 
 /// Every value cell of a report, named in the report's words, as printed:
 /// what the workbook's columns and the comparison walk.
 pub fn cells(report: &Report) -> Vec<(String, Cell)> {
     let mut out = Vec::new();
-    for ((item, row), values) in table_a::rows(report.version).zip(&report.proactive.rows) {
+    for ((item, row), values) in proactive::rows(report.version).zip(&report.proactive.rows) {
         for (field, v) in item.shape.fields().iter().zip(values) {
             let cell = match v {
                 Value::Count(c) => Cell::of(c.map(|c| c as f64), c.map(|c| c.to_string())),
@@ -250,15 +253,15 @@ pub fn cells(report: &Report) -> Vec<(String, Cell)> {
             out.push((format!("表二 {}·{}·{}", item.title, row.label, field.header), cell));
         }
     }
-    for (i, line) in table_b::lines(report.version).iter().enumerate() {
+    for (i, line) in applications::lines(report.version).iter().enumerate() {
         for (c, v) in report.applications.printed(report.version, i).into_iter().enumerate() {
-            let name = format!("表三 {}·{}", line.name(), table_b::APPLICANTS.label(c));
+            let name = format!("表三 {}·{}", line.name(), applications::APPLICANTS.label(c));
             out.push((name, Cell::of(v.map(|v| v as f64), v.map(|v| v.to_string()))));
         }
     }
-    for (group, counts) in table_c::GROUPS.iter().zip(&report.review_litigation.groups) {
+    for (group, counts) in review_litigation::GROUPS.iter().zip(&report.review_litigation.groups) {
         for (c, v) in counts.columns().into_iter().enumerate() {
-            let name = format!("表四 {}·{}", group.label, table_c::OUTCOMES.label(c));
+            let name = format!("表四 {}·{}", group.label, review_litigation::OUTCOMES.label(c));
             out.push((name, Cell::of(v.map(|v| v as f64), v.map(|v| v.to_string()))));
         }
     }

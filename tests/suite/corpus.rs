@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use nianbao::form::table_b;
+use nianbao::form::applications;
 use nianbao::import::{self, ImportError, Place, Source};
 use nianbao::model::{self, Block, Report};
 
@@ -43,12 +43,12 @@ fn words(r: &Report) -> String {
 /// table B's rows as printed (a total left out is computed), table C.
 fn numbers(r: &Report) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for ((item, row), values) in nianbao::form::table_a::rows(r.version).zip(&r.proactive.rows) {
+    for ((item, row), values) in nianbao::form::proactive::rows(r.version).zip(&r.proactive.rows) {
         for (f, v) in item.shape.fields().iter().zip(values) {
             out.push((format!("表二 {}·{}·{}", item.title, row.label, f.header), v.text()));
         }
     }
-    for (i, line) in table_b::lines(r.version).iter().enumerate() {
+    for (i, line) in applications::lines(r.version).iter().enumerate() {
         for (c, v) in r.applications.printed(r.version, i).iter().enumerate() {
             out.push((format!("表三 {} 第 {} 列", line.name(), c + 1), format!("{v:?}")));
         }

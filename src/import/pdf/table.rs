@@ -9,7 +9,7 @@ use super::super::assemble::UNKNOWN_FORMAT;
 use super::super::{ImportError, Item, Place};
 use super::words::Word;
 use crate::form::variants::normalize;
-use crate::form::{table_a, table_b, table_c, Version};
+use crate::form::{applications, proactive, review_litigation, Version};
 
 /// Whether a line of text begins like a row label of table B, such as
 /// `四、结转下年度继续办理`, which looks like a section heading: the
@@ -17,7 +17,7 @@ use crate::form::{table_a, table_b, table_c, Version};
 /// short where its cell wraps).
 pub fn is_row_label(text: &str) -> bool {
     let text = normalize(text);
-    [Version::F2019, Version::F2021].iter().flat_map(|&f| table_b::lines(f)).flat_map(|l| l.labels).any(|label| {
+    [Version::F2019, Version::F2021].iter().flat_map(|&f| applications::lines(f)).flat_map(|l| l.labels).any(|label| {
         let start: String = normalize(label).chars().take(4).collect();
         text.starts_with(&start)
     })
@@ -233,20 +233,20 @@ impl<'a> Table<'a> {
     /// Table A: the version from its header labels, and a row for each
     /// official row found (preceded by one header row naming the version).
     pub fn proactive(&self) -> Result<(Version, Vec<Item>), ImportError> {
-        let first_header = |f: Version| table_a::items(f)[0].shape.fields()[0].header;
+        let first_header = |f: Version| proactive::items(f)[0].shape.fields()[0].header;
         let format = [Version::F2021, Version::F2019]
             .into_iter()
             .find(|&f| !self.find(first_header(f)).is_empty())
             .ok_or_else(|| ImportError::new(&self.at(), UNKNOWN_FORMAT))?;
         let mut used = vec![false; self.words.len()];
         let headers: Vec<&str> =
-            table_a::items(format).iter().flat_map(|i| i.shape.fields()).map(|f| f.header).collect();
+            proactive::items(format).iter().flat_map(|i| i.shape.fields()).map(|f| f.header).collect();
         let found_headers = self.headers(&headers, &mut used);
         let mut rows = vec![Item::Row {
-            cells: vec![table_a::CONTENT_HEADER.to_string(), first_header(format).to_string()],
+            cells: vec![proactive::CONTENT_HEADER.to_string(), first_header(format).to_string()],
             at: self.at(),
         }];
-        for (item, row) in table_a::rows(format) {
+        for (item, row) in proactive::rows(format) {
             let Some(found) = self.find_row(row.label, &mut used)? else { continue };
             let headers: Vec<&str> = item.shape.fields().iter().map(|f| f.header).collect();
             let columns = self.columns(&found_headers, &headers, &found)?;
@@ -260,12 +260,12 @@ impl<'a> Table<'a> {
 
     /// Table B: a row for each official row found, with its seven values.
     pub fn applications(&self, format: Version) -> Result<Vec<Item>, ImportError> {
-        let columns = &table_b::APPLICANTS;
+        let columns = &applications::APPLICANTS;
         let headers: Vec<&str> = (0..=columns.parts.len()).map(|i| columns.label(i)).collect();
         let mut used = vec![false; self.words.len()];
         let found_headers = self.headers(&headers, &mut used);
         let mut rows = Vec::new();
-        for line in table_b::lines(format) {
+        for line in applications::lines(format) {
             let label = line.own_label();
             let Some(found) = self.find_row(&label, &mut used)? else { continue };
             let columns = self.columns(&found_headers, &headers, &found)?;
@@ -280,12 +280,12 @@ impl<'a> Table<'a> {
     /// Table C: its one row of fifteen values under the three groups'
     /// outcome headers.
     pub fn review_litigation(&self) -> Result<Item, ImportError> {
-        let outcomes = &table_c::OUTCOMES;
+        let outcomes = &review_litigation::OUTCOMES;
         let labels: Vec<&str> = (0..=outcomes.parts.len()).map(|i| outcomes.label(i)).collect();
         let mut headers: Vec<(usize, Found)> =
             labels.iter().enumerate().flat_map(|(k, l)| self.find(l).into_iter().map(move |f| (k, f))).collect();
         headers.sort_by(|a, b| a.1.xc().total_cmp(&b.1.xc()));
-        let expected: Vec<usize> = (0..table_c::GROUPS.len()).flat_map(|_| 0..labels.len()).collect();
+        let expected: Vec<usize> = (0..review_litigation::GROUPS.len()).flat_map(|_| 0..labels.len()).collect();
         if headers.iter().map(|(k, _)| *k).collect::<Vec<_>>() != expected {
             return Err(ImportError::new(
                 &self.at(),
