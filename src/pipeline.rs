@@ -12,6 +12,7 @@
 //! it to an exit code, the batch to a record's status, the desk to an HTTP
 //! status.
 
+use std::io::Read;
 use std::path::Path;
 
 use serde::Serialize;
@@ -93,6 +94,9 @@ pub enum ReadError {
     /// The file could not be read at all.
     #[error("无法读取：{0}")]
     Io(#[from] std::io::Error),
+    /// A file over its kind's size limit, refused before it is read.
+    #[error("文件有 {size} 字节，超过这类文件的上限 {max} 字节")]
+    TooLarge { size: u64, max: u64 },
     /// A JSON report that breaks the contract.
     #[error(transparent)]
     Input(#[from] InputError),
@@ -186,9 +190,20 @@ pub fn finish(read: Result<Checked, ReadError>, plan: &Plan, fonts: &Fonts) -> O
     Outcome { report: Some(prepared.report), findings, outputs }
 }
 
-/// Reads a report from a file, of the kind its extension names.
+/// Reads a report from a file, of the kind its extension names. No more
+/// than the kind's limit is read: a file of gigabytes is refused by its
+/// size, not loaded.
 pub fn read_path(path: &Path) -> Result<Checked, ReadError> {
-    read(&std::fs::read(path)?, Source::of(path))
+    let source = Source::of(path);
+    let max = source.max_bytes() as u64;
+    let mut file = std::fs::File::open(path)?;
+    let size = file.metadata()?.len();
+    if size > max {
+        return Err(ReadError::TooLarge { size, max });
+    }
+    let mut bytes = Vec::new();
+    file.by_ref().take(max + 1).read_to_end(&mut bytes)?;
+    read(&bytes, source)
 }
 
 /// Reads a report from any source kind — the contract's JSON, or a

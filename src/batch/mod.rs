@@ -102,12 +102,16 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<Found>) -> std::io::Result<()> {
     entries.sort_by_key(|e| e.file_name());
     for entry in entries {
         let path = entry.path();
-        if path.is_dir() {
+        // A link to a folder is not followed: it may lead back up (`ln -s .
+        // loop` gave 41 copies of every output) or out of the tree given.
+        let kind = entry.file_type()?;
+        if kind.is_dir() {
             walk(root, &path, out)?;
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| Source::EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        } else if (kind.is_file() || kind.is_symlink() && path.is_file())
+            && path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| Source::EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
         {
             let relative = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
             out.push(Found { path, relative });

@@ -180,7 +180,7 @@ impl Source {
 
     /// The largest file of this kind an import reads: a saved page or a
     /// text is far smaller; Word files and PDFs carry pictures.
-    fn max_bytes(self) -> usize {
+    pub fn max_bytes(self) -> usize {
         match self {
             Source::Json | Source::Text | Source::Html => 8 * 1024 * 1024,
             Source::Docx | Source::Pdf => 64 * 1024 * 1024,

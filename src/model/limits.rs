@@ -6,6 +6,10 @@
 pub const MAX_INPUT_BYTES: usize = 2 * 1024 * 1024;
 /// The longest single string (a paragraph, a name), in characters.
 pub const MAX_STRING_CHARS: usize = 20_000;
+/// The longest amount (a fee in table A), in characters: the largest
+/// written so far, `73802895.90元`, has 12; a longer one prints across
+/// its row's label.
+pub const MAX_AMOUNT_CHARS: usize = 40;
 /// The most blocks (paragraphs, headings) in one section.
 pub const MAX_BLOCKS: usize = 500;
 /// The most characters of prose in the whole report.

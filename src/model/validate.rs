@@ -7,7 +7,7 @@
 //! amounts of table A and the prose around the tables included, and every
 //! piece of prose counts toward the text limit.
 
-use super::limits::{self, MAX_BLOCKS, MAX_STRING_CHARS, MAX_TEXT_CHARS};
+use super::limits::{self, MAX_AMOUNT_CHARS, MAX_BLOCKS, MAX_STRING_CHARS, MAX_TEXT_CHARS};
 use super::{Block, Report, Value};
 use crate::form::{self, proactive};
 
@@ -37,7 +37,12 @@ pub fn validate(report: &Report) -> Result<(), Invalid> {
                     proactive::Shape::Scalar(_) => format!("/proactive/{}", row.key),
                     proactive::Shape::Object(_) => format!("/proactive/{}/{}", row.key, field.key),
                 };
-                check_string(&path, text)?;
+                if check_string(&path, text)? > MAX_AMOUNT_CHARS {
+                    return Err(Invalid {
+                        path,
+                        message: format!("金额写了 {} 个字符，超过上限 {MAX_AMOUNT_CHARS}", text.chars().count()),
+                    });
+                }
             }
         }
     }

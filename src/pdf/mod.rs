@@ -72,11 +72,15 @@ pub fn render(doc: &Document, fonts: &Fonts, standards: &[PdfStandard]) -> Resul
     typst_pdf::pdf(&paged, &options).map_err(|errors| PdfError { errors: errors.to_vec(), warnings: Vec::new() })
 }
 
+/// The file of the Typst source that holds the report's data: rewritten
+/// by every export, unlike the template beside it.
+pub const DATA_FILE: &str = "layout.json";
+
 /// The Typst source of a document: `main.typ` (the embedded template,
 /// unchanged) and `layout.json` (the data it reads). `typst compile
 /// main.typ --font-path fonts/` gives the same pages as [`render`].
 pub fn export(doc: &Document, fonts: &Fonts) -> Vec<(&'static str, Vec<u8>)> {
     let mut data = serde_json::to_vec_pretty(&world::Data::new(doc, fonts)).expect("layout serializes");
     data.push(b'\n');
-    vec![("main.typ", world::TEMPLATE.as_bytes().to_vec()), ("layout.json", data)]
+    vec![("main.typ", world::TEMPLATE.as_bytes().to_vec()), (DATA_FILE, data)]
 }

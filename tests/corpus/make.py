@@ -126,6 +126,11 @@ case("row-8.json", 1, "8 个数", "/applications/carried_forward", edit=setp("/a
 case("table-c-3.json", 1, "3 个数", "/review_litigation/litigation_direct", edit=setp("/review_litigation/litigation_direct", [0, 0, 0]))
 case("amount-negative.json", 1, "负数", "/proactive/fees", edit=setp("/proactive/fees", -1))
 case("amount-object.json", 1, "金额", "/proactive/fees", edit=setp("/proactive/fees", {}))
+# An amount is text the writer typed: the same character check as prose
+# (an escape sequence made the DOCX unreadable), and a length a cell holds.
+case("amount-control.json", 1, "U+0000", "/proactive/fees", edit=setp("/proactive/fees", "ab\u0000\u0007\u001b[31mred"))
+case("amount-20000-digits.json", 1, "金额写了 20000 个字符", "/proactive/fees", edit=setp("/proactive/fees", "9" * 20000))
+case("table-prose-114k.json", 1, "全文共", "-", edit=setp("/table_prose", {"applications": {"after": ["字" * 19000] * 6}}))
 case("block-number.json", 1, "类型不对", "/overview/0", edit=setp("/overview/0", 1))
 case("block-heading-and-lead.json", 1, "heading", "/overview/1", edit=setp("/overview/1", {"heading": "（一）", "lead": "（一）", "text": "x"}))
 case("lead-without-text.json", 1, "text", "/overview/1", edit=setp("/overview/1", {"lead": "（一）主动公开方面。"}))

@@ -13,6 +13,7 @@ mod deploy;
 mod docx;
 mod door;
 mod errors;
+mod files;
 mod hardening;
 mod html;
 mod import;
