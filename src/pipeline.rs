@@ -255,8 +255,13 @@ impl Checked {
         let document = layout::build(&self.report);
         let mut findings = std::mem::take(&mut self.findings);
         let (mut missing_glyphs, mut pdf_only_glyphs) = (Vec::new(), Vec::new());
+        // Located once per path: a report of rare characters may have tens
+        // of thousands of notes in a few paragraphs, and each look-up reads
+        // the text from its start.
+        let mut lines = std::collections::HashMap::new();
         for (finding, c) in fonts.coverage(&document) {
-            let located = Located { line: self.locate(&finding.path), finding };
+            let line = *lines.entry(finding.path.clone()).or_insert_with(|| self.locate(&finding.path));
+            let located = Located { line, finding };
             match located.finding.severity {
                 Severity::Refusal if crate::fonts::word_shows(c) => pdf_only_glyphs.push(located),
                 Severity::Refusal => missing_glyphs.push(located),

@@ -12,39 +12,114 @@
 mod table;
 mod words;
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use super::{ImportError, Item, Place};
 use crate::form::variants::{opens_section, section_of};
 use words::Line;
 pub use words::TSV_HEADER;
 
-/// Runs poppler's `pdftotext -tsv` on a PDF.
+/// How long `pdftotext` may run on one PDF (wall clock). A real report of
+/// 20 pages takes well under a second; a hostile one (form XObjects nested
+/// to draw each other 2^40 times) would run for ever.
+const TIME_LIMIT: Duration = Duration::from_secs(15);
+/// The most `pdftotext -tsv` may print for one PDF: a 100-page report
+/// prints under 5 MB.
+const OUTPUT_LIMIT: u64 = 64 * 1024 * 1024;
+/// The most memory `pdftotext` may take (its address space).
+const MEMORY_LIMIT: u64 = 1024 * 1024 * 1024;
+
+/// Runs poppler's `pdftotext -tsv` on a PDF, bounded: killed past
+/// [`TIME_LIMIT`] or [`OUTPUT_LIMIT`], held to [`MEMORY_LIMIT`] by the
+/// kernel, and killed with nianbao if nianbao goes first.
 pub fn extract(pdf: &[u8]) -> Result<String, ImportError> {
-    let mut child = Command::new("pdftotext")
+    let mut command = Command::new("pdftotext");
+    command
         .args(["-tsv", "-enc", "UTF-8", "-", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| {
-            ImportError::tool(format!(
-                "读取 PDF 需要 poppler 的 pdftotext（Debian/Ubuntu：apt install poppler-utils），无法运行：{e}"
-            ))
-        })?;
+        .stderr(Stdio::piped());
+    // SAFETY: between fork and exec only async-signal-safe calls, on
+    // plain integers and a stack struct.
+    unsafe {
+        command.pre_exec(|| {
+            let memory = libc::rlimit { rlim_cur: MEMORY_LIMIT, rlim_max: MEMORY_LIMIT };
+            let cpu = TIME_LIMIT.as_secs() + 1;
+            let cpu = libc::rlimit { rlim_cur: cpu, rlim_max: cpu };
+            if libc::setrlimit(libc::RLIMIT_AS, &memory) != 0
+                || libc::setrlimit(libc::RLIMIT_CPU, &cpu) != 0
+                || libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().map_err(|e| {
+        ImportError::tool(format!(
+            "读取 PDF 需要 poppler 的 pdftotext（Debian/Ubuntu：apt install poppler-utils），无法运行：{e}"
+        ))
+    })?;
     let mut stdin = child.stdin.take().expect("piped");
+    let stdout = child.stdout.take().expect("piped");
+    let stderr = child.stderr.take().expect("piped");
     let pdf = pdf.to_vec();
-    // Fed from a thread: pdftotext may fill its output pipe before it has
-    // read all of its input.
+    // Fed and read from threads: pdftotext may fill its output pipe before
+    // it has read all of its input.
     let feeder = std::thread::spawn(move || stdin.write_all(&pdf));
-    let output = child.wait_with_output().map_err(|e| ImportError::tool(format!("pdftotext 运行失败：{e}")))?;
+    let reader = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        stdout.take(OUTPUT_LIMIT + 1).read_to_end(&mut out).map(|_| out)
+    });
+    let errors = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let _ = stderr.take(64 * 1024).read_to_end(&mut out);
+        out
+    });
+    let deadline = Instant::now() + TIME_LIMIT;
+    // Past the output limit the reader stops and drops the pipe, and
+    // pdftotext ends on its next write.
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+            _ => break None,
+        }
+    };
+    let Some(status) = status else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(ImportError::new(
+            &Place::Whole,
+            format!(
+                "pdftotext 读这个 PDF 超过 {} 秒仍未读完，已停止：文件可能有损坏或被构造成无法读完",
+                TIME_LIMIT.as_secs()
+            ),
+        ));
+    };
+    let output = reader.join().unwrap_or_else(|_| Ok(Vec::new()));
     let fed = feeder.join().unwrap_or(Ok(()));
-    if !output.status.success() || fed.is_err() {
-        let why = String::from_utf8_lossy(&output.stderr).trim().to_string();
+    let errors = errors.join().unwrap_or_default();
+    let output = output.map_err(|e| ImportError::tool(format!("pdftotext 运行失败：{e}")))?;
+    if output.len() as u64 > OUTPUT_LIMIT {
+        return Err(ImportError::new(
+            &Place::Whole,
+            format!("pdftotext 从这个 PDF 读出的文字超过 {} MB，不像一份年报，已停止", OUTPUT_LIMIT >> 20),
+        ));
+    }
+    if !status.success() || fed.is_err() {
+        let why = String::from_utf8_lossy(&errors).trim().to_string();
+        let why = if why.is_empty() && status.code().is_none() {
+            "被系统终止（超出时间或内存上限）".into()
+        } else {
+            why
+        };
         return Err(ImportError::new(&Place::Whole, format!("pdftotext 读不了这个 PDF：{why}")));
     }
-    String::from_utf8(output.stdout).map_err(|_| ImportError::new(&Place::Whole, "pdftotext 的输出不是 UTF-8"))
+    String::from_utf8(output).map_err(|_| ImportError::new(&Place::Whole, "pdftotext 的输出不是 UTF-8"))
 }
 
 /// The paragraphs and table rows of a PDF, from its `pdftotext -tsv` words.
