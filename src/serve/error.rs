@@ -26,9 +26,13 @@ pub enum DeskError {
     /// A request body that is not UTF-8.
     #[error("内容不是 UTF-8 文本")]
     NotText,
-    /// A body or file over the contract's 2 MiB.
+    /// A body over the contract's 2 MiB.
     #[error("内容超过 2 MiB 的上限")]
     TooLarge,
+    /// A file of the folder over the contract's 2 MiB: refused by its
+    /// size, unread.
+    #[error("{0} 超过 2 MiB 的上限，不能打开")]
+    FileTooLarge(String),
     /// The text is not a report (yet): the contract's message and where.
     #[error("{message}")]
     Invalid { message: String, path: Option<String>, line: Option<usize>, column: Option<usize> },
@@ -76,7 +80,7 @@ impl DeskError {
             }
             DeskError::Forbidden(_) => StatusCode::FORBIDDEN,
             DeskError::NotFound(_) => StatusCode::NOT_FOUND,
-            DeskError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            DeskError::TooLarge | DeskError::FileTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             DeskError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             DeskError::Changed | DeskError::Exists | DeskError::StaleDraft | DeskError::Refused(_) => {
                 StatusCode::CONFLICT

@@ -9,7 +9,7 @@
 //! is a state-changing request from another `Origin`; bodies are limited
 //! to the contract's 2 MiB; only regular files with plain `*.json` names
 //! directly in the folder are listed, read or written — never through a
-//! symbolic link.
+//! symbolic link, never a FIFO or a device, never one over the limit.
 //!
 //! How it is built: the handlers here only take the request apart
 //! (`extract.rs`: body, text, JSON body, address values, each refused as
@@ -28,14 +28,14 @@ mod extract;
 
 pub use desk::{
     check, create, export, fill_totals, import, list, new_report, open, parts, preview, save, save_draft, ExportFormat,
-    FormFinding, FormPart, FormPartKind, FormState, Listed, Opened,
+    FormFinding, FormPart, FormPartKind, FormState, Held, Listed, Opened, Writing,
 };
 pub use error::DeskError;
 pub use extract::{json_body, Body, JsonBody, Param, Params, Text};
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -78,15 +78,9 @@ struct Desk {
     hosts: Vec<String>,
     origins: Vec<String>,
     fonts: Arc<Fonts>,
-    /// Held by a save and by a draft write: a draft checked against the
-    /// file's version is written before a save, or refused after it.
-    writing: Mutex<()>,
-}
-
-impl Desk {
-    fn writing(&self) -> std::sync::MutexGuard<'_, ()> {
-        self.writing.lock().unwrap_or_else(PoisonError::into_inner)
-    }
+    /// The reports being saved or drafted, each held by one writer at a
+    /// time.
+    writing: Writing,
 }
 
 /// A per-run token: 128 bits from the operating system's random source,
@@ -122,7 +116,7 @@ pub fn run(options: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&str)) -> Resu
             hosts.push(format!("localhost:{}", addr.port()));
         }
         let origins = hosts.iter().map(|h| format!("http://{h}")).collect();
-        let desk = Arc::new(Desk { dir, token: token()?, hosts, origins, fonts, writing: Mutex::new(()) });
+        let desk = Arc::new(Desk { dir, token: token()?, hosts, origins, fonts, writing: Writing::default() });
         let url = format!("http://{addr}/?token={}", desk.token);
         ready(&url);
         axum::serve(listener, router(desk))
@@ -228,11 +222,7 @@ async fn save_report(
     Params(at): Params<At>,
     Text(text): Text,
 ) -> Result<Json<serde_json::Value>, DeskError> {
-    let version = blocking(move || {
-        let _writing = desk.writing();
-        save(&desk.dir, &name, &text, at.version.as_deref())
-    })
-    .await?;
+    let version = blocking(move || save(&desk.dir, &desk.writing, &name, &text, at.version.as_deref())).await?;
     Ok(Json(json!({ "version": version })))
 }
 
@@ -242,11 +232,7 @@ async fn save_draft_of(
     Params(at): Params<At>,
     Text(text): Text,
 ) -> Result<StatusCode, DeskError> {
-    blocking(move || {
-        let _writing = desk.writing();
-        save_draft(&desk.dir, &name, &text, at.version.as_deref())
-    })
-    .await?;
+    blocking(move || save_draft(&desk.dir, &desk.writing, &name, &text, at.version.as_deref())).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

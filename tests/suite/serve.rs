@@ -56,9 +56,12 @@ impl Drop for Desk {
     }
 }
 
-/// One HTTP/1.1 request on a fresh connection: status, headers, body.
+/// One HTTP/1.1 request on a fresh connection: status, headers, body. A
+/// server that does not answer within two minutes fails the test rather
+/// than hanging it.
 pub fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String, Vec<u8>) {
     let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(120))).unwrap();
     let mut request = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
     for (k, v) in headers {
         request.push_str(&format!("{k}: {v}\r\n"));
@@ -68,7 +71,9 @@ pub fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body
     // A body the server refuses part-way may close the connection early.
     let _ = stream.write_all(body);
     let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
+    if let Err(e) = stream.read_to_end(&mut response) {
+        assert!(e.kind() != std::io::ErrorKind::WouldBlock && e.kind() != std::io::ErrorKind::TimedOut, "no answer");
+    }
     let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
     let head = String::from_utf8_lossy(&response[..split]).to_string();
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
@@ -92,7 +97,7 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     }
 }
 
-fn folder(name: &str) -> PathBuf {
+pub fn folder(name: &str) -> PathBuf {
     let dir = scratch(name);
     std::fs::copy(fixture("beiguan-2023.json"), dir.join("beiguan-2023.json")).unwrap();
     dir

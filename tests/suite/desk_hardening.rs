@@ -1,0 +1,167 @@
+//! The writer's desk under load and abuse (issue #21), over real HTTP
+//! against the real `nianbao serve`: saves and drafts racing on one
+//! report, a FIFO and a huge file in the folder.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Barrier;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+use crate::common::*;
+use crate::serve::{folder, Desk};
+
+const NAME: &str = "beiguan-2023.json";
+
+/// What the desk writes for `text`: its canonical form.
+fn canonical(text: &str) -> String {
+    nianbao::model::to_json_text(&nianbao::model::parse_str(text).unwrap())
+}
+
+/// 8 writers save different edits of one report at the same version, 20
+/// rounds, while two more autosave drafts and a reader watches the files:
+/// every answer is 200 or 409, exactly one save a round wins, the file on
+/// disk is always one writer's whole canonical save (never a mix), a
+/// draft is always one whole draft, and none outlives the round's save.
+#[test]
+fn concurrent_saves_never_tear_or_lose() {
+    const CLIENTS: usize = 8;
+    const ROUNDS: usize = 20;
+    const DRAFTERS: usize = 2;
+    let dir = folder("desk-race");
+    let desk = Desk::start(&dir);
+    let seed: Value = serde_json::from_str(&fixture_text(NAME)).unwrap();
+    let (status, opened) = desk.json("GET", &format!("/api/report/{NAME}"), b"");
+    assert_eq!(status, 200);
+    let mut version = opened["version"].as_str().unwrap().to_string();
+    let mut on_disk = std::fs::read_to_string(dir.join(NAME)).unwrap();
+    let draft_file = dir.join(format!(".{NAME}.draft"));
+    for round in 0..ROUNDS {
+        let texts: Vec<String> = (0..CLIENTS)
+            .map(|client| {
+                let mut report = seed.clone();
+                report["overview"][0] = json!(format!("第 {round} 轮，第 {client} 位写作者。{}", seed["overview"][0]));
+                serde_json::to_string_pretty(&report).unwrap()
+            })
+            .collect();
+        let saves: Vec<String> = texts.iter().map(|t| canonical(t)).collect();
+        // Drafts large enough that two writes mixed would show.
+        let drafts: Vec<String> = (0..DRAFTERS * 3)
+            .map(|d| format!("{{\"draft\": \"{}\"}}", char::from(b'a' + d as u8).to_string().repeat(200_000)))
+            .collect();
+        let mut seen_report: HashSet<String> = saves.iter().cloned().collect();
+        seen_report.insert(on_disk.clone());
+        let barrier = Barrier::new(CLIENTS + DRAFTERS);
+        let done = AtomicBool::new(false);
+        let (answers, draft_answers) = std::thread::scope(|s| {
+            let reader = s.spawn(|| {
+                while !done.load(Ordering::Relaxed) {
+                    let text = std::fs::read_to_string(dir.join(NAME)).unwrap();
+                    assert!(seen_report.contains(&text), "round {round}: a torn or unknown report on disk");
+                    if let Ok(text) = std::fs::read_to_string(&draft_file) {
+                        assert!(drafts.contains(&text), "round {round}: a torn draft ({} bytes)", text.len());
+                    }
+                }
+            });
+            let savers: Vec<_> = texts
+                .iter()
+                .map(|text| {
+                    let (barrier, desk, version) = (&barrier, &desk, &version);
+                    s.spawn(move || {
+                        barrier.wait();
+                        desk.json("PUT", &format!("/api/report/{NAME}?version={version}"), text.as_bytes())
+                    })
+                })
+                .collect();
+            let drafters: Vec<_> = (0..DRAFTERS)
+                .map(|d| {
+                    let (barrier, desk, version, drafts) = (&barrier, &desk, &version, &drafts);
+                    s.spawn(move || {
+                        barrier.wait();
+                        (0..3)
+                            .map(|k| {
+                                let text = &drafts[d * 3 + k];
+                                desk.call("PUT", &format!("/api/draft/{NAME}?version={version}"), text.as_bytes()).0
+                            })
+                            .collect::<Vec<u16>>()
+                    })
+                })
+                .collect();
+            let answers: Vec<(u16, Value)> = savers.into_iter().map(|h| h.join().unwrap()).collect();
+            let draft_answers: Vec<u16> = drafters.into_iter().flat_map(|h| h.join().unwrap()).collect();
+            done.store(true, Ordering::Relaxed);
+            reader.join().unwrap();
+            (answers, draft_answers)
+        });
+        let statuses: Vec<u16> = answers.iter().map(|(s, _)| *s).collect();
+        assert!(statuses.iter().all(|s| *s == 200 || *s == 409), "round {round}: {statuses:?}");
+        let winners: Vec<usize> = (0..CLIENTS).filter(|&i| statuses[i] == 200).collect();
+        assert_eq!(winners.len(), 1, "round {round}: one save wins, not {statuses:?}");
+        assert!(draft_answers.iter().all(|s| *s == 204 || *s == 409), "round {round}: drafts {draft_answers:?}");
+        let winner = winners[0];
+        on_disk = std::fs::read_to_string(dir.join(NAME)).unwrap();
+        assert_eq!(on_disk, saves[winner], "round {round}: the file is the winner's save");
+        assert!(!draft_file.exists(), "round {round}: a draft outlived the save");
+        version = answers[winner].1["version"].as_str().unwrap().to_string();
+        let (_, opened) = desk.json("GET", &format!("/api/report/{NAME}"), b"");
+        assert_eq!(opened["version"], version.as_str(), "round {round}: the version answered is the file's");
+    }
+}
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo {}", path.display());
+}
+
+/// A FIFO named like a report (and like a draft) does not hang anything:
+/// not listed, refused at once, the page and the list still answer. A
+/// 100 MB file is listed as too large and refused by its size, unread.
+#[test]
+fn fifos_and_huge_files_do_not_hang_the_desk() {
+    let dir = folder("desk-fifo");
+    mkfifo(&dir.join("x.json"));
+    mkfifo(&dir.join(format!(".{NAME}.draft")));
+    std::fs::File::create(dir.join("big.json")).unwrap().set_len(100 << 20).unwrap();
+    let desk = Desk::start(&dir);
+    let quick = |what: &str, method: &str, path: &str, body: &[u8]| {
+        let start = Instant::now();
+        let (status, _, answer) = desk.call(method, path, body);
+        assert!(start.elapsed() < Duration::from_secs(10), "{what}: {:?}", start.elapsed());
+        (status, String::from_utf8_lossy(&answer).into_owned())
+    };
+    let (status, list) = quick("the list", "GET", "/api/reports", b"");
+    assert_eq!(status, 200, "{list}");
+    let list: Value = serde_json::from_str(&list).unwrap();
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["beiguan-2023.json", "big.json"], "the FIFO is not listed");
+    assert!(list[1]["error"].as_str().unwrap().contains("2 MiB"), "{list}");
+    let (status, body) = quick("the FIFO", "GET", "/api/report/x.json", b"");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("不是本文件夹里的普通文件"), "{body}");
+    let (status, body) = quick("the huge file", "GET", "/api/report/big.json", b"");
+    assert_eq!(status, 413, "{body}");
+    assert!(body.contains("big.json") && body.contains("2 MiB"), "{body}");
+    // A report whose draft is a FIFO opens, without the draft.
+    let (status, body) = quick("a FIFO draft", "GET", &format!("/api/report/{NAME}"), b"");
+    assert_eq!(status, 200, "{body}");
+    assert!(serde_json::from_str::<Value>(&body).unwrap()["draft"].is_null());
+    // Not replaced, not last year's report.
+    let (status, body) = quick("a save over the FIFO", "PUT", "/api/report/x.json", fixture_text(NAME).as_bytes());
+    assert_eq!(status, 400, "{body}");
+    let new = br#"{"agency": "x", "year": 2024, "format": "", "from": "x.json"}"#;
+    let (status, body) = quick("new from the FIFO", "POST", "/api/new", new);
+    assert_eq!(status, 400, "{body}");
+    let new = br#"{"agency": "x", "year": 2024, "format": "", "from": "big.json"}"#;
+    let (status, body) = quick("new from the huge file", "POST", "/api/new", new);
+    assert_eq!(status, 413, "{body}");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::symlink_metadata(dir.join("x.json")).unwrap().file_type().is_fifo(), "the FIFO stays");
+    // Everything still answers.
+    let (status, _) = quick("the stylesheet", "GET", "/assets/app.css", b"");
+    assert_eq!(status, 200);
+    let (status, _) = quick("the list again", "GET", "/api/reports", b"");
+    assert_eq!(status, 200);
+}
