@@ -298,23 +298,80 @@ fn kind_name(kind: Kind) -> &'static str {
     }
 }
 
-/// The pages of a report as SVG, and the page that shows `focus` (a JSON
-/// path the writer just edited), if any.
-pub fn preview(text: &str, focus: Option<&str>, fonts: &Fonts) -> Result<(Vec<String>, Option<usize>), DeskError> {
+/// The most pages one preview answer holds: a long report's pages are
+/// sent a few at a time (a 200-page report as SVG is hundreds of MB).
+pub const PREVIEW_PAGES: usize = 5;
+
+/// Which pages a preview asks for.
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+pub struct PageRange {
+    /// The first page (from 0).
+    pub from: Option<usize>,
+    /// The page after the last (at most [`PREVIEW_PAGES`] after `from`).
+    pub to: Option<usize>,
+}
+
+/// A window of a report's pages, as the page viewer shows it.
+#[derive(Debug, Serialize)]
+pub struct Preview {
+    /// How many pages the report has.
+    pub count: usize,
+    /// The page that shows the focus, if it was asked for and prints.
+    pub focus: Option<usize>,
+    /// At most [`PREVIEW_PAGES`] pages, in order.
+    pub pages: Vec<PreviewPage>,
+}
+
+/// One page of a preview.
+#[derive(Debug, Serialize)]
+pub struct PreviewPage {
+    /// Its place in the report, from 0.
+    pub index: usize,
+    pub svg: String,
+}
+
+/// A window of a report's pages as SVG: around the page that shows
+/// `focus` (a JSON path the writer just edited; two pages either side)
+/// when it prints; else the pages of `range` (at most
+/// [`PREVIEW_PAGES`]); else the first ones. The whole report is
+/// typeset, only the window is drawn.
+pub fn preview_pages(text: &str, focus: Option<&str>, range: PageRange, fonts: &Fonts) -> Result<Preview, DeskError> {
     let checked = pipeline::read_json(text.as_bytes())?;
     let doc = layout::build(&checked.report);
     let paged = crate::pdf::typeset(&doc, fonts).map_err(|e| DeskError::invalid(e.to_string()))?;
-    let options = typst_svg::SvgOptions::default();
-    let pages: Vec<String> = paged.pages().iter().map(|p| typst_svg::svg(p, &options)).collect();
+    let count = paged.pages().len();
     let needle = focus.and_then(|f| landmark(&doc, f));
-    let page = needle.and_then(|n| {
+    let focus = needle.and_then(|n| {
         paged.pages().iter().position(|p| {
             let mut text = String::new();
             frame_text(&p.frame, &mut text);
             text.contains(&n)
         })
     });
-    Ok((pages, page))
+    let window = match (focus, range.from) {
+        (Some(page), _) => {
+            let end = (page.saturating_sub(PREVIEW_PAGES / 2) + PREVIEW_PAGES).min(count);
+            end.saturating_sub(PREVIEW_PAGES)..end
+        }
+        (None, Some(from)) => {
+            let from = from.min(count);
+            let to = range.to.unwrap_or(usize::MAX).min(from.saturating_add(PREVIEW_PAGES)).min(count);
+            from..to.max(from)
+        }
+        (None, None) => 0..PREVIEW_PAGES.min(count),
+    };
+    let options = typst_svg::SvgOptions::default();
+    let pages =
+        window.map(|index| PreviewPage { index, svg: typst_svg::svg(&paged.pages()[index], &options) }).collect();
+    Ok(Preview { count, focus, pages })
+}
+
+/// The pages the desk sends after an edit at `focus` (see
+/// [`preview_pages`]) as SVG, and the page (from 0, in the report) that
+/// shows `focus`.
+pub fn preview(text: &str, focus: Option<&str>, fonts: &Fonts) -> Result<(Vec<String>, Option<usize>), DeskError> {
+    let preview = preview_pages(text, focus, PageRange::default(), fonts)?;
+    Ok((preview.pages.into_iter().map(|p| p.svg).collect(), preview.focus))
 }
 
 /// Text that shows where a JSON path prints: its own text, or for a table

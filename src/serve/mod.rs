@@ -27,8 +27,9 @@ mod error;
 mod extract;
 
 pub use desk::{
-    check, create, export, fill_totals, import, list, new_report, open, parts, preview, save, save_draft, ExportFormat,
-    FormFinding, FormPart, FormPartKind, FormState, Held, Listed, Opened, Writing,
+    check, create, export, fill_totals, import, list, new_report, open, parts, preview, preview_pages, save,
+    save_draft, ExportFormat, FormFinding, FormPart, FormPartKind, FormState, Held, Listed, Opened, PageRange, Preview,
+    PreviewPage, Writing, PREVIEW_PAGES,
 };
 pub use error::DeskError;
 pub use extract::{json_body, Body, JsonBody, Param, Params, Text};
@@ -243,22 +244,26 @@ async fn check_text(State(desk): State<Arc<Desk>>, Text(text): Text) -> Result<J
 #[derive(Deserialize)]
 struct PreviewQuery {
     focus: Option<String>,
+    from: Option<usize>,
+    to: Option<usize>,
 }
 
+/// A window of the pages: around the focus, or the range asked, or the
+/// first ones; with the number of pages.
 async fn preview_text(
     State(desk): State<Arc<Desk>>,
     Params(q): Params<PreviewQuery>,
     Text(text): Text,
-) -> Result<Json<serde_json::Value>, DeskError> {
-    let (pages, focus) = blocking(move || {
-        let out = preview(&text, q.focus.as_deref(), &desk.fonts);
+) -> Result<Json<Preview>, DeskError> {
+    blocking(move || {
+        let out = preview_pages(&text, q.focus.as_deref(), PageRange { from: q.from, to: q.to }, &desk.fonts);
         // Keep recent memo entries (the next edit reuses them), so memory
         // stays flat over a long session.
         typst::comemo::evict(10);
         out
     })
-    .await?;
-    Ok(Json(json!({ "pages": pages, "focus": focus })))
+    .await
+    .map(Json)
 }
 
 /// The report with its blank totals filled, as canonical JSON.

@@ -1,6 +1,6 @@
 //! The writer's desk under load and abuse (issue #21), over real HTTP
 //! against the real `nianbao serve`: saves and drafts racing on one
-//! report, a FIFO and a huge file in the folder.
+//! report, a FIFO and a huge file in the folder, a long report's preview.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -164,4 +164,57 @@ fn fifos_and_huge_files_do_not_hang_the_desk() {
     assert_eq!(status, 200);
     let (status, _) = quick("the list again", "GET", "/api/reports", b"");
     assert_eq!(status, 200);
+}
+
+/// A report of many pages, within the contract's limits.
+fn long_report() -> String {
+    let mut report: Value = serde_json::from_str(&fixture_text(NAME)).unwrap();
+    let text = "本机关坚持依法公开、真实准确、注重实效的原则，不断完善政府信息公开工作机制，规范信息发布流程，加强审核把关，及时回应社会关切。";
+    report["overview"] = (0..240).map(|i| json!(format!("第{}段。{}", i + 1, text.repeat(3)))).collect();
+    report.to_string()
+}
+
+/// A long report's preview sends a window of at most five pages with the
+/// number of pages and each page's index: the first five, around the
+/// page of the focus, or a range asked for (five at most).
+#[test]
+fn the_preview_sends_a_window_of_pages() {
+    let dir = folder("desk-preview");
+    let desk = Desk::start(&dir);
+    let text = long_report();
+    let indices = |preview: &Value| -> Vec<u64> {
+        let pages = preview["pages"].as_array().unwrap();
+        assert!(pages.iter().all(|p| p["svg"].as_str().unwrap().starts_with("<svg")));
+        pages.iter().map(|p| p["index"].as_u64().unwrap()).collect()
+    };
+    let (status, head, body) = desk.call("POST", "/api/preview", text.as_bytes());
+    assert_eq!(status, 200, "{head}");
+    assert!(body.len() < 3 << 20, "{} bytes", body.len());
+    let first: Value = serde_json::from_slice(&body).unwrap();
+    let count = first["count"].as_u64().unwrap();
+    assert!(count >= 60, "{count} pages");
+    assert_eq!(indices(&first), [0, 1, 2, 3, 4]);
+    assert!(first["focus"].is_null());
+    // Around the page of what was edited.
+    let (_, around) = desk.json("POST", "/api/preview?focus=/overview/150", text.as_bytes());
+    let focus = around["focus"].as_u64().unwrap();
+    assert!(focus > 20, "paragraph 151 is on page {focus}");
+    assert_eq!(indices(&around), (focus - 2..focus + 3).collect::<Vec<_>>());
+    // Near the end: the last five.
+    let (_, last) = desk.json("POST", "/api/preview?focus=/other_matters/0", text.as_bytes());
+    assert!(last["focus"].as_u64().unwrap() + 2 >= count, "{}", last["focus"]);
+    assert_eq!(indices(&last), (count - 5..count).collect::<Vec<_>>());
+    // A range on demand, five pages at most; past the end, none.
+    let (_, range) = desk.json("POST", "/api/preview?from=40&to=100", text.as_bytes());
+    assert_eq!(indices(&range), [40, 41, 42, 43, 44]);
+    assert_eq!(range["count"], count);
+    let (_, range) = desk.json("POST", "/api/preview?from=41&to=43", text.as_bytes());
+    assert_eq!(indices(&range), [41, 42]);
+    let (_, tail) = desk.json("POST", &format!("/api/preview?from={}", count - 2), text.as_bytes());
+    assert_eq!(indices(&tail), [count - 2, count - 1]);
+    let (_, past) = desk.json("POST", "/api/preview?from=100000", text.as_bytes());
+    assert_eq!(indices(&past), Vec::<u64>::new());
+    // A focus that does not print falls back to the range.
+    let (_, fallback) = desk.json("POST", "/api/preview?focus=/nowhere&from=10&to=12", text.as_bytes());
+    assert_eq!(indices(&fallback), [10, 11]);
 }

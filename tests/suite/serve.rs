@@ -404,9 +404,12 @@ fn check_preview_save_draft_new_export_import() {
     let (status, preview) = desk.json("POST", "/api/preview?focus=/problems/0", seed.as_bytes());
     assert_eq!(status, 200);
     let pages = preview["pages"].as_array().unwrap();
-    assert!(pages.len() >= 3 && pages[0].as_str().unwrap().starts_with("<svg"));
+    let count = preview["count"].as_u64().unwrap() as usize;
+    assert!(count >= 3 && pages.len() == count.min(5), "{count} pages, {} sent", pages.len());
+    assert!(pages[0]["svg"].as_str().unwrap().starts_with("<svg"));
     let focus = preview["focus"].as_u64().unwrap() as usize;
     assert!(focus >= 2, "五 is on a late page, not {focus}");
+    assert!(pages.iter().any(|p| p["index"] == focus), "the focus page is sent");
     // Open, then save with the version opened: canonical JSON on disk.
     let (_, opened) = desk.json("GET", "/api/report/beiguan-2023.json", b"");
     let version = opened["version"].as_str().unwrap().to_string();
