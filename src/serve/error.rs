@@ -33,6 +33,9 @@ pub enum DeskError {
     /// size, unread.
     #[error("{0} 超过 2 MiB 的上限，不能打开")]
     FileTooLarge(String),
+    /// A body that did not arrive in time.
+    #[error("请求的内容没有在限定的 {0} 秒内传完")]
+    Timeout(u64),
     /// The text is not a report (yet): the contract's message and where.
     #[error("{message}")]
     Invalid { message: String, path: Option<String>, line: Option<usize>, column: Option<usize> },
@@ -81,6 +84,7 @@ impl DeskError {
             DeskError::Forbidden(_) => StatusCode::FORBIDDEN,
             DeskError::NotFound(_) => StatusCode::NOT_FOUND,
             DeskError::TooLarge | DeskError::FileTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            DeskError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             DeskError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             DeskError::Changed | DeskError::Exists | DeskError::StaleDraft | DeskError::Refused(_) => {
                 StatusCode::CONFLICT

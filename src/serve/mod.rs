@@ -5,9 +5,10 @@
 //! Safe by default: it listens on loopback; every request carries the
 //! per-run token (128 bits from the operating system's random source, in
 //! the URL it prints, then as an `HttpOnly`, `SameSite=Strict` cookie); a
-//! `Host` other than the listening address is refused (DNS rebinding), as
-//! is a state-changing request from another `Origin`; bodies are limited
-//! to the contract's 2 MiB; only regular files with plain `*.json` names
+//! `Host` other than the addresses the desk is reached by is refused (DNS
+//! rebinding), as is a state-changing request from another `Origin`;
+//! bodies are limited to the contract's 2 MiB and must arrive in time, as
+//! must a request's head; only regular files with plain `*.json` names
 //! directly in the folder are listed, read or written — never through a
 //! symbolic link, never a FIFO or a device, never one over the limit.
 //!
@@ -20,7 +21,9 @@
 //! one [`DeskError`], answered as `{"error", "path", "line"}` JSON. The
 //! page (`assets/`) holds no official wording: headings come with each
 //! check ([`FormPart`]), labels with the layout's grids, and totals are filled
-//! by the server ([`crate::model::fill_totals`]).
+//! by the server ([`crate::model::fill_totals`]). Connections are served
+//! by hyper's HTTP/1 directly (`serve`), with a timeout on each request's
+//! head and the address each request arrived at.
 
 mod desk;
 mod error;
@@ -32,11 +35,12 @@ pub use desk::{
     PreviewPage, Writing, PREVIEW_PAGES,
 };
 pub use error::DeskError;
-pub use extract::{json_body, Body, JsonBody, Param, Params, Text};
+pub use extract::{json_body, Body, BodyTimeout, JsonBody, Param, Params, Text};
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -72,16 +76,58 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
+/// How long a client may take: to send a request's head (also the time
+/// an idle kept-alive connection stays open), and to send its body.
+#[derive(Clone, Copy, Debug)]
+struct Timeouts {
+    head: Duration,
+    body: Duration,
+}
+
+impl Timeouts {
+    /// 10 s for a head, 60 s for a body; `NIANBAO_DESK_HEADER_TIMEOUT_MS`
+    /// and `NIANBAO_DESK_BODY_TIMEOUT_MS` say otherwise (for tests).
+    fn from_env() -> Timeouts {
+        let ms = |name: &str, default: u64| {
+            Duration::from_millis(std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default).max(1))
+        };
+        Timeouts {
+            head: ms("NIANBAO_DESK_HEADER_TIMEOUT_MS", 10_000),
+            body: ms("NIANBAO_DESK_BODY_TIMEOUT_MS", 60_000),
+        }
+    }
+}
+
 struct Desk {
     dir: PathBuf,
     token: String,
-    /// The `host:port` requests must name.
+    port: u16,
+    /// The `host:port` requests may name, whatever the connection.
     hosts: Vec<String>,
-    origins: Vec<String>,
+    /// Listening on every address: a request may also name the address
+    /// it arrived at.
+    any_address: bool,
     fonts: Arc<Fonts>,
     /// The reports being saved or drafted, each held by one writer at a
     /// time.
     writing: Writing,
+}
+
+/// The local address a request arrived at (its connection's).
+#[derive(Clone, Copy, Debug)]
+struct Arrived(SocketAddr);
+
+impl Desk {
+    /// Whether `host` (a `Host` header) names this desk, for a request
+    /// that arrived at `arrived`.
+    fn names_me(&self, host: &str, arrived: Option<SocketAddr>) -> bool {
+        let here = arrived.filter(|_| self.any_address).map(|a| SocketAddr::new(a.ip().to_canonical(), self.port));
+        let named = |h: &str| {
+            h.eq_ignore_ascii_case(host)
+                || (self.port == 80 && h.strip_suffix(":80").is_some_and(|h| h.eq_ignore_ascii_case(host)))
+        };
+        self.hosts.iter().any(|h| named(h)) || here.is_some_and(|a| named(&a.to_string()))
+    }
 }
 
 /// A per-run token: 128 bits from the operating system's random source,
@@ -100,6 +146,26 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f).await?
 }
 
+/// The names a request may give in `Host` for a desk listening at
+/// `addr`: the address itself, and for loopback `localhost`; on every
+/// address (`0.0.0.0`, `::`), the loopback names (and, per request, the
+/// address it arrived at).
+fn hosts(addr: SocketAddr) -> Vec<String> {
+    let port = addr.port();
+    let ip = addr.ip();
+    let mut hosts = Vec::new();
+    if ip.is_unspecified() {
+        hosts.push(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port).to_string());
+        hosts.push(SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port).to_string());
+    } else {
+        hosts.push(addr.to_string());
+    }
+    if ip.is_unspecified() || ip.is_loopback() {
+        hosts.push(format!("localhost:{port}"));
+    }
+    hosts
+}
+
 /// Binds, then calls `ready` with the URL to open (token included), then
 /// serves until Ctrl-C.
 pub fn run(options: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&str)) -> Result<(), ServeError> {
@@ -107,26 +173,99 @@ pub fn run(options: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&str)) -> Resu
     if !dir.is_dir() {
         return Err(ServeError::Dir(dir.display().to_string()));
     }
+    let timeouts = Timeouts::from_env();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     runtime.block_on(async move {
         let listener =
             tokio::net::TcpListener::bind(options.listen).await.map_err(|e| ServeError::Listen(options.listen, e))?;
         let addr = listener.local_addr()?;
-        let mut hosts = vec![addr.to_string()];
-        if addr.ip().is_loopback() {
-            hosts.push(format!("localhost:{}", addr.port()));
-        }
-        let origins = hosts.iter().map(|h| format!("http://{h}")).collect();
-        let desk = Arc::new(Desk { dir, token: token()?, hosts, origins, fonts, writing: Writing::default() });
-        let url = format!("http://{addr}/?token={}", desk.token);
-        ready(&url);
-        axum::serve(listener, router(desk))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        let port = addr.port();
+        // On every address, the URL names loopback, which it answers on.
+        let shown = match addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port),
+            IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port),
+            _ => addr,
+        };
+        let desk = Arc::new(Desk {
+            dir,
+            token: token()?,
+            port,
+            hosts: hosts(addr),
+            any_address: addr.ip().is_unspecified(),
+            fonts,
+            writing: Writing::default(),
+        });
+        ready(&format!("http://{shown}/?token={}", desk.token));
+        serve(listener, router(desk), timeouts).await?;
         Ok(())
     })
+}
+
+/// Serves each connection with hyper's HTTP/1 (a request's head must
+/// arrive within `timeouts.head`, which also closes an idle kept-alive
+/// connection), each request told the address it arrived at, until
+/// Ctrl-C; then the connections finish what they answer (for at most 5
+/// seconds).
+async fn serve(listener: tokio::net::TcpListener, app: Router, timeouts: Timeouts) -> std::io::Result<()> {
+    let (stop, stopping) = tokio::sync::watch::channel(());
+    let mut ctrl_c = std::pin::pin!(async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    });
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut ctrl_c => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+                // Out of file descriptors, say: wait for some to close.
+                if !matches!(e.kind(), ConnectionAborted | ConnectionRefused | ConnectionReset) {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                continue;
+            }
+        };
+        let Ok(local) = stream.local_addr() else { continue };
+        tokio::spawn(connection(stream, local, app.clone(), timeouts, stopping.clone()));
+    }
+    drop(listener);
+    drop(stopping);
+    let _ = stop.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(5), stop.closed()).await;
+    Ok(())
+}
+
+/// One connection, until it closes or the desk stops.
+async fn connection(
+    stream: tokio::net::TcpStream,
+    local: SocketAddr,
+    app: Router,
+    timeouts: Timeouts,
+    mut stopping: tokio::sync::watch::Receiver<()>,
+) {
+    let app = hyper_util::service::TowerToHyperService::new(app);
+    let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+        request.extensions_mut().insert(Arrived(local));
+        request.extensions_mut().insert(BodyTimeout(timeouts.body));
+        hyper::service::Service::call(&app, request)
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(timeouts.head);
+    let mut conn = std::pin::pin!(builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service));
+    let mut stopped = false;
+    loop {
+        tokio::select! {
+            _ = conn.as_mut() => break,
+            _ = stopping.changed(), if !stopped => {
+                stopped = true;
+                conn.as_mut().graceful_shutdown();
+            }
+        }
+    }
 }
 
 fn router(desk: Arc<Desk>) -> Router {
@@ -162,7 +301,8 @@ fn cookie_token(headers: &HeaderMap) -> Option<String> {
 async fn guard(State(desk): State<Arc<Desk>>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    if !desk.hosts.iter().any(|h| h == host) {
+    let arrived = request.extensions().get::<Arrived>().map(|a| a.0);
+    if !desk.names_me(host, arrived) {
         return refuse(format!("请求的主机名“{host}”不是本服务的地址"));
     }
     let query_token =
@@ -181,7 +321,8 @@ async fn guard(State(desk): State<Arc<Desk>>, request: Request, next: Next) -> R
     }
     if request.method() != Method::GET {
         let origin = headers.get(header::ORIGIN).and_then(|h| h.to_str().ok()).unwrap_or("");
-        if !desk.origins.iter().any(|o| o == origin) {
+        let same_desk = origin.strip_prefix("http://").is_some_and(|h| desk.names_me(h, arrived));
+        if !same_desk {
             return refuse(format!("来源“{origin}”不是本服务的页面"));
         }
     }

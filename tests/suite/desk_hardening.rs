@@ -1,8 +1,11 @@
 //! The writer's desk under load and abuse (issue #21), over real HTTP
 //! against the real `nianbao serve`: saves and drafts racing on one
-//! report, a FIFO and a huge file in the folder, a long report's preview.
+//! report, a FIFO and a huge file in the folder, a long report's preview,
+//! half-sent requests, and a desk listening on every address.
 
 use std::collections::HashSet;
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Barrier;
@@ -11,7 +14,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use crate::common::*;
-use crate::serve::{folder, Desk};
+use crate::serve::{folder, http, Desk};
 
 const NAME: &str = "beiguan-2023.json";
 
@@ -217,4 +220,128 @@ fn the_preview_sends_a_window_of_pages() {
     // A focus that does not print falls back to the range.
     let (_, fallback) = desk.json("POST", "/api/preview?focus=/nowhere&from=10&to=12", text.as_bytes());
     assert_eq!(indices(&fallback), [10, 11]);
+}
+
+/// Reads until the server closes the connection (or 10 s pass): what it
+/// sent, and how long it took.
+fn until_closed(stream: &mut TcpStream) -> (Vec<u8>, Duration) {
+    let start = Instant::now();
+    stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        match stream.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                panic!("still open after {:?}: {}", start.elapsed(), String::from_utf8_lossy(&got))
+            }
+            Err(_) => break,
+        }
+    }
+    (got, start.elapsed())
+}
+
+/// A request's head must arrive in time, and so must its body; an idle
+/// kept-alive connection is closed too; other requests are answered
+/// meanwhile.
+#[test]
+fn half_sent_requests_are_dropped_in_time() {
+    let dir = folder("desk-timeouts");
+    let desk = Desk::start_with(
+        &dir,
+        "127.0.0.1:0",
+        &[("NIANBAO_DESK_HEADER_TIMEOUT_MS", "500"), ("NIANBAO_DESK_BODY_TIMEOUT_MS", "800")],
+    );
+    // Half a head.
+    let mut half_head = TcpStream::connect(&desk.host).unwrap();
+    half_head.write_all(format!("GET /api/reports HTTP/1.1\r\nHost: {}\r\nCook", desk.host).as_bytes()).unwrap();
+    // Half a body.
+    let mut half_body = TcpStream::connect(&desk.host).unwrap();
+    let head = format!(
+        "PUT /api/draft/{NAME} HTTP/1.1\r\nHost: {0}\r\nCookie: {1}\r\nOrigin: http://{0}\r\nContent-Length: 1000\r\n\r\n",
+        desk.host,
+        desk.cookie()
+    );
+    half_body.write_all(head.as_bytes()).unwrap();
+    half_body.write_all(b"{\"draft\": ").unwrap();
+    // Meanwhile a whole request is answered.
+    let (status, _) = desk.json("GET", "/api/reports", b"");
+    assert_eq!(status, 200);
+    let (got, took) = until_closed(&mut half_head);
+    assert!(took < Duration::from_secs(5), "closed after {took:?}");
+    assert!(got.is_empty() || got.starts_with(b"HTTP/1.1 408"), "{}", String::from_utf8_lossy(&got));
+    let (got, took) = until_closed(&mut half_body);
+    assert!(took < Duration::from_secs(5), "closed after {took:?}");
+    assert!(got.starts_with(b"HTTP/1.1 408"), "{}", String::from_utf8_lossy(&got));
+    assert!(!dir.join(format!(".{NAME}.draft")).exists());
+    // A kept-alive connection answered, then idle: closed.
+    let mut idle = TcpStream::connect(&desk.host).unwrap();
+    idle.write_all(
+        format!("GET /assets/app.css HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\n\r\n", desk.host, desk.cookie()).as_bytes(),
+    )
+    .unwrap();
+    let (got, took) = until_closed(&mut idle);
+    assert!(got.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&got));
+    assert!(took < Duration::from_secs(5), "closed after {took:?}");
+    let (status, _) = desk.json("GET", "/api/reports", b"");
+    assert_eq!(status, 200);
+}
+
+/// Listening on every address (`--listen 0.0.0.0:P`), the desk answers
+/// the names it is reached by — loopback, `localhost`, and the address a
+/// request arrived at — and still refuses any other.
+#[test]
+fn on_every_address_the_desk_answers_its_own_names() {
+    let dir = folder("desk-any");
+    let desk = Desk::start_with(&dir, "0.0.0.0:0", &[]);
+    let port = desk.port;
+    assert_eq!(desk.host, format!("127.0.0.1:{port}"), "the printed URL names loopback");
+    let cookie = desk.cookie();
+    let ask = |via: &str, host: &str| {
+        let origin = format!("http://{host}");
+        http(via, "GET", "/api/reports", &[("Host", host), ("Cookie", &cookie), ("Origin", &origin)], b"").0
+    };
+    let local = format!("127.0.0.1:{port}");
+    for host in
+        [format!("127.0.0.1:{port}"), format!("localhost:{port}"), format!("[::1]:{port}"), format!("LOCALHOST:{port}")]
+    {
+        assert_eq!(ask(&local, &host), 200, "{host}");
+    }
+    for host in
+        [format!("evil.example:{port}"), format!("127.0.0.1:{}", port ^ 1), "127.0.0.1".to_string(), String::new()]
+    {
+        assert_eq!(ask(&local, &host), 403, "{host:?}");
+    }
+    // Through another address of this machine, if it has one: that name too.
+    let other = std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| s.connect("192.0.2.1:9").map(|()| s))
+        .and_then(|s| s.local_addr())
+        .ok()
+        .map(|a| a.ip())
+        .filter(|ip| !ip.is_loopback() && !ip.is_unspecified());
+    if let Some(ip) = other {
+        let via = format!("{ip}:{port}");
+        assert_eq!(ask(&via, &via), 200, "{via}");
+        assert_eq!(ask(&via, &format!("evil.example:{port}")), 403);
+    }
+    // A write must come from a page of one of these names.
+    let seed = fixture_text(NAME);
+    let (status, _, _) = http(
+        &local,
+        "PUT",
+        "/api/report/copy.json",
+        &[("Host", &local), ("Cookie", &cookie), ("Origin", "http://evil.example")],
+        seed.as_bytes(),
+    );
+    assert_eq!(status, 403);
+    let origin = format!("http://localhost:{port}");
+    let (status, _, _) = http(
+        &local,
+        "PUT",
+        "/api/report/copy.json",
+        &[("Host", &format!("localhost:{port}")), ("Cookie", &cookie), ("Origin", &origin)],
+        seed.as_bytes(),
+    );
+    assert_eq!(status, 200);
 }

@@ -13,17 +13,24 @@ use crate::common::*;
 
 /// A running `nianbao serve` on a free port, stopped when dropped.
 pub struct Desk {
-    child: Child,
+    pub child: Child,
     pub url: String,
     pub host: String,
+    pub port: u16,
     pub token: String,
 }
 
 impl Desk {
     pub fn start(dir: &Path) -> Desk {
+        Desk::start_with(dir, "127.0.0.1:0", &[])
+    }
+
+    /// Listening on `listen`, with `env` set.
+    pub fn start_with(dir: &Path, listen: &str, env: &[(&str, &str)]) -> Desk {
         let mut child = bin()
-            .args(["serve", "--listen", "127.0.0.1:0", "--no-browser"])
+            .args(["serve", "--listen", listen, "--no-browser"])
             .arg(dir)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -32,14 +39,20 @@ impl Desk {
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let url = line.trim().to_string();
         let host = url.trim_start_matches("http://").split('/').next().unwrap().to_string();
+        let port = host.rsplit(':').next().unwrap().parse().unwrap();
         let token = url.split("token=").nth(1).unwrap().to_string();
-        Desk { child, url, host, token }
+        Desk { child, url, host, port, token }
+    }
+
+    /// The token's cookie.
+    pub fn cookie(&self) -> String {
+        format!("nianbao_token={}", self.token)
     }
 
     /// A request with the token, this Host, and for writes this Origin.
     pub fn call(&self, method: &str, path: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
         let origin = format!("http://{}", self.host);
-        let cookie = format!("nianbao_token={}", self.token);
+        let cookie = self.cookie();
         http(&self.host, method, path, &[("Host", &self.host), ("Cookie", &cookie), ("Origin", &origin)], body)
     }
 
