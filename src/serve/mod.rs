@@ -4,8 +4,11 @@
 //!
 //! Safe by default: it listens on loopback; every request carries the
 //! per-run token (128 bits from the operating system's random source, in
-//! the URL it prints, then as an `HttpOnly`, `SameSite=Strict` cookie); a
-//! `Host` other than the addresses the desk is reached by is refused (DNS
+//! the URL it prints, then as an `HttpOnly`, `SameSite=Strict` cookie
+//! named for the desk's port, so that two desks work side by side in one
+//! browser); the browser is opened on a one-time address that holds no
+//! token (the token never stands in a process's arguments); a `Host`
+//! other than the addresses the desk is reached by is refused (DNS
 //! rebinding), as is a state-changing request from another `Origin`;
 //! bodies are limited to the contract's 2 MiB and must arrive in time, as
 //! must a request's head; only regular files with plain `*.json` names
@@ -39,8 +42,8 @@ pub use extract::{json_body, Body, BodyTimeout, JsonBody, Param, Params, Text};
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -57,12 +60,26 @@ use crate::model::limits::MAX_INPUT_BYTES;
 const INDEX: &str = include_str!("assets/index.html");
 const APP_JS: &str = include_str!("assets/app.js");
 const APP_CSS: &str = include_str!("assets/app.css");
-const COOKIE: &str = "nianbao_token";
+/// How long the one-time address the browser is opened on stays good.
+const OPEN_WITHIN: Duration = Duration::from_secs(60);
 
 /// Where and what to serve.
 pub struct Config {
     pub dir: PathBuf,
     pub listen: SocketAddr,
+}
+
+/// Where the desk answers, once it listens.
+#[derive(Debug)]
+pub struct Started {
+    /// The address with the token, for the writer to open and for
+    /// scripts (`http://127.0.0.1:8790/?token=…`).
+    pub url: String,
+    /// The address to open the browser on: it holds no token but a code
+    /// the desk swaps for the token's cookie once, within a minute
+    /// (`http://127.0.0.1:8790/open/…`), so the token never stands in the
+    /// opener's arguments (which any user of the machine can read).
+    pub open: String,
 }
 
 /// Why the desk could not start.
@@ -101,6 +118,9 @@ impl Timeouts {
 struct Desk {
     dir: PathBuf,
     token: String,
+    /// The token's cookie: named for the port, since a browser sends a
+    /// host's cookies to every port of it.
+    cookie: String,
     port: u16,
     /// The `host:port` requests may name, whatever the connection.
     hosts: Vec<String>,
@@ -111,6 +131,8 @@ struct Desk {
     /// The reports being saved or drafted, each held by one writer at a
     /// time.
     writing: Writing,
+    /// The one-time code of the browser's address, until used or stale.
+    opening: Mutex<Option<(String, Instant)>>,
 }
 
 /// The local address a request arrived at (its connection's).
@@ -128,9 +150,32 @@ impl Desk {
         };
         self.hosts.iter().any(|h| named(h)) || here.is_some_and(|a| named(&a.to_string()))
     }
+
+    /// The cookie that carries the token, for a response that sets it.
+    fn set_cookie(&self) -> HeaderValue {
+        let cookie = format!("{}={}; HttpOnly; SameSite=Strict; Path=/", self.cookie, self.token);
+        HeaderValue::from_str(&cookie).expect("ASCII cookie")
+    }
+
+    /// Takes the one-time code if `code` is it and it is fresh: it opens
+    /// the desk once.
+    fn take_opening(&self, code: &str) -> bool {
+        let mut opening = self.opening.lock().unwrap_or_else(PoisonError::into_inner);
+        let good = opening.as_ref().is_some_and(|(c, made)| same(c, code) && made.elapsed() < OPEN_WITHIN);
+        if good {
+            *opening = None;
+        }
+        good
+    }
 }
 
-/// A per-run token: 128 bits from the operating system's random source,
+/// Whether two secrets are equal, in a time that does not tell where they
+/// differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+/// A per-run secret: 128 bits from the operating system's random source,
 /// in hex.
 fn token() -> std::io::Result<String> {
     let mut bytes = [0u8; 16];
@@ -166,9 +211,9 @@ fn hosts(addr: SocketAddr) -> Vec<String> {
     hosts
 }
 
-/// Binds, then calls `ready` with the URL to open (token included), then
-/// serves until Ctrl-C.
-pub fn run(options: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&str)) -> Result<(), ServeError> {
+/// Binds, then calls `ready` with the addresses to open, then serves until
+/// Ctrl-C.
+pub fn run(options: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&Started)) -> Result<(), ServeError> {
     let dir = options.dir.canonicalize().map_err(|_| ServeError::Dir(options.dir.display().to_string()))?;
     if !dir.is_dir() {
         return Err(ServeError::Dir(dir.display().to_string()));
@@ -186,16 +231,22 @@ pub fn run(options: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&str)) -> Resu
             IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port),
             _ => addr,
         };
+        let code = token()?;
         let desk = Arc::new(Desk {
             dir,
             token: token()?,
+            cookie: format!("nianbao_token_{port}"),
             port,
             hosts: hosts(addr),
             any_address: addr.ip().is_unspecified(),
             fonts,
             writing: Writing::default(),
+            opening: Mutex::new(Some((code.clone(), Instant::now()))),
         });
-        ready(&format!("http://{shown}/?token={}", desk.token));
+        ready(&Started {
+            url: format!("http://{shown}/?token={}", desk.token),
+            open: format!("http://{shown}/open/{code}"),
+        });
         serve(listener, router(desk), timeouts).await?;
         Ok(())
     })
@@ -292,9 +343,21 @@ fn refuse(message: impl Into<String>) -> Response {
     DeskError::Forbidden(message.into()).into_response()
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
-    let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
-    cookies.split(';').find_map(|c| c.trim().strip_prefix(&format!("{COOKIE}=")).map(str::to_string))
+/// The value of cookie `name`.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
+}
+
+/// A redirect to the page that sets the token's cookie.
+fn enter(desk: &Desk) -> Response {
+    let mut response = Redirect::to("/").into_response();
+    response.headers_mut().insert(header::SET_COOKIE, desk.set_cookie());
+    response
 }
 
 /// Host, token and origin, before anything else.
@@ -305,18 +368,23 @@ async fn guard(State(desk): State<Arc<Desk>>, request: Request, next: Next) -> R
     if !desk.names_me(host, arrived) {
         return refuse(format!("请求的主机名“{host}”不是本服务的地址"));
     }
-    let query_token =
-        request.uri().query().and_then(|q| q.split('&').find_map(|p| p.strip_prefix("token=")).map(str::to_string));
-    let cookie_ok = cookie_token(headers).is_some_and(|t| t == desk.token);
-    // The first visit: the token in the URL becomes a cookie, and the
-    // address bar loses it.
-    if request.method() == Method::GET && request.uri().path() == "/" && query_token.as_deref() == Some(&desk.token) {
-        let mut response = Redirect::to("/").into_response();
-        let cookie = format!("{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", desk.token);
-        response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ASCII cookie"));
-        return response;
+    let path = request.uri().path();
+    if request.method() == Method::GET {
+        // The first visit: the token in the URL becomes a cookie, and the
+        // address bar loses it.
+        let query_token = request.uri().query().and_then(|q| q.split('&').find_map(|p| p.strip_prefix("token=")));
+        if path == "/" && query_token.is_some_and(|t| same(t, &desk.token)) {
+            return enter(&desk);
+        }
+        // The browser's address: its code opens the desk once.
+        if let Some(code) = path.strip_prefix("/open/") {
+            if desk.take_opening(code) {
+                return enter(&desk);
+            }
+            return refuse("这个打开网址已经用过或已过期：请打开 nianbao serve 启动时打印的网址");
+        }
     }
-    if !cookie_ok {
+    if !cookie(headers, &desk.cookie).is_some_and(|t| same(t, &desk.token)) {
         return refuse("缺少或带错了访问令牌：请打开 nianbao serve 启动时打印的网址");
     }
     if request.method() != Method::GET {

@@ -1,7 +1,8 @@
 //! The writer's desk under load and abuse (issue #21), over real HTTP
 //! against the real `nianbao serve`: saves and drafts racing on one
 //! report, a FIFO and a huge file in the folder, a long report's preview,
-//! half-sent requests, and a desk listening on every address.
+//! half-sent requests, two desks in one browser, the browser's one-time
+//! address, and a desk listening on every address.
 
 use std::collections::HashSet;
 use std::io::{Read, Write};
@@ -286,6 +287,89 @@ fn half_sent_requests_are_dropped_in_time() {
     assert!(took < Duration::from_secs(5), "closed after {took:?}");
     let (status, _) = desk.json("GET", "/api/reports", b"");
     assert_eq!(status, 200);
+}
+
+/// Two desks in one browser: each names its cookie for its port, so the
+/// second does not replace the first's; a desk refuses the other's
+/// cookie, and takes its own beside it (a browser sends both).
+#[test]
+fn two_desks_side_by_side_each_with_its_cookie() {
+    let (dir_a, dir_b) = (folder("desk-two-a"), folder("desk-two-b"));
+    let (a, b) = (Desk::start(&dir_a), Desk::start(&dir_b));
+    let set_cookie = |desk: &Desk| {
+        let (status, head, _) =
+            http(&desk.host, "GET", &format!("/?token={}", desk.token), &[("Host", &desk.host)], b"");
+        assert_eq!(status, 303);
+        let line = head.lines().find(|l| l.to_ascii_lowercase().starts_with("set-cookie:")).unwrap().to_string();
+        line.split_once(':').unwrap().1.trim().split(';').next().unwrap().to_string()
+    };
+    let (cookie_a, cookie_b) = (set_cookie(&a), set_cookie(&b));
+    assert_eq!(cookie_a, a.cookie());
+    assert_eq!(cookie_b, b.cookie());
+    assert_ne!(cookie_a.split('=').next(), cookie_b.split('=').next(), "two names");
+    let get = |desk: &Desk, cookie: &str| {
+        http(&desk.host, "GET", "/api/reports", &[("Host", &desk.host), ("Cookie", cookie)], b"").0
+    };
+    assert_eq!(get(&a, &cookie_b), 403, "B's cookie does not open A");
+    assert_eq!(get(&b, &cookie_a), 403, "A's cookie does not open B");
+    let both = format!("{cookie_a}; {cookie_b}");
+    assert_eq!(get(&a, &both), 200);
+    assert_eq!(get(&b, &both), 200);
+    let both = format!("{cookie_b}; {cookie_a}");
+    assert_eq!(get(&a, &both), 200);
+    assert_eq!(get(&b, &both), 200);
+}
+
+/// The browser is opened on an address without the token (the opener's
+/// arguments are visible to every user of the machine): a one-time code,
+/// swapped for the cookie once, then refused.
+#[test]
+fn the_browser_is_opened_without_the_token_once() {
+    let dir = folder("desk-opener");
+    let bin_dir = scratch("desk-opener-bin");
+    let said = bin_dir.join("opened");
+    let opener = bin_dir.join("xdg-open");
+    std::fs::write(&opener, format!("#!/bin/sh\necho \"$@\" > {0}.tmp && mv {0}.tmp {0}\n", said.display())).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut child = bin()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .arg(&dir)
+        .env("PATH", format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default()))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stdout.take().unwrap()), &mut line).unwrap();
+    let url = line.trim();
+    let token = url.split("token=").nth(1).unwrap();
+    let host = url.trim_start_matches("http://").split('/').next().unwrap();
+    let port = host.rsplit(':').next().unwrap();
+    let start = Instant::now();
+    while !said.exists() && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let opened = std::fs::read_to_string(&said).expect("the browser opener ran").trim().to_string();
+    assert!(!opened.contains(token), "the token in the opener's arguments: {opened}");
+    let code_path = opened.strip_prefix(&format!("http://{host}")).unwrap_or_else(|| panic!("{opened}")).to_string();
+    assert!(code_path.starts_with("/open/"), "{opened}");
+    // A wrong code does not open it, nor spend the right one.
+    let (status, _, _) = http(host, "GET", "/open/0123456789abcdef0123456789abcdef", &[("Host", host)], b"");
+    assert_eq!(status, 403);
+    let (status, head, _) = http(host, "GET", &code_path, &[("Host", host)], b"");
+    assert_eq!(status, 303, "{head}");
+    let cookie = format!("nianbao_token_{port}={token}");
+    assert!(head.to_ascii_lowercase().contains(&format!("set-cookie: {cookie}")), "{head}");
+    let (status, _, _) = http(host, "GET", "/api/reports", &[("Host", host), ("Cookie", &cookie)], b"");
+    assert_eq!(status, 200);
+    // Once only.
+    let (status, head, body) = http(host, "GET", &code_path, &[("Host", host)], b"");
+    assert_eq!(status, 403, "{head}");
+    assert!(!head.to_ascii_lowercase().contains("set-cookie"));
+    assert!(String::from_utf8_lossy(&body).contains("已经用过"));
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 /// Listening on every address (`--listen 0.0.0.0:P`), the desk answers

@@ -44,9 +44,9 @@ impl Desk {
         Desk { child, url, host, port, token }
     }
 
-    /// The token's cookie.
+    /// The token's cookie, named for this desk's port.
     pub fn cookie(&self) -> String {
-        format!("nianbao_token={}", self.token)
+        format!("nianbao_token_{}={}", self.port, self.token)
     }
 
     /// A request with the token, this Host, and for writes this Origin.
@@ -126,18 +126,25 @@ fn the_token_host_and_origin_are_checked() {
     let (status, head, _) = http(host, "GET", &format!("/?token={}", desk.token), &[("Host", host)], b"");
     assert_eq!(status, 303);
     let head = head.to_ascii_lowercase();
-    assert!(
-        head.contains("set-cookie: nianbao_token=") && head.contains("httponly") && head.contains("samesite=strict")
-    );
-    // No token, a wrong one, the token only in the URL of an API call.
-    for headers in [vec![("Host", host)], vec![("Host", host), ("Cookie", "nianbao_token=0000")]] {
+    let named = format!("set-cookie: nianbao_token_{}={}", desk.port, desk.token);
+    assert!(head.contains(&named) && head.contains("httponly") && head.contains("samesite=strict"), "{head}");
+    // No token, a wrong one, the token under another desk's name or the
+    // name of old, the token only in the URL of an API call.
+    let wrong = format!("nianbao_token_{}=0000", desk.port);
+    let elsewhere = format!("nianbao_token_{}={}", desk.port ^ 1, desk.token);
+    let unnamed = format!("nianbao_token={}", desk.token);
+    for cookie in ["", &wrong, &elsewhere, &unnamed] {
+        let mut headers = vec![("Host", host)];
+        if !cookie.is_empty() {
+            headers.push(("Cookie", cookie));
+        }
         let (status, _, body) = http(host, "GET", "/api/reports", &headers, b"");
-        assert_eq!(status, 403, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(status, 403, "{cookie}: {}", String::from_utf8_lossy(&body));
     }
     let (status, _, _) = http(host, "GET", &format!("/api/reports?token={}", desk.token), &[("Host", host)], b"");
     assert_eq!(status, 403);
     // A page fetched through another name (DNS rebinding).
-    let cookie = format!("nianbao_token={}", desk.token);
+    let cookie = desk.cookie();
     let (status, _, body) =
         http(host, "GET", "/api/reports", &[("Host", "attacker.example:80"), ("Cookie", &cookie)], b"");
     assert_eq!(status, 403);
