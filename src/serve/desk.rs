@@ -7,8 +7,10 @@
 //! or writes are regular files directly in the folder, never through a
 //! link.
 
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Condvar, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value as Json};
@@ -87,6 +89,9 @@ pub fn draft_path(dir: &Path, name: &str) -> Option<PathBuf> {
 
 /// A regular file's bytes, opened without following a symbolic link and
 /// no larger than the contract's 2 MiB; `name` is what messages call it.
+/// A FIFO or a device is refused at once (opened without blocking, then
+/// checked on the opened file), and a file over the limit is refused by
+/// its size, unread.
 fn read_plain(path: &Path, name: &str) -> Result<Vec<u8>, DeskError> {
     let file = open_no_follow(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => DeskError::NotFound(name.into()),
@@ -97,7 +102,7 @@ fn read_plain(path: &Path, name: &str) -> Result<Vec<u8>, DeskError> {
     if !meta.is_file() {
         return Err(DeskError::NotAFile(name.into()));
     }
-    let too_large = || DeskError::invalid(format!("{name} 超过 2 MiB 的上限，不能打开"));
+    let too_large = || DeskError::FileTooLarge(name.into());
     if meta.len() > MAX_INPUT_BYTES as u64 {
         return Err(too_large());
     }
@@ -293,23 +298,80 @@ fn kind_name(kind: Kind) -> &'static str {
     }
 }
 
-/// The pages of a report as SVG, and the page that shows `focus` (a JSON
-/// path the writer just edited), if any.
-pub fn preview(text: &str, focus: Option<&str>, fonts: &Fonts) -> Result<(Vec<String>, Option<usize>), DeskError> {
+/// The most pages one preview answer holds: a long report's pages are
+/// sent a few at a time (a 200-page report as SVG is hundreds of MB).
+pub const PREVIEW_PAGES: usize = 5;
+
+/// Which pages a preview asks for.
+#[derive(Clone, Copy, Debug, Default, Deserialize)]
+pub struct PageRange {
+    /// The first page (from 0).
+    pub from: Option<usize>,
+    /// The page after the last (at most [`PREVIEW_PAGES`] after `from`).
+    pub to: Option<usize>,
+}
+
+/// A window of a report's pages, as the page viewer shows it.
+#[derive(Debug, Serialize)]
+pub struct Preview {
+    /// How many pages the report has.
+    pub count: usize,
+    /// The page that shows the focus, if it was asked for and prints.
+    pub focus: Option<usize>,
+    /// At most [`PREVIEW_PAGES`] pages, in order.
+    pub pages: Vec<PreviewPage>,
+}
+
+/// One page of a preview.
+#[derive(Debug, Serialize)]
+pub struct PreviewPage {
+    /// Its place in the report, from 0.
+    pub index: usize,
+    pub svg: String,
+}
+
+/// A window of a report's pages as SVG: around the page that shows
+/// `focus` (a JSON path the writer just edited; two pages either side)
+/// when it prints; else the pages of `range` (at most
+/// [`PREVIEW_PAGES`]); else the first ones. The whole report is
+/// typeset, only the window is drawn.
+pub fn preview_pages(text: &str, focus: Option<&str>, range: PageRange, fonts: &Fonts) -> Result<Preview, DeskError> {
     let checked = pipeline::read_json(text.as_bytes())?;
     let doc = layout::build(&checked.report);
     let paged = crate::pdf::typeset(&doc, fonts).map_err(|e| DeskError::invalid(e.to_string()))?;
-    let options = typst_svg::SvgOptions::default();
-    let pages: Vec<String> = paged.pages().iter().map(|p| typst_svg::svg(p, &options)).collect();
+    let count = paged.pages().len();
     let needle = focus.and_then(|f| landmark(&doc, f));
-    let page = needle.and_then(|n| {
+    let focus = needle.and_then(|n| {
         paged.pages().iter().position(|p| {
             let mut text = String::new();
             frame_text(&p.frame, &mut text);
             text.contains(&n)
         })
     });
-    Ok((pages, page))
+    let window = match (focus, range.from) {
+        (Some(page), _) => {
+            let end = (page.saturating_sub(PREVIEW_PAGES / 2) + PREVIEW_PAGES).min(count);
+            end.saturating_sub(PREVIEW_PAGES)..end
+        }
+        (None, Some(from)) => {
+            let from = from.min(count);
+            let to = range.to.unwrap_or(usize::MAX).min(from.saturating_add(PREVIEW_PAGES)).min(count);
+            from..to.max(from)
+        }
+        (None, None) => 0..PREVIEW_PAGES.min(count),
+    };
+    let options = typst_svg::SvgOptions::default();
+    let pages =
+        window.map(|index| PreviewPage { index, svg: typst_svg::svg(&paged.pages()[index], &options) }).collect();
+    Ok(Preview { count, focus, pages })
+}
+
+/// The pages the desk sends after an edit at `focus` (see
+/// [`preview_pages`]) as SVG, and the page (from 0, in the report) that
+/// shows `focus`.
+pub fn preview(text: &str, focus: Option<&str>, fonts: &Fonts) -> Result<(Vec<String>, Option<usize>), DeskError> {
+    let preview = preview_pages(text, focus, PageRange::default(), fonts)?;
+    Ok((preview.pages.into_iter().map(|p| p.svg).collect(), preview.focus))
 }
 
 /// Text that shows where a JSON path prints: its own text, or for a table
@@ -436,6 +498,42 @@ pub fn create(
     Ok(serde_json::to_string_pretty(&report).expect("JSON serializes"))
 }
 
+/// The names being written: a save or a draft of a report holds its name
+/// from reading the version on disk to the rename, so two saves of one
+/// report never both pass the version check, and a draft checked before
+/// a save is written before it, or refused after it. Other reports are
+/// not held up.
+#[derive(Debug, Default)]
+pub struct Writing {
+    busy: Mutex<HashSet<String>>,
+    freed: Condvar,
+}
+
+/// A report's name, held until dropped.
+pub struct Held<'a> {
+    writing: &'a Writing,
+    name: String,
+}
+
+impl Writing {
+    /// Waits until no one writes `name`, then holds it.
+    pub fn hold(&self, name: &str) -> Held<'_> {
+        let mut busy = self.busy.lock().unwrap_or_else(PoisonError::into_inner);
+        while busy.contains(name) {
+            busy = self.freed.wait(busy).unwrap_or_else(PoisonError::into_inner);
+        }
+        busy.insert(name.to_string());
+        Held { writing: self, name: name.to_string() }
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.writing.busy.lock().unwrap_or_else(PoisonError::into_inner).remove(&self.name);
+        self.writing.freed.notify_all();
+    }
+}
+
 /// Writes `text` as `name` in `dir`, in the contract's canonical form,
 /// atomically (flushed to disk, then renamed into place), unless the file
 /// changed on disk since `opened` (its version when the writer opened
@@ -443,14 +541,14 @@ pub fn create(
 /// symbolic link is refused, neither written through nor replaced. The
 /// draft of `name` is removed. Returns the new version.
 ///
-/// A save and a draft of the same desk must not run at once (the server
-/// holds one lock for both), or a draft checked before the save could
-/// be written after it.
-pub fn save(dir: &Path, name: &str, text: &str, opened: Option<&str>) -> Result<String, DeskError> {
+/// The text is parsed first; then `name` is held in `writing` while the
+/// file on disk is read and its version compared, the new file renamed
+/// into place and the draft removed.
+pub fn save(dir: &Path, writing: &Writing, name: &str, text: &str, opened: Option<&str>) -> Result<String, DeskError> {
     let path = report_path(dir, name).ok_or(DeskError::Name)?;
-    let report = model::parse_str(text)?;
+    let canonical = model::to_json_text(&model::parse_str(text)?);
+    let _held = writing.hold(name);
     same_version(current(&path, name)?.as_deref(), opened)?;
-    let canonical = model::to_json_text(&report);
     crate::write::write_atomic(&path, canonical.as_bytes())
         .map_err(|e| DeskError::Internal(format!("{name} 无法写入：{e}")))?;
     if let Some(draft) = draft_path(dir, name) {
@@ -478,10 +576,18 @@ fn same_version(current: Option<&[u8]>, opened: Option<&str>) -> Result<(), Desk
 /// Autosaves `text` (whatever its state) as the draft of `name`, flushed
 /// to disk, unless the report is no longer at `opened`, the version the
 /// page has (`None` for a report not saved yet): a draft that arrives
-/// after a save does not come back to life.
-pub fn save_draft(dir: &Path, name: &str, text: &str, opened: Option<&str>) -> Result<(), DeskError> {
+/// after a save does not come back to life. `name` is held in `writing`
+/// from the version check to the rename, as a save holds it.
+pub fn save_draft(
+    dir: &Path,
+    writing: &Writing,
+    name: &str,
+    text: &str,
+    opened: Option<&str>,
+) -> Result<(), DeskError> {
     let report = report_path(dir, name).ok_or(DeskError::Name)?;
     let draft = draft_path(dir, name).ok_or(DeskError::Name)?;
+    let _held = writing.hold(name);
     same_version(current(&report, name)?.as_deref(), opened).map_err(|_| DeskError::StaleDraft)?;
     match std::fs::symlink_metadata(&draft) {
         Ok(m) if !m.is_file() => return Err(DeskError::NotAFile(format!(".{name}.draft"))),

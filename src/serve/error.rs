@@ -26,9 +26,16 @@ pub enum DeskError {
     /// A request body that is not UTF-8.
     #[error("内容不是 UTF-8 文本")]
     NotText,
-    /// A body or file over the contract's 2 MiB.
+    /// A body over the contract's 2 MiB.
     #[error("内容超过 2 MiB 的上限")]
     TooLarge,
+    /// A file of the folder over the contract's 2 MiB: refused by its
+    /// size, unread.
+    #[error("{0} 超过 2 MiB 的上限，不能打开")]
+    FileTooLarge(String),
+    /// A body that did not arrive in time.
+    #[error("请求的内容没有在限定的 {0} 秒内传完")]
+    Timeout(u64),
     /// The text is not a report (yet): the contract's message and where.
     #[error("{message}")]
     Invalid { message: String, path: Option<String>, line: Option<usize>, column: Option<usize> },
@@ -76,7 +83,8 @@ impl DeskError {
             }
             DeskError::Forbidden(_) => StatusCode::FORBIDDEN,
             DeskError::NotFound(_) => StatusCode::NOT_FOUND,
-            DeskError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            DeskError::TooLarge | DeskError::FileTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            DeskError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             DeskError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             DeskError::Changed | DeskError::Exists | DeskError::StaleDraft | DeskError::Refused(_) => {
                 StatusCode::CONFLICT

@@ -10,17 +10,32 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde_path_to_error::Segment;
+use std::time::Duration;
 
 use super::DeskError;
 
-/// The body as bytes, within the desk's 2 MiB.
+/// The body as bytes, within the desk's 2 MiB, and within the request's
+/// [`BodyTimeout`] if it has one.
 pub struct Body(pub Bytes);
+
+/// How long a request's body may take to arrive, whole (a request
+/// extension the server sets on every request).
+#[derive(Clone, Copy, Debug)]
+pub struct BodyTimeout(pub Duration);
 
 impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = DeskError;
 
     async fn from_request(request: Request, state: &S) -> Result<Body, DeskError> {
-        Bytes::from_request(request, state).await.map(Body).map_err(|e| match e.status() {
+        let limit = request.extensions().get::<BodyTimeout>().map(|t| t.0);
+        let read = Bytes::from_request(request, state);
+        let read = match limit {
+            Some(limit) => tokio::time::timeout(limit, read)
+                .await
+                .map_err(|_| DeskError::Timeout(limit.as_secs_f64().ceil() as u64))?,
+            None => read.await,
+        };
+        read.map(Body).map_err(|e| match e.status() {
             StatusCode::PAYLOAD_TOO_LARGE => DeskError::TooLarge,
             _ => DeskError::request(format!("请求的内容读不完整：{}", e.body_text())),
         })

@@ -4,12 +4,16 @@
 //!
 //! Safe by default: it listens on loopback; every request carries the
 //! per-run token (128 bits from the operating system's random source, in
-//! the URL it prints, then as an `HttpOnly`, `SameSite=Strict` cookie); a
-//! `Host` other than the listening address is refused (DNS rebinding), as
-//! is a state-changing request from another `Origin`; bodies are limited
-//! to the contract's 2 MiB; only regular files with plain `*.json` names
+//! the URL it prints, then as an `HttpOnly`, `SameSite=Strict` cookie
+//! named for the desk's port, so that two desks work side by side in one
+//! browser); the browser is opened on a one-time address that holds no
+//! token (the token never stands in a process's arguments); a `Host`
+//! other than the addresses the desk is reached by is refused (DNS
+//! rebinding), as is a state-changing request from another `Origin`;
+//! bodies are limited to the contract's 2 MiB and must arrive in time, as
+//! must a request's head; only regular files with plain `*.json` names
 //! directly in the folder are listed, read or written — never through a
-//! symbolic link.
+//! symbolic link, never a FIFO or a device, never one over the limit.
 //!
 //! How it is built: the handlers here only take the request apart
 //! (`extract.rs`: body, text, JSON body, address values, each refused as
@@ -20,22 +24,26 @@
 //! one [`DeskError`], answered as `{"error", "path", "line"}` JSON. The
 //! page (`assets/`) holds no official wording: headings come with each
 //! check ([`FormPart`]), labels with the layout's grids, and totals are filled
-//! by the server ([`crate::model::fill_totals`]).
+//! by the server ([`crate::model::fill_totals`]). Connections are served
+//! by hyper's HTTP/1 directly (`serve`), with a timeout on each request's
+//! head and the address each request arrived at.
 
 mod desk;
 mod error;
 mod extract;
 
 pub use desk::{
-    check, create, export, fill_totals, import, list, new_report, open, parts, preview, save, save_draft, ExportFormat,
-    FormFinding, FormPart, FormPartKind, FormState, Listed, Opened,
+    check, create, export, fill_totals, import, list, new_report, open, parts, preview, preview_pages, save,
+    save_draft, ExportFormat, FormFinding, FormPart, FormPartKind, FormState, Held, Listed, Opened, PageRange, Preview,
+    PreviewPage, Writing, PREVIEW_PAGES,
 };
 pub use error::DeskError;
-pub use extract::{json_body, Body, JsonBody, Param, Params, Text};
+pub use extract::{json_body, Body, BodyTimeout, JsonBody, Param, Params, Text};
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -52,12 +60,26 @@ use crate::model::limits::MAX_INPUT_BYTES;
 const INDEX: &str = include_str!("assets/index.html");
 const APP_JS: &str = include_str!("assets/app.js");
 const APP_CSS: &str = include_str!("assets/app.css");
-const COOKIE: &str = "nianbao_token";
+/// How long the one-time address the browser is opened on stays good.
+const OPEN_WITHIN: Duration = Duration::from_secs(60);
 
 /// Where and what to serve.
 pub struct Config {
     pub dir: PathBuf,
     pub listen: SocketAddr,
+}
+
+/// Where the desk answers, once it listens.
+#[derive(Debug)]
+pub struct Started {
+    /// The address with the token, for the writer to open and for
+    /// scripts (`http://127.0.0.1:8790/?token=…`).
+    pub url: String,
+    /// The address to open the browser on: it holds no token but a code
+    /// the desk swaps for the token's cookie once, within a minute
+    /// (`http://127.0.0.1:8790/open/…`), so the token never stands in the
+    /// opener's arguments (which any user of the machine can read).
+    pub open: String,
 }
 
 /// Why the desk could not start.
@@ -71,25 +93,89 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-struct Desk {
-    dir: PathBuf,
-    token: String,
-    /// The `host:port` requests must name.
-    hosts: Vec<String>,
-    origins: Vec<String>,
-    fonts: Arc<Fonts>,
-    /// Held by a save and by a draft write: a draft checked against the
-    /// file's version is written before a save, or refused after it.
-    writing: Mutex<()>,
+/// How long a client may take: to send a request's head (also the time
+/// an idle kept-alive connection stays open), and to send its body.
+#[derive(Clone, Copy, Debug)]
+struct Timeouts {
+    head: Duration,
+    body: Duration,
 }
 
-impl Desk {
-    fn writing(&self) -> std::sync::MutexGuard<'_, ()> {
-        self.writing.lock().unwrap_or_else(PoisonError::into_inner)
+impl Timeouts {
+    /// 10 s for a head, 60 s for a body; `NIANBAO_DESK_HEADER_TIMEOUT_MS`
+    /// and `NIANBAO_DESK_BODY_TIMEOUT_MS` say otherwise (for tests).
+    fn from_env() -> Timeouts {
+        let ms = |name: &str, default: u64| {
+            Duration::from_millis(std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default).max(1))
+        };
+        Timeouts {
+            head: ms("NIANBAO_DESK_HEADER_TIMEOUT_MS", 10_000),
+            body: ms("NIANBAO_DESK_BODY_TIMEOUT_MS", 60_000),
+        }
     }
 }
 
-/// A per-run token: 128 bits from the operating system's random source,
+struct Desk {
+    dir: PathBuf,
+    token: String,
+    /// The token's cookie: named for the port, since a browser sends a
+    /// host's cookies to every port of it.
+    cookie: String,
+    port: u16,
+    /// The `host:port` requests may name, whatever the connection.
+    hosts: Vec<String>,
+    /// Listening on every address: a request may also name the address
+    /// it arrived at.
+    any_address: bool,
+    fonts: Arc<Fonts>,
+    /// The reports being saved or drafted, each held by one writer at a
+    /// time.
+    writing: Writing,
+    /// The one-time code of the browser's address, until used or stale.
+    opening: Mutex<Option<(String, Instant)>>,
+}
+
+/// The local address a request arrived at (its connection's).
+#[derive(Clone, Copy, Debug)]
+struct Arrived(SocketAddr);
+
+impl Desk {
+    /// Whether `host` (a `Host` header) names this desk, for a request
+    /// that arrived at `arrived`.
+    fn names_me(&self, host: &str, arrived: Option<SocketAddr>) -> bool {
+        let here = arrived.filter(|_| self.any_address).map(|a| SocketAddr::new(a.ip().to_canonical(), self.port));
+        let named = |h: &str| {
+            h.eq_ignore_ascii_case(host)
+                || (self.port == 80 && h.strip_suffix(":80").is_some_and(|h| h.eq_ignore_ascii_case(host)))
+        };
+        self.hosts.iter().any(|h| named(h)) || here.is_some_and(|a| named(&a.to_string()))
+    }
+
+    /// The cookie that carries the token, for a response that sets it.
+    fn set_cookie(&self) -> HeaderValue {
+        let cookie = format!("{}={}; HttpOnly; SameSite=Strict; Path=/", self.cookie, self.token);
+        HeaderValue::from_str(&cookie).expect("ASCII cookie")
+    }
+
+    /// Takes the one-time code if `code` is it and it is fresh: it opens
+    /// the desk once.
+    fn take_opening(&self, code: &str) -> bool {
+        let mut opening = self.opening.lock().unwrap_or_else(PoisonError::into_inner);
+        let good = opening.as_ref().is_some_and(|(c, made)| same(c, code) && made.elapsed() < OPEN_WITHIN);
+        if good {
+            *opening = None;
+        }
+        good
+    }
+}
+
+/// Whether two secrets are equal, in a time that does not tell where they
+/// differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+/// A per-run secret: 128 bits from the operating system's random source,
 /// in hex.
 fn token() -> std::io::Result<String> {
     let mut bytes = [0u8; 16];
@@ -105,33 +191,132 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f).await?
 }
 
-/// Binds, then calls `ready` with the URL to open (token included), then
-/// serves until Ctrl-C.
-pub fn run(options: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&str)) -> Result<(), ServeError> {
+/// The names a request may give in `Host` for a desk listening at
+/// `addr`: the address itself, and for loopback `localhost`; on every
+/// address (`0.0.0.0`, `::`), the loopback names (and, per request, the
+/// address it arrived at).
+fn hosts(addr: SocketAddr) -> Vec<String> {
+    let port = addr.port();
+    let ip = addr.ip();
+    let mut hosts = Vec::new();
+    if ip.is_unspecified() {
+        hosts.push(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port).to_string());
+        hosts.push(SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port).to_string());
+    } else {
+        hosts.push(addr.to_string());
+    }
+    if ip.is_unspecified() || ip.is_loopback() {
+        hosts.push(format!("localhost:{port}"));
+    }
+    hosts
+}
+
+/// Binds, then calls `ready` with the addresses to open, then serves until
+/// Ctrl-C.
+pub fn run(options: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&Started)) -> Result<(), ServeError> {
     let dir = options.dir.canonicalize().map_err(|_| ServeError::Dir(options.dir.display().to_string()))?;
     if !dir.is_dir() {
         return Err(ServeError::Dir(dir.display().to_string()));
     }
+    let timeouts = Timeouts::from_env();
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     runtime.block_on(async move {
         let listener =
             tokio::net::TcpListener::bind(options.listen).await.map_err(|e| ServeError::Listen(options.listen, e))?;
         let addr = listener.local_addr()?;
-        let mut hosts = vec![addr.to_string()];
-        if addr.ip().is_loopback() {
-            hosts.push(format!("localhost:{}", addr.port()));
-        }
-        let origins = hosts.iter().map(|h| format!("http://{h}")).collect();
-        let desk = Arc::new(Desk { dir, token: token()?, hosts, origins, fonts, writing: Mutex::new(()) });
-        let url = format!("http://{addr}/?token={}", desk.token);
-        ready(&url);
-        axum::serve(listener, router(desk))
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+        let port = addr.port();
+        // On every address, the URL names loopback, which it answers on.
+        let shown = match addr.ip() {
+            IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port),
+            IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port),
+            _ => addr,
+        };
+        let code = token()?;
+        let desk = Arc::new(Desk {
+            dir,
+            token: token()?,
+            cookie: format!("nianbao_token_{port}"),
+            port,
+            hosts: hosts(addr),
+            any_address: addr.ip().is_unspecified(),
+            fonts,
+            writing: Writing::default(),
+            opening: Mutex::new(Some((code.clone(), Instant::now()))),
+        });
+        ready(&Started {
+            url: format!("http://{shown}/?token={}", desk.token),
+            open: format!("http://{shown}/open/{code}"),
+        });
+        serve(listener, router(desk), timeouts).await?;
         Ok(())
     })
+}
+
+/// Serves each connection with hyper's HTTP/1 (a request's head must
+/// arrive within `timeouts.head`, which also closes an idle kept-alive
+/// connection), each request told the address it arrived at, until
+/// Ctrl-C; then the connections finish what they answer (for at most 5
+/// seconds).
+async fn serve(listener: tokio::net::TcpListener, app: Router, timeouts: Timeouts) -> std::io::Result<()> {
+    let (stop, stopping) = tokio::sync::watch::channel(());
+    let mut ctrl_c = std::pin::pin!(async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    });
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut ctrl_c => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+                // Out of file descriptors, say: wait for some to close.
+                if !matches!(e.kind(), ConnectionAborted | ConnectionRefused | ConnectionReset) {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                continue;
+            }
+        };
+        let Ok(local) = stream.local_addr() else { continue };
+        tokio::spawn(connection(stream, local, app.clone(), timeouts, stopping.clone()));
+    }
+    drop(listener);
+    drop(stopping);
+    let _ = stop.send(());
+    let _ = tokio::time::timeout(Duration::from_secs(5), stop.closed()).await;
+    Ok(())
+}
+
+/// One connection, until it closes or the desk stops.
+async fn connection(
+    stream: tokio::net::TcpStream,
+    local: SocketAddr,
+    app: Router,
+    timeouts: Timeouts,
+    mut stopping: tokio::sync::watch::Receiver<()>,
+) {
+    let app = hyper_util::service::TowerToHyperService::new(app);
+    let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
+        request.extensions_mut().insert(Arrived(local));
+        request.extensions_mut().insert(BodyTimeout(timeouts.body));
+        hyper::service::Service::call(&app, request)
+    });
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(timeouts.head);
+    let mut conn = std::pin::pin!(builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service));
+    let mut stopped = false;
+    loop {
+        tokio::select! {
+            _ = conn.as_mut() => break,
+            _ = stopping.changed(), if !stopped => {
+                stopped = true;
+                conn.as_mut().graceful_shutdown();
+            }
+        }
+    }
 }
 
 fn router(desk: Arc<Desk>) -> Router {
@@ -158,35 +343,54 @@ fn refuse(message: impl Into<String>) -> Response {
     DeskError::Forbidden(message.into()).into_response()
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<String> {
-    let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
-    cookies.split(';').find_map(|c| c.trim().strip_prefix(&format!("{COOKIE}=")).map(str::to_string))
+/// The value of cookie `name`.
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|h| h.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
+}
+
+/// A redirect to the page that sets the token's cookie.
+fn enter(desk: &Desk) -> Response {
+    let mut response = Redirect::to("/").into_response();
+    response.headers_mut().insert(header::SET_COOKIE, desk.set_cookie());
+    response
 }
 
 /// Host, token and origin, before anything else.
 async fn guard(State(desk): State<Arc<Desk>>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    if !desk.hosts.iter().any(|h| h == host) {
+    let arrived = request.extensions().get::<Arrived>().map(|a| a.0);
+    if !desk.names_me(host, arrived) {
         return refuse(format!("请求的主机名“{host}”不是本服务的地址"));
     }
-    let query_token =
-        request.uri().query().and_then(|q| q.split('&').find_map(|p| p.strip_prefix("token=")).map(str::to_string));
-    let cookie_ok = cookie_token(headers).is_some_and(|t| t == desk.token);
-    // The first visit: the token in the URL becomes a cookie, and the
-    // address bar loses it.
-    if request.method() == Method::GET && request.uri().path() == "/" && query_token.as_deref() == Some(&desk.token) {
-        let mut response = Redirect::to("/").into_response();
-        let cookie = format!("{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", desk.token);
-        response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ASCII cookie"));
-        return response;
+    let path = request.uri().path();
+    if request.method() == Method::GET {
+        // The first visit: the token in the URL becomes a cookie, and the
+        // address bar loses it.
+        let query_token = request.uri().query().and_then(|q| q.split('&').find_map(|p| p.strip_prefix("token=")));
+        if path == "/" && query_token.is_some_and(|t| same(t, &desk.token)) {
+            return enter(&desk);
+        }
+        // The browser's address: its code opens the desk once.
+        if let Some(code) = path.strip_prefix("/open/") {
+            if desk.take_opening(code) {
+                return enter(&desk);
+            }
+            return refuse("这个打开网址已经用过或已过期：请打开 nianbao serve 启动时打印的网址");
+        }
     }
-    if !cookie_ok {
+    if !cookie(headers, &desk.cookie).is_some_and(|t| same(t, &desk.token)) {
         return refuse("缺少或带错了访问令牌：请打开 nianbao serve 启动时打印的网址");
     }
     if request.method() != Method::GET {
         let origin = headers.get(header::ORIGIN).and_then(|h| h.to_str().ok()).unwrap_or("");
-        if !desk.origins.iter().any(|o| o == origin) {
+        let same_desk = origin.strip_prefix("http://").is_some_and(|h| desk.names_me(h, arrived));
+        if !same_desk {
             return refuse(format!("来源“{origin}”不是本服务的页面"));
         }
     }
@@ -228,11 +432,7 @@ async fn save_report(
     Params(at): Params<At>,
     Text(text): Text,
 ) -> Result<Json<serde_json::Value>, DeskError> {
-    let version = blocking(move || {
-        let _writing = desk.writing();
-        save(&desk.dir, &name, &text, at.version.as_deref())
-    })
-    .await?;
+    let version = blocking(move || save(&desk.dir, &desk.writing, &name, &text, at.version.as_deref())).await?;
     Ok(Json(json!({ "version": version })))
 }
 
@@ -242,11 +442,7 @@ async fn save_draft_of(
     Params(at): Params<At>,
     Text(text): Text,
 ) -> Result<StatusCode, DeskError> {
-    blocking(move || {
-        let _writing = desk.writing();
-        save_draft(&desk.dir, &name, &text, at.version.as_deref())
-    })
-    .await?;
+    blocking(move || save_draft(&desk.dir, &desk.writing, &name, &text, at.version.as_deref())).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -257,22 +453,26 @@ async fn check_text(State(desk): State<Arc<Desk>>, Text(text): Text) -> Result<J
 #[derive(Deserialize)]
 struct PreviewQuery {
     focus: Option<String>,
+    from: Option<usize>,
+    to: Option<usize>,
 }
 
+/// A window of the pages: around the focus, or the range asked, or the
+/// first ones; with the number of pages.
 async fn preview_text(
     State(desk): State<Arc<Desk>>,
     Params(q): Params<PreviewQuery>,
     Text(text): Text,
-) -> Result<Json<serde_json::Value>, DeskError> {
-    let (pages, focus) = blocking(move || {
-        let out = preview(&text, q.focus.as_deref(), &desk.fonts);
+) -> Result<Json<Preview>, DeskError> {
+    blocking(move || {
+        let out = preview_pages(&text, q.focus.as_deref(), PageRange { from: q.from, to: q.to }, &desk.fonts);
         // Keep recent memo entries (the next edit reuses them), so memory
         // stays flat over a long session.
         typst::comemo::evict(10);
         out
     })
-    .await?;
-    Ok(Json(json!({ "pages": pages, "focus": focus })))
+    .await
+    .map(Json)
 }
 
 /// The report with its blank totals filled, as canonical JSON.

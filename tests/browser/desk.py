@@ -70,11 +70,17 @@ def type_into(driver, path, text):
     return box
 
 
-def open_report(driver, url):
-    driver.get(url)
-    wait(driver, lambda d: d.find_elements(By.XPATH, "//button[text()='beiguan-2023.json']"), "the list of reports")
-    driver.find_element(By.XPATH, "//button[text()='beiguan-2023.json']").click()
+def open_report(driver, url, name="beiguan-2023.json"):
+    if url:
+        driver.get(url)
+    wait(driver, lambda d: d.find_elements(By.XPATH, f"//button[text()='{name}']"), "the list of reports")
+    driver.find_element(By.XPATH, f"//button[text()='{name}']").click()
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#preview-pane img"), "the form and the preview")
+
+
+def shown_pages(driver):
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#preview-pane img'), (i) => Number(i.dataset.index))")
 
 
 proc, url = serve()
@@ -187,6 +193,23 @@ try:
     assert cell(driver, "/applications/carried_over/6").get_attribute("value") == written
     assert "/api/fill-totals" in driver.execute_script("return window.calls"), "filled by the server"
     shot(driver, "totals-filled")
+
+    # A long report's pages come five at a time; the others on demand.
+    fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../fixtures/beiguan-2023.json")
+    long = json.load(open(fixture, encoding="utf-8"))
+    long["overview"] = [f"第{i + 1}段。" + "本机关坚持依法公开、真实准确、注重实效的原则，不断完善工作机制。" * 4 for i in range(120)]
+    json.dump(long, open(os.path.join(DIR, "long.json"), "w", encoding="utf-8"), ensure_ascii=False)
+    driver.find_element(By.ID, "back").click()
+    open_report(driver, None, "long.json")
+    wait(driver, lambda d: shown_pages(d) == [0, 1, 2, 3, 4], "the first five pages")
+    count = int(driver.find_element(By.ID, "pages-shown").text.split("共")[1].split()[0])
+    assert count > 10, driver.find_element(By.ID, "pages-shown").text
+    assert not driver.find_element(By.ID, "pages-next").get_attribute("disabled")
+    driver.find_element(By.ID, "pages-next").click()
+    wait(driver, lambda d: shown_pages(d) == [5, 6, 7, 8, 9], "the next five pages")
+    driver.find_element(By.ID, "pages-prev").click()
+    wait(driver, lambda d: shown_pages(d) == [0, 1, 2, 3, 4], "back to the first five")
+    assert driver.find_element(By.ID, "pages-prev").get_attribute("disabled")
     print("browser steps passed:", step[0], "screenshots in", SHOTS)
 finally:
     driver.quit()

@@ -10,6 +10,7 @@ mod characters;
 mod cli;
 mod corpus;
 mod deploy;
+mod desk_hardening;
 mod docx;
 mod door;
 mod errors;

@@ -13,17 +13,24 @@ use crate::common::*;
 
 /// A running `nianbao serve` on a free port, stopped when dropped.
 pub struct Desk {
-    child: Child,
+    pub child: Child,
     pub url: String,
     pub host: String,
+    pub port: u16,
     pub token: String,
 }
 
 impl Desk {
     pub fn start(dir: &Path) -> Desk {
+        Desk::start_with(dir, "127.0.0.1:0", &[])
+    }
+
+    /// Listening on `listen`, with `env` set.
+    pub fn start_with(dir: &Path, listen: &str, env: &[(&str, &str)]) -> Desk {
         let mut child = bin()
-            .args(["serve", "--listen", "127.0.0.1:0", "--no-browser"])
+            .args(["serve", "--listen", listen, "--no-browser"])
             .arg(dir)
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -32,14 +39,20 @@ impl Desk {
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
         let url = line.trim().to_string();
         let host = url.trim_start_matches("http://").split('/').next().unwrap().to_string();
+        let port = host.rsplit(':').next().unwrap().parse().unwrap();
         let token = url.split("token=").nth(1).unwrap().to_string();
-        Desk { child, url, host, token }
+        Desk { child, url, host, port, token }
+    }
+
+    /// The token's cookie, named for this desk's port.
+    pub fn cookie(&self) -> String {
+        format!("nianbao_token_{}={}", self.port, self.token)
     }
 
     /// A request with the token, this Host, and for writes this Origin.
     pub fn call(&self, method: &str, path: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
         let origin = format!("http://{}", self.host);
-        let cookie = format!("nianbao_token={}", self.token);
+        let cookie = self.cookie();
         http(&self.host, method, path, &[("Host", &self.host), ("Cookie", &cookie), ("Origin", &origin)], body)
     }
 
@@ -56,9 +69,12 @@ impl Drop for Desk {
     }
 }
 
-/// One HTTP/1.1 request on a fresh connection: status, headers, body.
+/// One HTTP/1.1 request on a fresh connection: status, headers, body. A
+/// server that does not answer within two minutes fails the test rather
+/// than hanging it.
 pub fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String, Vec<u8>) {
     let mut stream = TcpStream::connect(addr).unwrap();
+    stream.set_read_timeout(Some(std::time::Duration::from_secs(120))).unwrap();
     let mut request = format!("{method} {path} HTTP/1.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
     for (k, v) in headers {
         request.push_str(&format!("{k}: {v}\r\n"));
@@ -68,7 +84,9 @@ pub fn http(addr: &str, method: &str, path: &str, headers: &[(&str, &str)], body
     // A body the server refuses part-way may close the connection early.
     let _ = stream.write_all(body);
     let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
+    if let Err(e) = stream.read_to_end(&mut response) {
+        assert!(e.kind() != std::io::ErrorKind::WouldBlock && e.kind() != std::io::ErrorKind::TimedOut, "no answer");
+    }
     let split = response.windows(4).position(|w| w == b"\r\n\r\n").expect("a response head");
     let head = String::from_utf8_lossy(&response[..split]).to_string();
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
@@ -92,7 +110,7 @@ fn dechunk(mut data: &[u8]) -> Vec<u8> {
     }
 }
 
-fn folder(name: &str) -> PathBuf {
+pub fn folder(name: &str) -> PathBuf {
     let dir = scratch(name);
     std::fs::copy(fixture("beiguan-2023.json"), dir.join("beiguan-2023.json")).unwrap();
     dir
@@ -108,18 +126,25 @@ fn the_token_host_and_origin_are_checked() {
     let (status, head, _) = http(host, "GET", &format!("/?token={}", desk.token), &[("Host", host)], b"");
     assert_eq!(status, 303);
     let head = head.to_ascii_lowercase();
-    assert!(
-        head.contains("set-cookie: nianbao_token=") && head.contains("httponly") && head.contains("samesite=strict")
-    );
-    // No token, a wrong one, the token only in the URL of an API call.
-    for headers in [vec![("Host", host)], vec![("Host", host), ("Cookie", "nianbao_token=0000")]] {
+    let named = format!("set-cookie: nianbao_token_{}={}", desk.port, desk.token);
+    assert!(head.contains(&named) && head.contains("httponly") && head.contains("samesite=strict"), "{head}");
+    // No token, a wrong one, the token under another desk's name or the
+    // name of old, the token only in the URL of an API call.
+    let wrong = format!("nianbao_token_{}=0000", desk.port);
+    let elsewhere = format!("nianbao_token_{}={}", desk.port ^ 1, desk.token);
+    let unnamed = format!("nianbao_token={}", desk.token);
+    for cookie in ["", &wrong, &elsewhere, &unnamed] {
+        let mut headers = vec![("Host", host)];
+        if !cookie.is_empty() {
+            headers.push(("Cookie", cookie));
+        }
         let (status, _, body) = http(host, "GET", "/api/reports", &headers, b"");
-        assert_eq!(status, 403, "{}", String::from_utf8_lossy(&body));
+        assert_eq!(status, 403, "{cookie}: {}", String::from_utf8_lossy(&body));
     }
     let (status, _, _) = http(host, "GET", &format!("/api/reports?token={}", desk.token), &[("Host", host)], b"");
     assert_eq!(status, 403);
     // A page fetched through another name (DNS rebinding).
-    let cookie = format!("nianbao_token={}", desk.token);
+    let cookie = desk.cookie();
     let (status, _, body) =
         http(host, "GET", "/api/reports", &[("Host", "attacker.example:80"), ("Cookie", &cookie)], b"");
     assert_eq!(status, 403);
@@ -399,9 +424,12 @@ fn check_preview_save_draft_new_export_import() {
     let (status, preview) = desk.json("POST", "/api/preview?focus=/problems/0", seed.as_bytes());
     assert_eq!(status, 200);
     let pages = preview["pages"].as_array().unwrap();
-    assert!(pages.len() >= 3 && pages[0].as_str().unwrap().starts_with("<svg"));
+    let count = preview["count"].as_u64().unwrap() as usize;
+    assert!(count >= 3 && pages.len() == count.min(5), "{count} pages, {} sent", pages.len());
+    assert!(pages[0]["svg"].as_str().unwrap().starts_with("<svg"));
     let focus = preview["focus"].as_u64().unwrap() as usize;
     assert!(focus >= 2, "五 is on a late page, not {focus}");
+    assert!(pages.iter().any(|p| p["index"] == focus), "the focus page is sent");
     // Open, then save with the version opened: canonical JSON on disk.
     let (_, opened) = desk.json("GET", "/api/report/beiguan-2023.json", b"");
     let version = opened["version"].as_str().unwrap().to_string();

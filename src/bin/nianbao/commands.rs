@@ -173,18 +173,21 @@ fn serve(task: ServeTask) -> Result<(), Error> {
         eprintln!("注意：在 {listen} 上监听，同一网络里拿到网址的人都能查看和修改这些报告");
     }
     let no_browser = task.no_browser;
-    nianbao::serve::run(task.config, fonts, |url| {
+    nianbao::serve::run(task.config, fonts, |started| {
         // The first line on stdout is the URL, for scripts and tests.
-        let _ = write_stdout(format!("{url}\n").as_bytes());
+        let _ = write_stdout(format!("{}\n", started.url).as_bytes());
         eprintln!("写报告的网页已就绪；按 Ctrl-C 停止");
         if !no_browser {
-            open_browser(url);
+            // Not the URL with the token: an opener's arguments are there
+            // for every user of the machine to read (`ps`).
+            open_browser(&started.open);
         }
     })
     .map_err(Error::usage)
 }
 
-/// Opens the URL in the desktop's browser, if there is one.
+/// Opens the URL in the desktop's browser, if there is one. It stands in
+/// the opener's arguments: a one-time address, not the token.
 fn open_browser(url: &str) {
     let opener = if cfg!(target_os = "macos") {
         ("open", vec![url])

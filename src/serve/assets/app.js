@@ -55,6 +55,7 @@ async function openReport(name) {
 async function start(text) {
   const checked = await check(text, true);
   if (!checked) return;
+  state.focus = null; view.from = 0;
   state.report = checked.report;
   $("#home").hidden = true; $("#editor").hidden = false;
   $("#file-name").value = state.name || "";
@@ -349,19 +350,37 @@ async function fillTotals() {
 
 // ---------------------------------------------------------------- preview
 
-async function preview() {
+// A few pages at a time (the server sends at most five): after an edit,
+// the ones around the page of what was edited (else the ones shown); the
+// buttons fetch the pages before or after.
+const PAGES = 5;
+const view = { from: 0, count: 0, asked: 0 };
+
+async function preview(range) {
+  const asked = ++view.asked;
   try {
-    const focus = state.focus ? "?focus=" + encodeURIComponent(state.focus) : "";
-    const result = await api("POST", "/api/preview" + focus, JSON.stringify(state.report));
-    const pane = $("#preview-pane");
-    pane.querySelectorAll("img").forEach((img) => URL.revokeObjectURL(img.src));
-    pane.replaceChildren(...result.pages.map((svg, i) => {
+    const from = range ? range.from : view.from;
+    const focus = !range && state.focus ? "focus=" + encodeURIComponent(state.focus) + "&" : "";
+    const result = await api("POST", `/api/preview?${focus}from=${from}&to=${from + PAGES}`, JSON.stringify(state.report));
+    if (asked !== view.asked) return; // a later request is on its way
+    if (result.pages.length === 0 && result.count > 0) return preview({ from: Math.max(0, result.count - PAGES) });
+    const pages = $("#pages");
+    pages.querySelectorAll("img").forEach((img) => URL.revokeObjectURL(img.src));
+    pages.replaceChildren(...result.pages.map((page) => {
       const img = document.createElement("img");
-      img.alt = `第 ${i + 1} 页`;
-      img.src = URL.createObjectURL(new Blob([svg], { type: "image/svg+xml" }));
+      img.alt = `第 ${page.index + 1} 页`;
+      img.dataset.index = page.index;
+      img.src = URL.createObjectURL(new Blob([page.svg], { type: "image/svg+xml" }));
       return img;
     }));
-    if (result.focus != null) pane.children[result.focus]?.scrollIntoView({ block: "nearest" });
+    view.count = result.count;
+    view.from = result.pages.length ? result.pages[0].index : 0;
+    const to = view.from + result.pages.length;
+    $("#pages-shown").textContent = result.count ? `第 ${view.from + 1}–${to} 页，共 ${result.count} 页` : "";
+    $("#pages-prev").disabled = view.from === 0;
+    $("#pages-next").disabled = to >= result.count;
+    if (result.focus != null) pages.querySelector(`img[data-index="${result.focus}"]`)?.scrollIntoView({ block: "nearest" });
+    else if (range) $("#preview-pane").scrollTop = 0;
   } catch (e) { /* the checks say why */ }
 }
 
@@ -430,6 +449,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#back").addEventListener("click", () => { $("#editor").hidden = true; $("#home").hidden = false; loadList(); });
   $("#save").addEventListener("click", save);
   $("#fill-totals").addEventListener("click", fillTotals);
+  $("#pages-prev").addEventListener("click", () => preview({ from: Math.max(0, view.from - PAGES) }));
+  $("#pages-next").addEventListener("click", () => preview({ from: view.from + PAGES }));
   document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => download(b.dataset.export)));
   $("#restore-draft").addEventListener("click", async () => { $("#draft-banner").hidden = true; await start(state.draft); });
   loadList().catch((e) => status(e.message));
