@@ -52,7 +52,9 @@ fn create_new(path: &Path) -> std::io::Result<File> {
 enum Existing {
     Nothing,
     /// A regular file, a folder or a link: replaced by rename.
-    Replaceable,
+    Replaceable {
+        folder: bool,
+    },
     /// A character device or a named pipe: written to, not replaced.
     Special,
 }
@@ -69,7 +71,7 @@ fn existing(target: &Path) -> std::io::Result<Existing> {
     } else if kind.is_socket() || kind.is_block_device() {
         Err(Error::other("这个路径是套接字或块设备，不能写入"))
     } else {
-        Ok(Existing::Replaceable)
+        Ok(Existing::Replaceable { folder: kind.is_dir() })
     }
 }
 
@@ -144,10 +146,10 @@ fn only_ours(target: &Path, files: &[(&'static str, Vec<u8>)]) -> std::io::Resul
     match existing(target)? {
         Existing::Nothing => return Ok(()),
         Existing::Special => return Err(Error::other("这个路径是设备或管道，不能写成文件夹")),
-        Existing::Replaceable => {}
-    }
-    if !target.symlink_metadata()?.is_dir() {
-        return Err(Error::new(ErrorKind::AlreadyExists, "这里已有一个同名文件（不是文件夹），没有覆盖"));
+        Existing::Replaceable { folder: false } => {
+            return Err(Error::new(ErrorKind::AlreadyExists, "这里已有一个同名文件（不是文件夹），没有覆盖"))
+        }
+        Existing::Replaceable { folder: true } => {}
     }
     let mut foreign = Vec::new();
     for entry in std::fs::read_dir(target)? {
