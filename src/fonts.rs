@@ -31,6 +31,11 @@ static BUNDLED: &[(Face, &[u8])] = &[
 static FALLBACK_SERIF: &[u8] = include_bytes!("../fonts/fallback/NotoSerifCJKsc-Fallback.otf");
 static FALLBACK_SANS: &[u8] = include_bytes!("../fonts/fallback/NotoSansCJKsc-Fallback.otf");
 
+/// A bundled face's font file, as compiled in.
+pub fn bundled_file(face: Face) -> &'static [u8] {
+    BUNDLED.iter().find(|(f, _)| *f == face).map_or(BUNDLED[0].1, |(_, bytes)| bytes)
+}
+
 /// The fallback of a face: sans for 黑体, serif for the others.
 fn fallback(face: Face) -> usize {
     usize::from(face == Face::Hei)

@@ -146,7 +146,6 @@ impl Stop {
     pub fn verdict(&self) -> Verdict {
         match self {
             Stop::Read(ReadError::Io(_)) | Stop::Render(_) => Verdict::Failed,
-            Stop::Read(ReadError::Import(e)) if e.cause == import::Cause::Tool => Verdict::Failed,
             Stop::Read(_) | Stop::Refused(_) => Verdict::Refused,
         }
     }

@@ -10,10 +10,18 @@
 //! of the page holding the six section headings; what lies outside it is
 //! the site's navigation, header and footer.
 
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+
 use ego_tree::iter::Edge;
 use ego_tree::NodeRef;
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{BufferQueue, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer};
+use html5ever::LocalName;
 use scraper::{Html, Node};
 
+use super::grid::Grid;
 use super::{is_furniture, Item, Place};
 use crate::form::variants::{opens_section, run_in_section, section_of};
 use crate::import::ImportError;
@@ -21,8 +29,6 @@ use crate::import::ImportError;
 /// Elements nested deeper than this are refused: no real page comes near
 /// it, and walking a hostile one must not exhaust the stack or the clock.
 const MAX_DEPTH: usize = 256;
-/// The most slots (rows × columns) one table may expand to.
-const MAX_TABLE_SLOTS: usize = 100_000;
 /// `colspan` and `rowspan` as the HTML standard clamps them.
 const MAX_COLSPAN: usize = 1000;
 const MAX_ROWSPAN: usize = 65534;
@@ -63,6 +69,145 @@ fn declared(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
         }
     }
     None
+}
+
+/// Refuses a page whose elements nest past [`PRESCAN_DEPTH`], read by
+/// html5ever's tokenizer alone before the page is parsed.
+///
+/// The tree builder checks every start tag against the open elements
+/// ("is a `p` in button scope?"), so unclosed `<div>`s cost time in the
+/// square of their number (400 KB took 27 s) before any depth can be seen
+/// in the tree. The tokenizer is linear; the open elements are followed
+/// as the tree builder would roughly follow them: void elements and those
+/// whose end tag may be left out (`p`, `li`, `td`, …) never deepen, and an
+/// end tag closes everything opened after its element. An end tag is
+/// searched for only while an element of its name is open, so the count is
+/// linear too.
+fn nesting(text: &str) -> Result<(), ImportError> {
+    let sink = Depth::default();
+    let tokenizer = Tokenizer::new(sink, Default::default());
+    let input = BufferQueue::default();
+    input.push_back(StrTendril::from_slice(text));
+    let _ = tokenizer.feed(&input);
+    tokenizer.end();
+    match tokenizer.sink.too_deep.get() {
+        Some(line) => Err(ImportError::new(
+            &Place::Line(line as usize),
+            format!("网页的元素嵌套超过 {PRESCAN_DEPTH} 层（多半是没有闭合的标签），不像一份报告的网页"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// How deep the pre-scan lets elements nest: past [`MAX_DEPTH`] as the
+/// tree has it, since the count only approximates the tree builder's.
+const PRESCAN_DEPTH: usize = 2 * MAX_DEPTH;
+
+#[derive(Default)]
+struct Depth {
+    open: RefCell<Vec<LocalName>>,
+    /// How many elements of each name are open.
+    count: RefCell<HashMap<LocalName, usize>>,
+    /// The line where nesting first went past the limit.
+    too_deep: Cell<Option<u64>>,
+}
+
+impl TokenSink for Depth {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, line: u64) -> TokenSinkResult<()> {
+        let Token::TagToken(tag) = token else { return TokenSinkResult::Continue };
+        if self.too_deep.get().is_some() {
+            return TokenSinkResult::Continue;
+        }
+        let name = &*tag.name;
+        let (mut open, mut count) = (self.open.borrow_mut(), self.count.borrow_mut());
+        match tag.kind {
+            TagKind::StartTag => {
+                // Their content is text to the tokenizer, as in a browser.
+                let raw = match name {
+                    "script" => Some(RawKind::ScriptData),
+                    "style" | "xmp" | "iframe" | "noembed" | "noframes" => Some(RawKind::Rawtext),
+                    "textarea" | "title" => Some(RawKind::Rcdata),
+                    _ => None,
+                };
+                if let Some(kind) = raw {
+                    return TokenSinkResult::RawData(kind);
+                }
+                if name == "plaintext" {
+                    return TokenSinkResult::Plaintext;
+                }
+                if tag.self_closing || is_void(name) || has_optional_end(name) {
+                    return TokenSinkResult::Continue;
+                }
+                *count.entry(tag.name.clone()).or_default() += 1;
+                open.push(tag.name);
+                if open.len() > PRESCAN_DEPTH {
+                    self.too_deep.set(Some(line));
+                }
+            }
+            TagKind::EndTag => {
+                if count.get(&tag.name).is_some_and(|&n| n > 0) {
+                    while let Some(closed) = open.pop() {
+                        let done = closed == tag.name;
+                        *count.get_mut(&closed).expect("counted when opened") -= 1;
+                        if done {
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        TokenSinkResult::Continue
+    }
+}
+
+/// Elements that have no content and no end tag.
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
+/// Elements whose end tag may be left out, closed by what follows them.
+fn has_optional_end(name: &str) -> bool {
+    matches!(
+        name,
+        "html"
+            | "head"
+            | "body"
+            | "p"
+            | "li"
+            | "dt"
+            | "dd"
+            | "tr"
+            | "td"
+            | "th"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "colgroup"
+            | "caption"
+            | "option"
+            | "optgroup"
+            | "rb"
+            | "rt"
+            | "rp"
+            | "rtc"
+    )
 }
 
 /// Elements whose content is never report text.
@@ -279,14 +424,9 @@ impl<'a> Walker<'a> {
             })
             .filter(|c| name_of(c) == Some("tr"))
             .collect();
-        // grid[r][c]: the slot's text, and whether it is a merged cell's
-        // continuation, and of how many rows.
-        let mut grid: Vec<Vec<Option<GridCell>>> = Vec::new();
+        let mut grid = Grid::default();
         for (r, tr) in rows.iter().enumerate() {
             let at = Place::TableRow { table: n, row: r + 1 };
-            if grid.len() <= r {
-                grid.resize_with(r + 1, Vec::new);
-            }
             let mut c = 0;
             for td in tr.children().filter(|c| matches!(name_of(c), Some("td" | "th"))) {
                 let Node::Element(e) = td.value() else { continue };
@@ -295,74 +435,17 @@ impl<'a> Walker<'a> {
                 };
                 let (colspan, rowspan) =
                     (span("colspan", MAX_COLSPAN), span("rowspan", MAX_ROWSPAN).min(rows.len() - r));
-                while grid[r].get(c).is_some_and(Option::is_some) {
-                    c += 1;
-                }
-                let slots = grid.iter().map(Vec::len).sum::<usize>() + colspan * rowspan;
-                if slots > MAX_TABLE_SLOTS || grid.len().max(r + rowspan) * (c + colspan) > MAX_TABLE_SLOTS {
-                    return Err(ImportError::new(&at, format!("表格超过 {MAX_TABLE_SLOTS} 格，不像报告里的表格")));
-                }
-                let text = cell_text(td);
-                let number = !text.is_empty()
-                    && text
-                        .chars()
-                        .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || ".-−,，． 元万".contains(c));
-                if number && rowspan > 1 {
-                    return Err(ImportError::new(
-                        &at,
-                        format!("数字“{text}”的单元格跨了 {rowspan} 行，不知道它属于哪一行"),
-                    ));
-                }
-                if grid.len() < r + rowspan {
-                    grid.resize_with(r + rowspan, Vec::new);
-                }
-                // A label fills every slot it covers. A number, or a blank,
-                // is one value however wide: the slots it covers to the
-                // right are left out of the row (a blank spanning rows is
-                // blank in each).
-                let label = !number && !text.is_empty();
-                for dr in 0..rowspan {
-                    let row = &mut grid[r + dr];
-                    if row.len() < c + colspan {
-                        row.resize(c + colspan, None);
-                    }
-                    for dc in 0..colspan {
-                        row[c + dc] =
-                            Some(if dc == 0 || label { GridCell::Text(text.clone()) } else { GridCell::Covered });
-                    }
-                }
+                c = grid.free(r, c);
+                grid.put(r, c, rowspan, colspan, &cell_text(td), &at)?;
                 c += colspan;
             }
         }
-        let width = grid.iter().map(Vec::len).max().unwrap_or(0);
-        for (r, row) in grid.into_iter().enumerate() {
-            let covered = row.iter().filter(|s| matches!(s, Some(GridCell::Covered))).count();
-            let mut cells: Vec<String> = row
-                .into_iter()
-                .filter_map(|s| match s {
-                    Some(GridCell::Text(t)) => Some(t),
-                    Some(GridCell::Covered) => None,
-                    None => Some(String::new()),
-                })
-                .collect();
-            cells.resize(width - covered, String::new());
-            if cells.iter().all(String::is_empty) {
-                continue;
-            }
+        for (r, cells) in grid.rows() {
             let at = Place::TableRow { table: n, row: r + 1 };
             self.pieces.push(Piece { item: Item::Row { cells, at }, node: table });
         }
         Ok(())
     }
-}
-
-/// A slot of a table's grid.
-#[derive(Clone)]
-enum GridCell {
-    Text(String),
-    /// Covered by a number or blank merged across columns: not a cell of
-    /// its own.
-    Covered,
 }
 
 fn has_table_inside(table: NodeRef<Node>) -> bool {
@@ -435,6 +518,7 @@ fn is_title(text: &str) -> bool {
 
 pub fn items(bytes: &[u8]) -> Result<Vec<Item>, ImportError> {
     let text = decode(bytes)?;
+    nesting(&text)?;
     let html = Html::parse_document(&text);
     let mut depth = 0usize;
     for edge in html.tree.root().traverse() {

@@ -9,13 +9,13 @@
 
 mod assemble;
 mod docx;
+mod grid;
 mod html;
 mod pdf;
 mod text;
 
-pub use pdf::extract as pdf_words;
-
 use std::fmt;
+use std::sync::atomic::AtomicBool;
 
 use crate::model::Report;
 
@@ -64,33 +64,19 @@ impl fmt::Display for Place {
     }
 }
 
-/// A source that cannot be imported exactly, or a tool the import needs
-/// that is missing.
+/// A source that cannot be imported exactly: where, and what. Import
+/// runs no other program, so every such error is the source's and the
+/// report is refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{at}：{message}")]
 pub struct ImportError {
     pub at: Place,
     pub message: String,
-    pub cause: Cause,
-}
-
-/// Whose fault an import error is: it decides the exit code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Cause {
-    /// The source cannot be read exactly: the report is refused.
-    Source,
-    /// A program the import runs (pdftotext) is missing or broke: the
-    /// machine's fault, not the report's.
-    Tool,
 }
 
 impl ImportError {
     fn new(at: &Place, message: impl Into<String>) -> ImportError {
-        ImportError { at: at.clone(), message: message.into(), cause: Cause::Source }
-    }
-
-    fn tool(message: impl Into<String>) -> ImportError {
-        ImportError { at: Place::Whole, message: message.into(), cause: Cause::Tool }
+        ImportError { at: at.clone(), message: message.into() }
     }
 }
 
@@ -148,7 +134,7 @@ pub enum Source {
     /// A saved web page (`.html`, `.htm`, `.shtml`).
     Html,
     Docx,
-    /// A PDF, read through poppler's `pdftotext -tsv`.
+    /// A PDF, read in process.
     Pdf,
 }
 
@@ -195,6 +181,12 @@ pub fn import(bytes: &[u8], source: Source) -> Result<Report, ImportError> {
 
 /// Imports a source file's bytes, with notes on how it was read.
 pub fn read(bytes: &[u8], source: Source) -> Result<Imported, ImportError> {
+    read_until(bytes, source, &AtomicBool::new(false))
+}
+
+/// [`read`], stopped once `cancel` is set (the desk sets it when the
+/// client that asked goes away): reading a PDF is the long part.
+pub fn read_until(bytes: &[u8], source: Source, cancel: &AtomicBool) -> Result<Imported, ImportError> {
     if bytes.len() > source.max_bytes() {
         return Err(ImportError::new(
             &Place::Whole,
@@ -212,12 +204,12 @@ pub fn read(bytes: &[u8], source: Source) -> Result<Imported, ImportError> {
         }
         Source::Html => html::items(bytes)?,
         Source::Docx => docx::items(bytes)?,
-        Source::Pdf => pdf::items(&pdf_words(bytes)?)?,
+        Source::Pdf => pdf::items(bytes, cancel)?,
         Source::Text => {
             let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
                 .map_err(|_| ImportError::new(&Place::Whole, "文件不是 UTF-8 编码的文本；请另存为 UTF-8"))?;
             if text.starts_with(pdf::TSV_HEADER) {
-                pdf::items(text)?
+                pdf::items_from_tsv(text)?
             } else if let Some(n) = text.lines().position(|l| l.contains('\u{c}')) {
                 // Plain pdftotext output: page breaks give it away. Its
                 // lines are the page's lines, not paragraphs, and blank

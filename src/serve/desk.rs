@@ -10,6 +10,7 @@
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Condvar, Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
@@ -658,12 +659,10 @@ pub fn export(
 }
 
 /// A published report (web page, text, Word, PDF, by `file`'s extension)
-/// imported: its JSON text and the reader that read it.
-pub fn import(file: &str, bytes: &[u8]) -> Result<(String, &'static str), DeskError> {
+/// imported: its JSON text and the reader that read it. Stops once
+/// `cancel` is set.
+pub fn import(file: &str, bytes: &[u8], cancel: &AtomicBool) -> Result<(String, &'static str), DeskError> {
     let source = Source::of(Path::new(file));
-    let imported = import::read(bytes, source).map_err(|e| match e.cause {
-        import::Cause::Tool => DeskError::Internal(format!("{file}：{e}")),
-        _ => DeskError::invalid(format!("{file}：{e}")),
-    })?;
+    let imported = import::read_until(bytes, source, cancel).map_err(|e| DeskError::invalid(format!("{file}：{e}")))?;
     Ok((model::to_json_text(&imported.report), source.name()))
 }

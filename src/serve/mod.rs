@@ -42,6 +42,7 @@ pub use extract::{json_body, Body, BodyTimeout, JsonBody, Param, Params, Text};
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -181,6 +182,15 @@ fn token() -> std::io::Result<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(format!("系统随机数不可用：{e}")))?;
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Sets its flag when dropped.
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
 }
 
 /// Runs `f` on the blocking pool: file I/O and typesetting never hold the
@@ -518,6 +528,10 @@ async fn export_as(
 }
 
 async fn import_file(Param(file): Param<String>, Body(body): Body) -> Result<Json<serde_json::Value>, DeskError> {
-    let (text, reader) = blocking(move || import(&file, &body)).await?;
+    // Dropped with this handler when the client goes away (or the desk
+    // shuts down): the import stops instead of reading on for no one.
+    let cancel = CancelOnDrop(Arc::new(AtomicBool::new(false)));
+    let flag = cancel.0.clone();
+    let (text, reader) = blocking(move || import(&file, &body, &flag)).await?;
     Ok(Json(json!({ "text": text, "reader": reader })))
 }

@@ -167,3 +167,50 @@ fn label_variants_are_read_and_explained() {
     assert!(notes.iter().any(|n| n.contains("“规范性文件”作“行政规范性文件”")), "{notes:#?}");
     assert!(notes.iter().any(|n| n.contains("原表没有“第二十条第（一）项·规章”这一行")), "{notes:#?}");
 }
+
+/// Reports made the way agencies make them (a Word document typed by hand,
+/// saved as PDF: `fixtures/pdf/`, see its README): each PDF, and the Word
+/// file it was saved from, imports to its answer number for number and
+/// word for word, or is refused naming the place. None imports a wrong
+/// number.
+#[test]
+fn pdfs_made_as_agencies_make_them_import_exactly_or_are_refused() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pdf");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.unwrap().path().file_name()?.to_str()?.strip_suffix(".pdf").map(String::from))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 9, "{names:?}");
+    let mut tally = String::new();
+    for kind in ["pdf", "docx"] {
+        let (mut exact, mut refused) = (0, Vec::new());
+        for name in &names {
+            let path = dir.join(format!("{name}.{kind}"));
+            // The answer as printed, where the PDF shows other than the
+            // Word file it was saved from (`NAME.pdf.json`).
+            let printed = dir.join(format!("{name}.{kind}.json"));
+            let answer = if printed.exists() { printed } else { dir.join(format!("{name}.json")) };
+            let want = model::parse_str(&std::fs::read_to_string(answer).unwrap()).unwrap();
+            match import::read(&std::fs::read(&path).unwrap(), Source::of(&path)) {
+                Ok(got) => {
+                    let (wrong, other) = differences(&got.report, &want);
+                    assert!(wrong.is_empty(), "{}: WRONG NUMBERS\n{}", path.display(), wrong.join("\n"));
+                    assert!(other.is_empty(), "{}:\n{}", path.display(), other.join("\n"));
+                    exact += 1;
+                }
+                Err(e) => {
+                    assert!(e.at != Place::Whole, "{}: refused without a place: {e}", path.display());
+                    refused.push(format!("{name}: {e}"));
+                }
+            }
+        }
+        tally.push_str(&format!("{kind}: {exact} exact, {} refused, 0 wrong\n", refused.len()));
+        for r in &refused {
+            tally.push_str(&format!("  {r}\n"));
+        }
+        // Only the PDF with labels typed wrong may be refused, for now.
+        assert!(exact + 1 >= names.len(), "{tally}");
+    }
+    eprintln!("{tally}");
+}

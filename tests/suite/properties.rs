@@ -265,7 +265,7 @@ fn damaged_imports_never_panic() {
         let doc = nianbao::pipeline::read_json(fixture_text(name).as_bytes()).unwrap().prepare(&fonts).document;
         let pdf = dir.join(name).with_extension("pdf");
         std::fs::write(&pdf, nianbao::pdf::render(&doc, &fonts, &[]).unwrap()).unwrap();
-        bases.push(nianbao::import::pdf_words(&std::fs::read(&pdf).unwrap()).unwrap());
+        bases.push(pdftotext_tsv(&pdf));
     }
     let n = cases("IMPORT_CASES", 600);
     let mut imported = 0;
@@ -290,4 +290,46 @@ fn damaged_imports_never_panic() {
     }
     eprintln!("{n} damaged sources: {imported} imported, the rest refused, no panic");
     assert!(imported > 0 && imported < n as usize);
+}
+
+/// Damaged PDFs never panic the in-process reader: each is read or
+/// refused. Rendered PDFs, cut short, with bytes changed, inserted or
+/// repeated (in the cross-reference table, the page tree, the compressed
+/// streams alike).
+#[test]
+fn damaged_pdfs_never_panic() {
+    let fonts = Fonts::bundled();
+    let bases: Vec<Vec<u8>> = ["beiguan-2023.json", "pingtan-2023.json"]
+        .iter()
+        .map(|name| {
+            let doc = nianbao::pipeline::read_json(fixture_text(name).as_bytes()).unwrap().prepare(&fonts).document;
+            nianbao::pdf::render(&doc, &fonts, &[]).unwrap()
+        })
+        .collect();
+    let n = cases("PDF_CASES", 120);
+    let mut imported = 0;
+    for case in 0..n {
+        let mut rng = Rng::new(case);
+        let mut bytes = bases[rng.below(bases.len() as u64) as usize].clone();
+        for _ in 0..1 + rng.below(3) {
+            if rng.below(2) == 0 {
+                damage(&mut bytes, &mut rng);
+            } else {
+                let at = rng.below(bytes.len() as u64) as usize;
+                bytes[at] ^= 1 << rng.below(8);
+            }
+        }
+        let outcome = catch_unwind(AssertUnwindSafe(|| nianbao::import::import(&bytes, nianbao::import::Source::Pdf)));
+        let result = outcome.unwrap_or_else(|_| {
+            let path = std::env::temp_dir().join(format!("nianbao-pdf-crash-{case}.pdf"));
+            std::fs::write(&path, &bytes).unwrap();
+            panic!("case {case} panicked; input saved to {}", path.display())
+        });
+        if let Err(e) = &result {
+            assert!(!e.message.is_empty());
+        }
+        imported += usize::from(result.is_ok());
+    }
+    eprintln!("{n} damaged PDFs: {imported} imported, the rest refused, no panic");
+    assert!(imported < n as usize);
 }

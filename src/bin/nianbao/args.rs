@@ -85,8 +85,7 @@ pub enum Command {
     Import {
         /// The published report: a saved web page (.html, .htm, .shtml),
         /// text copied from the page, a Word file (.docx), or a PDF (.pdf,
-        /// read with poppler's pdftotext; its `pdftotext -tsv` output is
-        /// accepted too).
+        /// read in process; `pdftotext -tsv` output is accepted too).
         file: PathBuf,
         /// Output file; default: beside the input with `.json`; `-` for stdout.
         #[arg(short, long, value_parser = OsStringValueParser::new().map(Output::from))]

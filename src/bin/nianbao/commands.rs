@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use nianbao::batch::{self, Progress};
 use nianbao::fonts::Fonts;
-use nianbao::import::{self, Cause, Source};
+use nianbao::import::{self, Source};
 use nianbao::pipeline::{self, Checked, Plan, Stop};
 use nianbao::render::Rendered;
 use nianbao::{example, model, schema, write};
@@ -136,10 +136,8 @@ fn run_batch(task: &BatchTask) -> Result<(), Error> {
 fn import(task: &ImportTask) -> Result<(), Error> {
     let path = &task.input;
     let bytes = read_file(path)?;
-    let imported = import::read(&bytes, Source::of(path)).map_err(|e| match e.cause {
-        Cause::Source => Error::refused(path, format!("{e}；未生成文件")),
-        Cause::Tool => Error::failed(path, format!("{e}；未生成文件")),
-    })?;
+    let imported =
+        import::read(&bytes, Source::of(path)).map_err(|e| Error::refused(path, format!("{e}；未生成文件")))?;
     if task.explain {
         // How each part was found; on stdout unless the JSON goes there.
         let text: String = std::iter::once(format!("{}：按 {} 读入\n", path.display(), imported.source.name()))

@@ -1,7 +1,8 @@
-//! The words `pdftotext -tsv` reads off each page, with their boxes, and
-//! the visual lines they stand on.
+//! Words with their boxes — put together from the glyphs a page draws, or
+//! read from `pdftotext -tsv` output — and the visual lines they stand on.
 
 use super::super::{ImportError, Place};
+use super::document::{Glyph, Page};
 
 /// The first line of `pdftotext -tsv` output.
 pub const TSV_HEADER: &str =
@@ -18,6 +19,10 @@ pub struct Word {
     pub x1: f64,
     pub y1: f64,
     pub text: String,
+    /// Whether a space was drawn before it, where the PDF draws its
+    /// spaces; `None` where only the gap can tell (`pdftotext -tsv`, or a
+    /// PDF that draws none).
+    pub spaced: Option<bool>,
 }
 
 impl Word {
@@ -64,9 +69,92 @@ pub fn parse(tsv: &str) -> Result<Vec<Word>, ImportError> {
             x1: left + width,
             y1: top + height,
             text: fields[11].trim().to_string(),
+            spaced: None,
         });
     }
     Ok(words)
+}
+
+/// The words of every page, from their glyphs.
+pub fn from_pages(pages: &[Page]) -> Vec<Word> {
+    let spaces = draws_spaces(pages);
+    pages.iter().flat_map(|p| from_glyphs(p.number, &p.glyphs.iter().collect::<Vec<_>>(), spaces)).collect()
+}
+
+/// Whether a PDF draws its spaces as glyphs (Word, WPS and LibreOffice
+/// do): then a space between words is where one was drawn, and a gap
+/// without one is the typesetter's (spacing between Chinese and Latin
+/// text, a justified line's stretch), not the writer's.
+pub fn draws_spaces(pages: &[Page]) -> bool {
+    pages.iter().flat_map(|p| &p.glyphs).any(|g| g.text == " ")
+}
+
+/// Glyphs into words: a word is a run of glyphs on one baseline, each
+/// starting where the one before ends (within a fifth of the size); a
+/// space, or a wider gap, parts words. A glyph drawn again on itself (a
+/// bold simulated by drawing twice, or fill then stroke) counts once.
+/// `spaces`: whether the PDF draws its spaces ([`draws_spaces`]).
+pub fn from_glyphs(page: usize, glyphs: &[&Glyph], spaces: bool) -> Vec<Word> {
+    let mut sorted: Vec<&Glyph> = glyphs.to_vec();
+    sorted.sort_by(|a, b| a.baseline.total_cmp(&b.baseline).then(a.x0.total_cmp(&b.x0)));
+    // Visual lines first (baselines within a third of the size), so that a
+    // glyph raised a little (a footnote mark, a font's own offset) stays
+    // in its line.
+    let mut rows: Vec<Vec<&Glyph>> = Vec::new();
+    for g in sorted {
+        match rows.last_mut() {
+            Some(row) if (g.baseline - row[0].baseline).abs() < row[0].size.min(g.size) / 3.0 => row.push(g),
+            _ => rows.push(vec![g]),
+        }
+    }
+    let mut words = Vec::new();
+    for mut row in rows {
+        row.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        let mut current: Option<Word> = None;
+        let mut last: Option<&Glyph> = None;
+        let mut spaced = false;
+        for g in row {
+            if last.is_some_and(|l| l.text == g.text && (l.x0 - g.x0).abs() < 0.2 * g.size) {
+                continue;
+            }
+            let space = g.text.trim().is_empty();
+            let joins = last.is_some_and(|l| !space && g.x0 - l.x1 < 0.2 * g.size && g.x0 > l.x0);
+            // Where the PDF draws no spaces, a gap next to Chinese text is
+            // the typesetter's: a justified line's stretch between
+            // characters, or the quarter em Word and LibreOffice add
+            // between Chinese and Latin text (unless it is as wide as half
+            // an em). Between Latin words, the gap tells.
+            let by_gap = last.filter(|_| !spaces).and_then(|l| match (is_han(&l.text), is_han(&g.text)) {
+                (true, true) => Some(false),
+                (false, false) => None,
+                _ => Some(g.x0 - l.x1 > 0.5 * g.size),
+            });
+            last = Some(g);
+            if !joins {
+                words.extend(current.take());
+            }
+            if space {
+                spaced = true;
+                continue;
+            }
+            let w = current.get_or_insert_with(|| Word {
+                page,
+                line: 0,
+                x0: g.x0,
+                y0: g.top(),
+                x1: g.x1,
+                y1: g.bottom(),
+                text: String::new(),
+                spaced: if spaces { Some(std::mem::take(&mut spaced)) } else { by_gap },
+            });
+            w.x1 = w.x1.max(g.x1);
+            w.y0 = w.y0.min(g.top());
+            w.y1 = w.y1.max(g.bottom());
+            w.text.push_str(&g.text);
+        }
+        words.extend(current);
+    }
+    words
 }
 
 /// Words on one visual line of a page, left to right.
@@ -98,7 +186,8 @@ impl Line {
     pub fn text(&self) -> String {
         let mut text = String::new();
         for (i, w) in self.words.iter().enumerate() {
-            if i > 0 && w.x0 - self.words[i - 1].x1 > 0.2 * w.h() {
+            let gap = || w.x0 - self.words[i - 1].x1 > 0.2 * w.h();
+            if i > 0 && w.spaced.unwrap_or_else(gap) {
                 text.push(' ');
             }
             text.push_str(&w.text);
@@ -130,4 +219,38 @@ pub fn lines(mut words: Vec<Word>) -> Vec<Line> {
         line.words.sort_by(|a, b| a.x0.total_cmp(&b.x0));
     }
     lines
+}
+
+/// The visual lines of a page, counted from the top, for naming places:
+/// every line of text, prose or table, counts.
+pub struct LineNumbers {
+    /// Each line's lowest point, top to bottom.
+    bottoms: Vec<f64>,
+}
+
+impl LineNumbers {
+    pub fn new(glyphs: &[Glyph]) -> LineNumbers {
+        let mut sorted: Vec<&Glyph> = glyphs.iter().collect();
+        sorted.sort_by(|a, b| a.baseline.total_cmp(&b.baseline));
+        let mut bottoms: Vec<f64> = Vec::new();
+        let mut last: Option<&Glyph> = None;
+        for g in sorted {
+            if last.is_some_and(|l| g.baseline - l.baseline < l.size.min(g.size) / 3.0) {
+                continue;
+            }
+            bottoms.push(g.bottom());
+            last = Some(g);
+        }
+        LineNumbers { bottoms }
+    }
+
+    /// The number of the first line whose bottom lies below `y`.
+    pub fn line_of(&self, y: f64) -> usize {
+        self.bottoms.iter().filter(|&&b| b < y).count() + 1
+    }
+}
+
+/// Whether a glyph's text is Chinese (Han, or full-width punctuation).
+fn is_han(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| c >= '\u{2E80}' && !c.is_ascii())
 }
