@@ -429,3 +429,45 @@ fn on_every_address_the_desk_answers_its_own_names() {
     );
     assert_eq!(status, 200);
 }
+
+/// The CPU time a process has used, in seconds (`/proc/PID/stat`).
+fn cpu_seconds(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // Fields after the command's closing parenthesis: utime is the 12th,
+    // stime the 13th, in clock ticks (100 a second on Linux).
+    let fields: Vec<&str> = stat.rsplit_once(')').unwrap().1.split_whitespace().collect();
+    (fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap()) / 100.0
+}
+
+/// A client that leaves while its PDF is being read stops the reading: a
+/// PDF whose form XObjects draw each other 4 million times (under the
+/// count refused before drawing) keeps the reader busy to its 10-second
+/// limit; once the client has gone, the desk's CPU time stops growing,
+/// and the desk answers as before.
+#[test]
+fn an_import_stops_when_its_client_leaves() {
+    let dir = folder("desk-import-cancel");
+    let desk = Desk::start(&dir);
+    let pdf =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus/slow-nested-xobjects.pdf")).unwrap();
+    let mut client = TcpStream::connect(&desk.host).unwrap();
+    let head = format!(
+        "POST /api/import/slow.pdf HTTP/1.1\r\nHost: {host}\r\nCookie: {cookie}\r\nOrigin: http://{host}\r\nContent-Length: {}\r\n\r\n",
+        pdf.len(),
+        host = desk.host,
+        cookie = desk.cookie()
+    );
+    client.write_all(head.as_bytes()).unwrap();
+    client.write_all(&pdf).unwrap();
+    let start = cpu_seconds(desk.child.id());
+    std::thread::sleep(Duration::from_millis(1500));
+    let working = cpu_seconds(desk.child.id()) - start;
+    assert!(working > 0.5, "the PDF is being read: {working:.2} s of CPU in 1.5 s");
+    drop(client);
+    std::thread::sleep(Duration::from_millis(1000));
+    let left = cpu_seconds(desk.child.id());
+    std::thread::sleep(Duration::from_millis(2000));
+    let after = cpu_seconds(desk.child.id()) - left;
+    assert!(after < 0.3, "still reading for a client that left: {after:.2} s of CPU in 2 s");
+    assert_eq!(desk.json("GET", "/api/reports", b"").0, 200);
+}

@@ -11,6 +11,7 @@
 //! times). A PDF that forbids copying its text, or needs a password to
 //! open, is refused rather than read past its author's wish.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,7 +19,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hayro_interpret::font::{FontQuery, Glyph as PdfGlyph};
-use hayro_interpret::hayro_syntax::object::{Dict, Name, Object, Stream};
+use hayro_interpret::hayro_syntax::object::{Dict, Name, Object, ObjectIdentifier, Stream};
+use hayro_interpret::hayro_syntax::page::Resources;
 use hayro_interpret::hayro_syntax::{LoadPdfError, Pdf};
 use hayro_interpret::{
     interpret_page, BlendMode, ClipPath, Context, Device, GlyphDrawMode, Image, InterpreterCache, InterpreterSettings,
@@ -142,6 +144,13 @@ pub fn read(bytes: &[u8], cancel: &AtomicBool) -> Result<Vec<Page>, ImportError>
     let mut budget = Budget { operations: 0, deadline: Instant::now() + TIME_LIMIT, cancel };
     let mut out = Vec::with_capacity(pages.len());
     for (i, page) in pages.iter().enumerate() {
+        let drawn = expansion(page);
+        if drawn > MAX_OPERATIONS {
+            return Err(ImportError::new(
+                &Place::PageLine { page: i + 1, line: 1 },
+                format!("这一页的图形互相嵌套调用，展开后要画 {drawn} 次，超过 {MAX_OPERATIONS} 次：文件可能被构造成无法读完，已停止"),
+            ));
+        }
         let (width, height) = page.render_dimensions();
         let mut context = Context::new(
             hayro_interpret::util::TransformExt::to_kurbo(&page.initial_transform(true)),
@@ -173,6 +182,59 @@ pub fn read(bytes: &[u8], cancel: &AtomicBool) -> Result<Vec<Page>, ImportError>
         }
     }
     Ok(out)
+}
+
+/// How many times a page draws through its form XObjects, counted before
+/// it is drawn: each `Do` costs what the XObject it names costs (each
+/// XObject counted once, then remembered), to hayro's nesting limit. Form
+/// XObjects nested 40 deep, each drawing the next twice, cost 2^40 and are
+/// refused at once instead of drawing until the time limit.
+fn expansion(page: &hayro_interpret::hayro_syntax::page::Page<'_>) -> u64 {
+    let mut memo = HashMap::new();
+    cost(page.page_stream().unwrap_or_default(), page.resources(), &mut memo, 0)
+}
+
+/// hayro draws form XObjects nested this deep, no deeper.
+const MAX_NESTING: u32 = 50;
+
+fn cost(content: &[u8], resources: &Resources<'_>, memo: &mut HashMap<ObjectIdentifier, u64>, depth: u32) -> u64 {
+    let mut total = 1u64;
+    let mut before: Option<&[u8]> = None;
+    for token in content.split(u8::is_ascii_whitespace).filter(|t| !t.is_empty()) {
+        if token == b"Do" && depth < MAX_NESTING {
+            if let Some(name) = before.and_then(|b| b.strip_prefix(b"/")) {
+                total = total.saturating_add(xobject_cost(name, resources, memo, depth));
+            }
+        }
+        before = Some(token);
+    }
+    total
+}
+
+fn xobject_cost(name: &[u8], resources: &Resources<'_>, memo: &mut HashMap<ObjectIdentifier, u64>, depth: u32) -> u64 {
+    let Some(stream) = find_xobject(resources, name) else { return 1 };
+    let id = stream.obj_id();
+    if let Some(&known) = memo.get(&id) {
+        return known;
+    }
+    // Drawing itself again is stopped by hayro's nesting limit: 0 while
+    // it is being counted.
+    memo.insert(id, 0);
+    let form = stream.dict().get::<Name<'_>>(b"Subtype").is_some_and(|s| &*s == b"Form");
+    let counted = match (form, stream.decoded()) {
+        (true, Ok(data)) => {
+            let own = stream.dict().get::<Dict<'_>>(b"Resources");
+            let inner = own.map(|d| Resources::from_parent(d, resources.clone()));
+            cost(&data, inner.as_ref().unwrap_or(resources), memo, depth + 1)
+        }
+        _ => 1,
+    };
+    memo.insert(id, counted);
+    counted
+}
+
+fn find_xobject<'a>(resources: &Resources<'a>, name: &[u8]) -> Option<Stream<'a>> {
+    resources.x_objects.get::<Stream<'a>>(name).or_else(|| resources.parent().and_then(|p| find_xobject(p, name)))
 }
 
 /// Why drawing stopped early; carried out of hayro by unwinding, since a
@@ -235,7 +297,15 @@ fn decoded_size(pdf: &Pdf) -> Result<(), ImportError> {
         if stream.dict().get::<Name<'_>>(b"Subtype").is_some_and(|s| &*s == b"Image") {
             continue;
         }
-        let size = inflated_size(&stream);
+        let size = inflated_size(&stream).ok_or_else(|| {
+            ImportError::new(
+                &Place::Whole,
+                format!(
+                    "这个 PDF 的第 {} 号对象的数据流已损坏（解压不通）：文件可能没有下载完整",
+                    stream.obj_id().obj_number
+                ),
+            )
+        })?;
         total += size;
         if size > MAX_STREAM || total > MAX_DECODED {
             return Err(ImportError::new(
@@ -249,8 +319,8 @@ fn decoded_size(pdf: &Pdf) -> Result<(), ImportError> {
 
 /// How many bytes a stream inflates to, counted up to one past
 /// [`MAX_STREAM`]; a stream not deflated is its raw length (other filters
-/// expand by small factors only).
-fn inflated_size(stream: &Stream<'_>) -> u64 {
+/// expand by small factors only). `None`: the deflate data is broken.
+fn inflated_size(stream: &Stream<'_>) -> Option<u64> {
     let raw = stream.raw_data();
     let deflated = match stream.dict().get::<Object<'_>>(b"Filter") {
         Some(Object::Name(n)) => &*n == b"FlateDecode",
@@ -258,10 +328,10 @@ fn inflated_size(stream: &Stream<'_>) -> u64 {
         _ => false,
     };
     if !deflated {
-        return raw.len() as u64;
+        return Some(raw.len() as u64);
     }
     let mut decoder = flate2::read::ZlibDecoder::new(&raw[..]).take(MAX_STREAM + 1);
-    std::io::copy(&mut decoder, &mut std::io::sink()).unwrap_or(0)
+    std::io::copy(&mut decoder, &mut std::io::sink()).ok()
 }
 
 /// The device hayro draws into: it keeps glyphs and ruling lines.

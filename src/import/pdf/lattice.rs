@@ -232,6 +232,20 @@ fn lattice(hs: &[&Line], vs: &[&Line], page: usize) -> Result<Table, ImportError
             format!("这一页的表格有 {rows} 行 {cols} 列的格子，超过 {MAX_SLOTS} 格，不像年报的表格"),
         ));
     }
+    // A table is closed by its outer border on all four sides. Where it is
+    // not, the lines are two tables laid over each other (or a table
+    // with borders left out): which cell a number stands in is unsure.
+    let (left, right, top, bottom) = (xs[0], xs[cols], ys[0], ys[rows]);
+    if covered(hs, top, left, right) < 0.95
+        || covered(hs, bottom, left, right) < 0.95
+        || covered(vs, left, top, bottom) < 0.95
+        || covered(vs, right, top, bottom) < 0.95
+    {
+        return Err(ImportError::new(
+            &Place::PageLine { page, line: 1 },
+            "这一页表格的框线互相交叠、外框不完整（像是两张表格叠在一起），读不出哪个数字属于哪张表",
+        ));
+    }
     // Slots joined where no border parts them.
     let mut parent: Vec<usize> = (0..rows * cols).collect();
     fn root(parent: &mut [usize], mut i: usize) -> usize {
@@ -349,14 +363,14 @@ mod tests {
         let square = |x: f64, y: f64| {
             vec![h(y, x, x + 20.0), h(y + 20.0, x, x + 20.0), v(x, y, y + 20.0), v(x + 20.0, y, y + 20.0)]
         };
-        // The second square's lines do not meet the first's, yet it lies
-        // over it.
-        let mut rules = square(0.0, 0.0);
-        rules.extend([h(5.0, 5.0, 15.0), h(15.0, 5.0, 15.0), v(5.0 + 0.0, 5.0, 15.0)]);
-        rules.extend([v(15.0, 5.0, 15.0)]);
-        let got = tables(&rules, 1);
-        // The inner square's lines do meet nothing of the outer one, so two
-        // tables overlap.
-        assert!(got.is_err(), "{got:?}");
+        // One square inside another, their lines apart: two tables, one
+        // over the other.
+        let mut inside = square(0.0, 0.0);
+        inside.extend([h(5.0, 5.0, 15.0), h(15.0, 5.0, 15.0), v(5.0, 5.0, 15.0), v(15.0, 5.0, 15.0)]);
+        assert!(tables(&inside, 1).unwrap_err().message.contains("互相重叠"));
+        // Two squares whose lines cross: one lattice with no outer border.
+        let mut crossing = square(0.0, 0.0);
+        crossing.extend(square(10.0, 10.0));
+        assert!(tables(&crossing, 1).unwrap_err().message.contains("互相交叠"));
     }
 }
