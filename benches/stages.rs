@@ -12,6 +12,9 @@ use nianbao::fonts::Fonts;
 const SEED: &str = include_str!("../fixtures/beiguan-2023.json");
 const PAGE: &[u8] = include_bytes!("../fixtures/corpus/html/pingtan_zonghe_2025.html");
 const TEXT: &[u8] = include_bytes!("../fixtures/corpus/txt/pingtan_zonghe_2025.txt");
+/// A report typed in Word style and saved by LibreOffice: 8 pages, tables
+/// ruled, table B over three pages.
+const WORD_PDF: &[u8] = include_bytes!("../fixtures/pdf/caijin_2022_total_column_blank.pdf");
 
 fn measure<T>(name: &str, runs: usize, mut f: impl FnMut() -> T) {
     std::hint::black_box(f()); // warm up
@@ -43,6 +46,13 @@ fn main() {
     measure("layout", 200, || nianbao::layout::build(&report));
     measure("import html", 200, || nianbao::import::import(PAGE, nianbao::import::Source::Html).unwrap());
     measure("import text", 200, || nianbao::import::import(TEXT, nianbao::import::Source::Text).unwrap());
+    measure("import pdf 8p", 50, || nianbao::import::import(WORD_PDF, nianbao::import::Source::Pdf).unwrap());
+    // The longest fixture as nianbao prints it: 11 pages.
+    let long = nianbao::layout::build(
+        &nianbao::model::parse_str(include_str!("../fixtures/shanghai-govoffice-2019.json")).unwrap(),
+    );
+    let long_pdf = nianbao::pdf::render(&long, &fonts, &[]).unwrap();
+    measure("import pdf 11p", 50, || nianbao::import::import(&long_pdf, nianbao::import::Source::Pdf).unwrap());
     measure("font coverage", 200, || fonts.coverage(&doc));
     measure("pdf", 30, || nianbao::pdf::render(&doc, &fonts, &[]).unwrap());
     measure("docx", 100, || nianbao::docx::render(&doc, DocxFonts::Official).unwrap());

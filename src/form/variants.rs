@@ -223,6 +223,55 @@ fn unnumbered(label: &str) -> &str {
     }
 }
 
+/// How alike two labels are, 0 to 1: twice their longest common
+/// subsequence of characters over their lengths together. A label with a
+/// character left out or mistyped stays close to its own (行政规范件 and
+/// 行政规范性文件: 0.83) and far from the others.
+fn likeness(a: &str, b: &str) -> f64 {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let mut row = vec![0usize; b.len() + 1];
+    for x in &a {
+        let mut diagonal = 0;
+        for (j, y) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if x == y { diagonal + 1 } else { row[j + 1].max(row[j]) };
+            diagonal = above;
+        }
+    }
+    2.0 * row[b.len()] as f64 / (a.len() + b.len()) as f64
+}
+
+/// How alike a label must be to a slot's to be read as it.
+const ALIKE: f64 = 0.75;
+/// How far ahead of the next slot the nearest must be.
+const AHEAD: f64 = 0.2;
+
+/// The slot a label is nearest to when no label or variant matches it as
+/// written: each slot's likeness is its best over the ways it may be
+/// written (`spellings`). Accepted only when alike enough and clearly ahead
+/// of every other slot; two slots both close are named, never chosen.
+fn nearest(source: &str, slots: &[Vec<String>], name: impl Fn(usize) -> String) -> Match {
+    let source = normalize(unnumbered(source));
+    let mut scored: Vec<(usize, f64)> = slots
+        .iter()
+        .enumerate()
+        .map(|(i, spellings)| {
+            (i, spellings.iter().map(|s| likeness(&source, &normalize(unnumbered(s)))).fold(0.0, f64::max))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+    match scored.as_slice() {
+        [(i, best), rest @ ..] if *best >= ALIKE => match rest.first() {
+            Some((j, next)) if *next > best - AHEAD => Match::Ambiguous(vec![name(*i), name(*j)]),
+            _ => Match::Variant(*i, format!("“{source}”作“{}”（字形相近，相似度 {best:.2}）", name(*i))),
+        },
+        _ => Match::None,
+    }
+}
+
 /// The table A row (index into [`super::proactive::rows`]) a source label names.
 pub fn match_table_a(version: Version, source: &str) -> Match {
     let source = normalize(source);
@@ -236,7 +285,42 @@ pub fn match_table_a(version: Version, source: &str) -> Match {
         .filter(|(_, (_, r))| proactive_row(version, r.label).iter().any(|v| normalize(v) == source))
         .map(|(i, (_, r))| (i, format!("“{source}”作“{}”", r.label)))
         .collect();
-    pick(found, |i| format!("{}·{}", rows[i].0.title, rows[i].1.label))
+    let name = |i: usize| format!("{}·{}", rows[i].0.title, rows[i].1.label);
+    match pick(found, name) {
+        Match::None => {
+            // Rows of one item share a label across items (规章 under
+            // 第二十条第（一）项 and (五)): the label alone names a row
+            // of the item the caller reads; each label is scored once.
+            let spellings: Vec<Vec<String>> = rows
+                .iter()
+                .map(|(_, r)| {
+                    std::iter::once(r.label)
+                        .chain(proactive_row(version, r.label).iter().copied())
+                        .map(String::from)
+                        .collect()
+                })
+                .collect();
+            nearest_distinct(&source, &spellings, name)
+        }
+        m => m,
+    }
+}
+
+/// [`nearest`] over slots whose spellings may repeat (a label shared by
+/// two slots): each way of writing is scored once, and names the first
+/// slot written so, as an exact label would.
+fn nearest_distinct(source: &str, spellings: &[Vec<String>], name: impl Fn(usize) -> String) -> Match {
+    let mut distinct: Vec<(&Vec<String>, usize)> = Vec::new();
+    for (i, s) in spellings.iter().enumerate() {
+        if !distinct.iter().any(|(d, _)| *d == s) {
+            distinct.push((s, i));
+        }
+    }
+    let slots: Vec<Vec<String>> = distinct.iter().map(|(s, _)| (*s).clone()).collect();
+    match nearest(source, &slots, |k| name(distinct[k].1)) {
+        Match::Variant(k, how) => Match::Variant(distinct[k].1, how),
+        m => m,
+    }
 }
 
 /// The table B line (index into `lines`) a source label names: the own
@@ -269,7 +353,23 @@ pub fn match_table_b(lines: &[Line], source: &str) -> Match {
             Some((i, format!("“{source}”作“{}”（{how}）", l.name())))
         })
         .collect();
-    pick(found, |i| lines[i].name())
+    match pick(found, |i| lines[i].name()) {
+        Match::None => {
+            let spellings: Vec<Vec<String>> = lines
+                .iter()
+                .map(|l| {
+                    let own = l.labels.last().expect("labelled");
+                    let listed = TABLE_B_ROWS.iter().find(|(o, _)| o == own).map_or(&[][..], |(_, vs)| vs);
+                    std::iter::once(l.own_label())
+                        .chain(std::iter::once(own.to_string()))
+                        .chain(listed.iter().map(|v| v.to_string()))
+                        .collect()
+                })
+                .collect();
+            nearest_distinct(&source, &spellings, |i| lines[i].name())
+        }
+        m => m,
+    }
 }
 
 #[cfg(test)]
@@ -320,6 +420,34 @@ mod tests {
                 assert_eq!(section_of(w), Some(i), "{w}");
             }
         }
+    }
+
+    #[test]
+    fn a_label_with_a_character_missing_lands_in_its_slot() {
+        let rows: Vec<_> = proactive::rows(Version::F2021).collect();
+        let Match::Variant(i, how) = match_table_a(Version::F2021, "行政规范件") else { panic!() };
+        assert_eq!(rows[i].1.key, "normative_documents");
+        assert!(how.contains("相似度"), "{how}");
+        let lines = applications::lines(Version::F2021);
+        let Match::Variant(i, _) = match_table_b(lines, "一、本年新收政府信息公开申请数") else {
+            panic!()
+        };
+        assert_eq!(lines[i].name(), applications::lines(Version::F2021)[0].name());
+        // Too far from every row: not guessed.
+        assert_eq!(match_table_a(Version::F2021, "行政"), Match::None);
+        assert_eq!(match_table_b(lines, "本年收费"), Match::None);
+    }
+
+    #[test]
+    fn two_rows_alike_are_named_not_chosen() {
+        // Between 1.危及“三安全一稳定” and 2.保护第三方合法权益: neither.
+        let lines = applications::lines(Version::F2021);
+        let m = nearest(
+            "危及第三方",
+            &[vec!["危及安全".into()], vec!["危及第三者".into()], vec!["危及第三方权益".into()]],
+            |i| lines[i].name(),
+        );
+        assert!(matches!(m, Match::Ambiguous(ref names) if names.len() == 2), "{m:?}");
     }
 
     #[test]

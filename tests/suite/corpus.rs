@@ -209,8 +209,7 @@ fn pdfs_made_as_agencies_make_them_import_exactly_or_are_refused() {
         for r in &refused {
             tally.push_str(&format!("  {r}\n"));
         }
-        // Only the PDF with labels typed wrong may be refused, for now.
-        assert!(exact + 1 >= names.len(), "{tally}");
+        assert_eq!(exact, names.len(), "{tally}");
     }
     eprintln!("{tally}");
 }

@@ -119,8 +119,22 @@ fn damaged_sources_are_refused_with_the_place() {
         err.contains(&format!("第 {} 行", line_of("1.本机关不掌握相关政府信息"))) && err.contains("7 个数"),
         "{err}"
     );
-    let err = refused("misspelt", |t| t.replace("2.重复申请", "2.重複申请"));
-    assert!(err.contains(&format!("第 {} 行", line_of("2.重复申请"))) && err.contains("2.重複申请"), "{err}");
+    let err = refused("unknown-label", |t| t.replace("2.重复申请", "2.另案申请"));
+    assert!(err.contains(&format!("第 {} 行", line_of("2.重复申请"))) && err.contains("2.另案申请"), "{err}");
+    // A label with one character mistyped is near its own row and far from
+    // every other: read as that row, and the explanation says how alike.
+    let dir = scratch("import-alike-label");
+    let input = dir.join("report.txt");
+    std::fs::write(
+        &input,
+        std::fs::read_to_string(published("pingtan_2023.txt")).unwrap().replace("2.重复申请", "2.重複申请"),
+    )
+    .unwrap();
+    let run = run(bin().arg("import").arg(&input).arg("-o").arg(dir.join("report.json")).arg("--explain"));
+    let explain = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let note = explain.lines().find(|l| l.contains("重複申请")).unwrap_or_default();
+    assert!(note.contains(&format!("第 {} 行", line_of("2.重复申请"))) && note.contains("相似度"), "{explain}");
     let err = refused("row-doubled", |t| {
         t.lines()
             .flat_map(|l| if l.starts_with("行政许可") { vec![l, l] } else { vec![l] })
@@ -194,7 +208,7 @@ fn a_damaged_word_file_names_the_table_and_row() {
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, bytes) in parts {
         let bytes = if name == "word/document.xml" {
-            String::from_utf8(bytes).unwrap().replace("2.重复申请", "2.重複申请").into_bytes()
+            String::from_utf8(bytes).unwrap().replace("2.重复申请", "2.另案申请").into_bytes()
         } else {
             bytes
         };
@@ -205,7 +219,7 @@ fn a_damaged_word_file_names_the_table_and_row() {
     let err = import_refused(&docx);
     // Table B is the second table; 2.重复申请 is its 20th row (3 header rows,
     // then 一, 二, （一）, （二）, eight （三）, three （四）, 1.信访…).
-    assert!(err.contains("第 2 个表格第 20 行") && err.contains("2.重複申请"), "{err}");
+    assert!(err.contains("第 2 个表格第 20 行") && err.contains("2.另案申请"), "{err}");
 }
 
 /// JSON → PDF → import, both from the PDF itself and from its saved

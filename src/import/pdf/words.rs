@@ -250,7 +250,8 @@ impl LineNumbers {
     }
 }
 
-/// Whether a glyph's text is Chinese (Han, or full-width punctuation).
+/// Whether a glyph's text sits with Chinese text: anything but ASCII
+/// (Han, full-width punctuation, the curly quotes Chinese text uses).
 fn is_han(text: &str) -> bool {
-    text.chars().next().is_some_and(|c| c >= '\u{2E80}' && !c.is_ascii())
+    text.chars().next().is_some_and(|c| !c.is_ascii())
 }
