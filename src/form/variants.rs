@@ -120,6 +120,20 @@ pub fn opens_section(text: &str, k: usize) -> bool {
     words.chars().count() <= 40 && !words.contains('。') && SECTION_KEYS[k].iter().all(|key| words.contains(key))
 }
 
+/// Whether `text` heads section `k` where the report's structure expects
+/// that section (last before its table, or first after table C): a line
+/// that opens it ([`opens_section`]), or a short line with the expected
+/// numeral, whatever words follow (`五、工作中的不足和下一步打算`).
+pub fn heads_section(text: &str, k: usize) -> bool {
+    if opens_section(text, k) {
+        return true;
+    }
+    let Some(rest) = text.trim().strip_prefix(SECTION_NUMERALS[k]) else { return false };
+    let Some(words) = rest.strip_prefix(['、', '.', '．']) else { return false };
+    let n = words.trim().chars().count();
+    (2..=40).contains(&n) && !words.contains('。')
+}
+
 /// A section heading run into its first paragraph (`一、总体情况。2023年，…`,
 /// `五、存在的主要问题及改进情况：…`): the section and where its heading
 /// ends. Only a numbered heading is taken so: unnumbered prose may well

@@ -550,25 +550,11 @@ pub fn assemble(items: &[Item]) -> Result<(Report, Vec<Note>), ImportError> {
     let items = &split_run_in_headings(items);
     let (year, agency) = title_parts(&title, title_at)?;
     let mut notes = Vec::new();
-    // The six sections, in order, by their title words.
-    let mut starts = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        if let Item::Para { text, at, .. } = item {
-            if starts.len() < 6 && variants::opens_section(text, starts.len()) {
-                notes.push(Note {
-                    at: at.clone(), text: format!("“{}”：“{text}”", form::SECTIONS[starts.len()])
-                });
-                starts.push(i);
-            }
-        }
-    }
+    let (heads, bodies) = sections(items, title_at, &mut notes)?;
     let headings = form::SECTIONS;
-    if starts.len() < 6 {
-        let after = starts.last().map_or(title_at, |&i| items[i].at());
-        return Err(ImportError::new(after, format!("在此之后找不到“{}”", headings[starts.len()])));
-    }
-    let section = |k: usize| &items[starts[k] + 1..starts.get(k + 1).copied().unwrap_or(items.len())];
-    let heading_at = |k: usize| items[starts[k]].at();
+    let section = |k: usize| &items[bodies[k].clone()];
+    let heading_at =
+        |k: usize| heads[k].or(Some(bodies[k].start)).and_then(|i| items.get(i)).map_or(title_at, Item::at);
     if year < Version::FIRST_YEAR {
         return Err(ImportError::new(title_at, format!("{year} 年的报告早于 2019 年统一格式，不支持")));
     }
@@ -608,7 +594,7 @@ pub fn assemble(items: &[Item]) -> Result<(Report, Vec<Note>), ImportError> {
         year,
         agency,
         title,
-        preamble: prose(&items[1..starts[0]])?,
+        preamble: prose(&items[1..heads[0].unwrap_or(bodies[0].start)])?,
         overview: prose(section(0))?,
         proactive,
         applications,
@@ -619,6 +605,102 @@ pub fn assemble(items: &[Item]) -> Result<(Report, Vec<Note>), ImportError> {
         signature,
     };
     Ok((report, notes))
+}
+
+/// Where each of the six sections stands: its heading's item (`None`
+/// where the report printed none) and its body.
+type Sections = ([Option<usize>; 6], [std::ops::Range<usize>; 6]);
+
+/// The six sections. Where the report has its three tables, they fix where
+/// 二, 三 and 四 are: each one's heading is the last line before its table
+/// that can head it, so numbered sub-headings inside 一 (二、…六、) are
+/// passed over and numbering that restarts (the tables' sections numbered
+/// 一、二、三) is read by the words; a section whose heading was left out
+/// begins at its table. 五 and 六 follow table C. Otherwise the headings
+/// are taken in order by their words.
+fn sections(items: &[Item], title_at: &Place, notes: &mut Vec<Note>) -> Result<Sections, ImportError> {
+    let mut heads: [Option<usize>; 6] = [None; 6];
+    let para = |i: usize| match &items[i] {
+        Item::Para { text, .. } => Some(text.as_str()),
+        Item::Row { .. } => None,
+    };
+    let missing = |after: Option<usize>, k: usize| {
+        let at = after.and_then(|i| items.get(i)).map_or(title_at, Item::at);
+        ImportError::new(at, format!("在此之后找不到“{}”", form::SECTIONS[k]))
+    };
+    let tables = table_runs(items);
+    let mut table_starts: [Option<usize>; 6] = [None; 6];
+    if let [a, b, c] = tables.as_slice() {
+        heads[0] = (1..a.start).find(|&i| para(i).is_some_and(|t| variants::opens_section(t, 0)));
+        let Some(first) = heads[0] else { return Err(missing(None, 0)) };
+        let mut from = first + 1;
+        for (k, table) in (1..4).zip([a, b, c]) {
+            heads[k] = (from..table.start).rev().find(|&i| para(i).is_some_and(|t| variants::heads_section(t, k)));
+            table_starts[k] = Some(table.start);
+            from = table.end;
+        }
+        heads[4] = (c.end..items.len()).find(|&i| para(i).is_some_and(|t| variants::heads_section(t, 4)));
+        let Some(fifth) = heads[4] else { return Err(missing(Some(c.end.saturating_sub(1)), 4)) };
+        heads[5] = (fifth + 1..items.len()).find(|&i| para(i).is_some_and(|t| variants::heads_section(t, 5)));
+        if heads[5].is_none() {
+            return Err(missing(Some(fifth), 5));
+        }
+    } else {
+        let mut k = 0;
+        for i in 0..items.len() {
+            if k < 6 && para(i).is_some_and(|t| variants::opens_section(t, k)) {
+                heads[k] = Some(i);
+                k += 1;
+            }
+        }
+        if k < 6 {
+            return Err(missing(heads[..k].iter().rev().flatten().next().copied(), k));
+        }
+    }
+    // Each body runs from its heading (or, with none, its table) to the
+    // next section's beginning.
+    let begins: Vec<usize> = (0..6).map(|k| heads[k].unwrap_or_else(|| table_starts[k].unwrap_or(0))).collect();
+    let bodies: [std::ops::Range<usize>; 6] = std::array::from_fn(|k| {
+        let start = heads[k].map_or(begins[k], |h| h + 1);
+        start..begins.get(k + 1).copied().unwrap_or(items.len())
+    });
+    for k in 0..6 {
+        let text = match heads[k] {
+            Some(h) => format!("“{}”：“{}”", form::SECTIONS[k], para(h).unwrap_or_default()),
+            None => format!("“{}”：表格前没有这一部分的标题，按表格的位置读", form::SECTIONS[k]),
+        };
+        let at = items[heads[k].unwrap_or(begins[k])].at().clone();
+        notes.push(Note { at, text });
+    }
+    Ok((heads, bodies))
+}
+
+/// The runs of table rows, in order: header lines that did not come apart
+/// into cells join the rows they stand with (above or among them).
+fn table_runs(items: &[Item]) -> Vec<std::ops::Range<usize>> {
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        if !matches!(item, Item::Row { .. }) {
+            continue;
+        }
+        match runs.last_mut() {
+            Some(run)
+                if items[run.end..i].iter().all(|x| matches!(x, Item::Para { text, .. } if is_table_text(text))) =>
+            {
+                run.end = i + 1
+            }
+            _ => {
+                // Header lines just above its first row are the table's.
+                let above = items[..i]
+                    .iter()
+                    .rposition(|x| !matches!(x, Item::Para { text, .. } if is_table_text(text)))
+                    .map_or(0, |p| p + 1);
+                let start = runs.last().map_or(above, |r| above.max(r.end));
+                runs.push(start..i + 1)
+            }
+        }
+    }
+    runs
 }
 
 #[cfg(test)]

@@ -223,8 +223,27 @@ pub fn tables(rules: &[Rule], page: usize) -> Result<Vec<Table>, ImportError> {
 
 /// The cells of one group of lines.
 fn lattice(hs: &[&Line], vs: &[&Line], page: usize) -> Result<Table, ImportError> {
-    let ys = positions(hs.iter().map(|l| l.at).collect());
     let xs = positions(vs.iter().map(|l| l.at).collect());
+    // Where a table is cut by a page break, Word and WPS may leave the cut
+    // edge undrawn: the column borders run on past the last line. The
+    // table is closed there, at the columns' end.
+    let mut ys: Vec<f64> = hs.iter().map(|l| l.at).collect();
+    let (first, last) =
+        (ys.iter().copied().fold(f64::INFINITY, f64::min), ys.iter().copied().fold(f64::NEG_INFINITY, f64::max));
+    let (reach_up, reach_down) =
+        vs.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v.from), b.max(v.to)));
+    let mut cut: Vec<Line> = Vec::new();
+    if reach_up < first - 2.0 * TOL {
+        ys.push(reach_up);
+        cut.push(Line { at: reach_up, from: xs[0], to: xs[xs.len() - 1] });
+    }
+    if reach_down > last + 2.0 * TOL {
+        ys.push(reach_down);
+        cut.push(Line { at: reach_down, from: xs[0], to: xs[xs.len() - 1] });
+    }
+    let ys = positions(ys);
+    let hs: Vec<&Line> = hs.iter().copied().chain(cut.iter()).collect();
+    let hs = hs.as_slice();
     let (rows, cols) = (ys.len() - 1, xs.len() - 1);
     if rows.saturating_mul(cols) > MAX_SLOTS {
         return Err(ImportError::new(
@@ -232,15 +251,12 @@ fn lattice(hs: &[&Line], vs: &[&Line], page: usize) -> Result<Table, ImportError
             format!("这一页的表格有 {rows} 行 {cols} 列的格子，超过 {MAX_SLOTS} 格，不像年报的表格"),
         ));
     }
-    // A table is closed by its outer border on all four sides. Where it is
-    // not, the lines are two tables laid over each other (or a table
-    // with borders left out): which cell a number stands in is unsure.
+    // A table's sides are drawn from its top to its bottom. Where they are
+    // not, the lines are two tables laid over each other (or a table with
+    // borders left out): which cell a number stands in is unsure. (Its top
+    // and bottom may be cut by a page break, drawn in part or not at all.)
     let (left, right, top, bottom) = (xs[0], xs[cols], ys[0], ys[rows]);
-    if covered(hs, top, left, right) < 0.95
-        || covered(hs, bottom, left, right) < 0.95
-        || covered(vs, left, top, bottom) < 0.95
-        || covered(vs, right, top, bottom) < 0.95
-    {
+    if covered(vs, left, top, bottom) < 0.95 || covered(vs, right, top, bottom) < 0.95 {
         return Err(ImportError::new(
             &Place::PageLine { page, line: 1 },
             "这一页表格的框线互相交叠、外框不完整（像是两张表格叠在一起），读不出哪个数字属于哪张表",
