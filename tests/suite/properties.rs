@@ -333,3 +333,36 @@ fn damaged_pdfs_never_panic() {
     eprintln!("{n} damaged PDFs: {imported} imported, the rest refused, no panic");
     assert!(imported < n as usize);
 }
+
+/// Tag soup never panics the page reader and never goes quadratic past
+/// its pre-scan: random runs of opening and closing tags (unclosed
+/// `<div>`s, formatting elements with attributes, tables opened in cells),
+/// each up to 60 KB, are imported or refused.
+#[test]
+fn tag_soup_never_panics() {
+    const TAGS: &[&str] = &["div", "b", "i", "span", "font", "p", "table", "tr", "td", "a", "li", "ul", "em"];
+    let n = cases("SOUP_CASES", 200);
+    let (mut refused, mut deep) = (0, 0);
+    for case in 0..n {
+        let mut rng = Rng::new(case);
+        let mut page = String::from("<html><body><p>一、总体情况</p>");
+        let target = 1_000 + rng.below(60_000) as usize;
+        while page.len() < target {
+            let tag = TAGS[rng.below(TAGS.len() as u64) as usize];
+            match rng.below(6) {
+                0 => page.push_str(&format!("</{tag}>")),
+                1 => page.push_str(&format!("<{tag} id=\"{}\">", rng.below(1000))),
+                2 => page.push_str("规章 12 "),
+                _ => page.push_str(&format!("<{tag}>")),
+            }
+        }
+        let outcome =
+            catch_unwind(AssertUnwindSafe(|| nianbao::import::import(page.as_bytes(), nianbao::import::Source::Html)));
+        let result = outcome.unwrap_or_else(|_| panic!("case {case} panicked"));
+        let err = result.expect_err("tag soup is not a report");
+        refused += 1;
+        deep += usize::from(err.message.contains("嵌套超过"));
+    }
+    eprintln!("{n} tag soups: {refused} refused ({deep} as nested too deep), no panic");
+    assert!(deep > 0, "some soups nest past the limit");
+}
