@@ -116,7 +116,7 @@ impl Findings {
 fn check_table_b(report: &Report, out: &mut Findings) {
     const SECTION: &str = form::SECTION_APPLICATIONS;
     const PATH: &str = "/applications";
-    let lines = applications::lines(report.version);
+    let lines = applications::lines(report.applications.version);
     out.section = (SECTION, PATH);
     let cols = applications::APPLICANTS;
     let rows = &report.applications.rows;

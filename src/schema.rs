@@ -127,6 +127,14 @@ pub fn schema() -> Value {
         let v = match part.key {
             "$schema" => json!({"type": "string"}),
             "format" => json!({"enum": ["2019", "2021"]}),
+            "printed" => object(
+                Map::from_iter([
+                    ("proactive".into(), json!({"enum": ["2019", "2021"], "description": "表二实际所用的模板版本"})),
+                    ("applications".into(), json!({"enum": ["2019", "2021"], "description": "表三实际所用的模板版本"})),
+                ]),
+                vec![],
+                part.label,
+            ),
             "year" => json!({"type": "integer", "minimum": Version::FIRST_YEAR, "maximum": 9999}),
             "agency" | "title" => json!({"type": "string", "minLength": 1, "pattern": "\\S"}),
             "proactive" => json!({"oneOf": FORMATS.map(proactive)}),

@@ -10,9 +10,9 @@ use crate::model::Report;
 
 /// The printed columns of the row with `role` in table B.
 fn row(report: &Report, role: LineRole) -> Option<(usize, Vec<Option<u128>>)> {
-    let lines = applications::lines(report.version);
+    let lines = applications::lines(report.applications.version);
     let i = lines.iter().position(|l| l.role == role)?;
-    Some((i, report.applications.printed(report.version, i)))
+    Some((i, report.applications.printed(i)))
 }
 
 /// Each report (by index) with last year's report of the same agency.
@@ -48,16 +48,18 @@ pub fn findings<'a>(reports: impl IntoIterator<Item = (usize, &'a Report)>, stri
             continue;
         };
         let cols = applications::APPLICANTS;
-        let label = applications::lines(this.version)[line].name();
+        let label = applications::lines(this.applications.version)[line].name();
         for (c, (a, b)) in now.iter().zip(&before).enumerate() {
             if a == b {
                 continue;
             }
             let show = |v: &Option<u128>| v.map_or("空白".to_string(), |n| n.to_string());
             let path = match &this.applications.rows[line] {
-                Some(counts) => {
-                    counts.pointer(&format!("/applications/{}", applications::lines(this.version)[line].path), &cols, c)
-                }
+                Some(counts) => counts.pointer(
+                    &format!("/applications/{}", applications::lines(this.applications.version)[line].path),
+                    &cols,
+                    c,
+                ),
                 None => "/applications/carried_over".into(),
             };
             out.push((

@@ -97,6 +97,7 @@ pub const TABLE_SECTIONS: [(&str, &str); 3] =
 pub const PARTS: &[Part] = &[
     Part { key: "$schema", label: "编辑器用的 schema 地址", required: false },
     Part { key: "format", label: "模板版本", required: false },
+    Part { key: "printed", label: "表格实际所用的模板版本", required: false },
     Part { key: "year", label: "报告年度", required: true },
     Part { key: "agency", label: "机关名称", required: true },
     Part { key: "title", label: "标题", required: false },

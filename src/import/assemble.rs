@@ -250,7 +250,7 @@ fn proactive(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>)
             }
         }
     }
-    Ok(Proactive { rows: out })
+    Ok(Proactive { version: format, rows: out })
 }
 
 /// Whether a row of table B is one of its header rows.
@@ -320,6 +320,16 @@ fn applications(
                 found.push((*i, &cells[k + 1..], at));
             }
             Match::Ambiguous(names) => return Err(ambiguous(at, "表三", label, names)),
+            Match::None if format == Version::F2021 && is_other_2019(label) => {
+                // A 2021 report whose table B prints （六）其他处理 as the one
+                // row of 2019: read as printed, and the report says so.
+                notes.push(Note {
+                    at: at.clone(),
+                    text: "表三按 2019 年格式把“（六）其他处理”印成一行：照原样记为 2019 年格式的表三（printed）"
+                        .into(),
+                });
+                return applications(Version::F2019, items, at, notes);
+            }
             Match::None => {
                 let lines_2021 = applications::lines(Version::F2021);
                 match (other_2019, variants::match_table_b(lines_2021, label)) {
@@ -414,7 +424,13 @@ fn applications(
     if let Some((line, _)) = lines.iter().zip(&out).find(|(l, r)| r.is_none() && l.role != LineRole::ResultTotal) {
         return Err(missing(items, &line.own_label(), at, format!("表三缺少“{}”这一行", line.name())));
     }
-    Ok(Applications { rows: out })
+    Ok(Applications { version: format, rows: out })
+}
+
+/// Whether a table B label is the 2019 template's one row （六）其他处理.
+fn is_other_2019(label: &str) -> bool {
+    let lines = applications::lines(Version::F2019);
+    matches!(variants::match_table_b(lines, label), Match::Exact(i) | Match::Variant(i, _) if lines[i].path == "results/other")
 }
 
 /// The outcome headers of table C, checked against the form where a row

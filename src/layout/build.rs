@@ -18,8 +18,8 @@ pub fn build(report: &Report) -> Document {
     section(&mut blocks, form::SECTION_OVERVIEW);
     prose(&mut blocks, &report.overview, "/overview");
     let tables = [
-        proactive(report.version, &report.proactive),
-        applications(report.version, &report.applications),
+        proactive(&report.proactive),
+        applications(&report.applications),
         review_litigation(&report.review_litigation),
     ];
     for (((key, heading), table), around) in form::TABLE_SECTIONS.iter().zip(tables).zip(&report.table_prose.sections) {

@@ -3,7 +3,7 @@
 
 use super::grid::{Cell, CellRole, Table};
 use super::{Face, Run};
-use crate::form::{applications, proactive, review_litigation, Columns, Version};
+use crate::form::{applications, proactive, review_litigation, Columns};
 use crate::model::{Applications, Counts, Proactive, ReviewLitigation};
 
 /// Width of the text block (版心), millimetres.
@@ -46,7 +46,8 @@ fn number(v: Option<u128>) -> String {
 /// Table A: per 第二十条 item, a title row across all columns, a header row
 /// and data rows; where an item has fewer than three values, the last one
 /// spans the remaining columns.
-pub fn proactive(format: Version, values: &Proactive) -> Table {
+pub fn proactive(values: &Proactive) -> Table {
+    let format = values.version;
     let mut b = Builder::new();
     let mut row = 0;
     let mut values = values.rows.iter();
@@ -92,7 +93,8 @@ const INSETS_MM: f64 = 1.6;
 
 /// Table B: the three-row applicant header under the note cell, then each
 /// line of the form with its labels merged down the levels they share.
-pub fn applications(format: Version, values: &Applications) -> Table {
+pub fn applications(values: &Applications) -> Table {
+    let format = values.version;
     let cols = applications::APPLICANTS;
     let first = applications::LABEL_COLUMNS;
     let mut b = Builder::new();
@@ -125,7 +127,7 @@ pub fn applications(format: Version, values: &Applications) -> Table {
             b.cell(row, depth, (rowspan, colspan), CellRole::Label, runs);
         }
         let source = format!("/applications/{}", line.path);
-        for (c, v) in values.printed(format, i).into_iter().enumerate() {
+        for (c, v) in values.printed(i).into_iter().enumerate() {
             let source = match &values.rows[i] {
                 Some(counts) => counts.pointer(&source, &cols, c),
                 None => source.clone(),
@@ -206,7 +208,7 @@ mod tests {
     #[test]
     fn applications_2021_is_28_by_10_with_the_official_merges() {
         let r = report("2021");
-        let t = applications(r.version, &r.applications);
+        let t = applications(&r.applications);
         assert_eq!((t.rows, t.columns.len()), (28, 10));
         tiles(&t);
         let note = find(&t, "（本列数据的勾稽关系为");
@@ -240,7 +242,7 @@ mod tests {
     #[test]
     fn applications_2019_spans_20_rows_with_one_other_row() {
         let r = report("2019");
-        let t = applications(r.version, &r.applications);
+        let t = applications(&r.applications);
         assert_eq!((t.rows, t.columns.len()), (26, 10));
         tiles(&t);
         assert_eq!(find(&t, "三、本年度办理结果").rowspan, 20);
@@ -267,13 +269,13 @@ mod tests {
     #[test]
     fn proactive_spans_missing_columns() {
         let r = report("2021");
-        let t = proactive(r.version, &r.proactive);
+        let t = proactive(&r.proactive);
         tiles(&t);
         assert_eq!(t.rows, 14);
         assert_eq!(find(&t, "第二十条第（一）项").colspan, 4);
         assert_eq!(find(&t, "本年收费金额（单位：万元）").colspan, 3);
         let r = report("2019");
-        let t = proactive(r.version, &r.proactive);
+        let t = proactive(&r.proactive);
         tiles(&t);
         assert_eq!(find(&t, "采购总金额").colspan, 2);
         assert_eq!(find(&t, "251000元").colspan, 2);
@@ -298,11 +300,8 @@ mod width_tests {
             include_str!("../../fixtures/shanghai-govoffice-2019.json"),
         ] {
             let r = parse_str(text).unwrap();
-            let tables = [
-                proactive(r.version, &r.proactive),
-                applications(r.version, &r.applications),
-                review_litigation(&r.review_litigation),
-            ];
+            let tables =
+                [proactive(&r.proactive), applications(&r.applications), review_litigation(&r.review_litigation)];
             for t in &tables {
                 for c in t.cells.iter().filter(|c| c.role == CellRole::Label && c.rowspan == 1) {
                     let width: f64 = t.columns[c.col..c.col + c.colspan].iter().sum();

@@ -64,6 +64,8 @@ impl Keys {
 /// Deserializes a whole report of a known template version.
 pub(super) struct ReportSeed {
     pub version: Version,
+    /// The versions tables A and B were printed in.
+    pub printed: Printed,
 }
 
 impl<'de> DeserializeSeed<'de> for ReportSeed {
@@ -102,13 +104,22 @@ impl<'de> Visitor<'de> for ReportSeed {
                 "format" => {
                     map.next_value::<VersionName>()?;
                 }
+                "printed" => {
+                    map.next_value::<PrintedDe>()?;
+                }
                 "year" => year = Some(map.next_value::<Year>()?.0),
                 "agency" => agency = Some(map.next_value::<String>()?),
                 "title" => title = Some(map.next_value::<String>()?),
                 "preamble" => preamble = Some(map.next_value::<Blocks>()?.0),
                 "overview" => overview = Some(map.next_value::<Blocks>()?.0),
-                "proactive" => proactive = Some(map.next_value_seed(ProactiveSeed { version: self.version })?),
-                "applications" => applications = Some(map.next_value_seed(ApplicationsSeed { version: self.version })?),
+                "proactive" => {
+                    let version = self.printed.proactive.unwrap_or(self.version);
+                    proactive = Some(map.next_value_seed(ProactiveSeed { version })?)
+                }
+                "applications" => {
+                    let version = self.printed.applications.unwrap_or(self.version);
+                    applications = Some(map.next_value_seed(ApplicationsSeed { version })?)
+                }
                 "review_litigation" => review = Some(map.next_value_seed(ReviewLitigationSeed)?),
                 "table_prose" => table_prose = Some(map.next_value::<TableProseDe>()?.0),
                 "problems" => problems = Some(map.next_value::<Blocks>()?.0),
@@ -552,7 +563,7 @@ impl<'de> Visitor<'de> for ProactiveSeed {
         if let Some(((item, row), _)) = rows.iter().zip(&values).find(|(_, v)| v.is_none()) {
             return Err(A::Error::custom(format!("缺少“{}”（{}·{}）", row.key, item.title, row.label)));
         }
-        Ok(Proactive { rows: values.into_iter().flatten().collect() })
+        Ok(Proactive { version: self.version, rows: values.into_iter().flatten().collect() })
     }
 }
 
@@ -629,7 +640,7 @@ impl<'de> DeserializeSeed<'de> for ApplicationsSeed {
         let lines = applications::lines(self.version);
         let mut rows = vec![None; lines.len()];
         TreeSeed { version: self.version, prefix: String::new(), rows: &mut rows }.deserialize(d)?;
-        Ok(Applications { rows })
+        Ok(Applications { version: self.version, rows })
     }
 }
 
@@ -766,6 +777,45 @@ impl<'de> Visitor<'de> for ReviewLitigationSeed {
 pub(super) struct Head {
     pub version: Option<Version>,
     pub year: Option<i64>,
+    pub printed: Printed,
+}
+
+/// `printed`: the template versions tables A and B were printed in, where a
+/// report mixes the two (a 2021 report whose table B prints （六）其他处理 as
+/// the one row of 2019). `None`: as the report's `format`.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Printed {
+    pub proactive: Option<Version>,
+    pub applications: Option<Version>,
+}
+
+/// `printed` checked: an object of `proactive` and `applications`, each
+/// `"2019"` or `"2021"`. (The first pass reads the values.)
+struct PrintedDe;
+
+impl<'de> Deserialize<'de> for PrintedDe {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PrintedDe;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("对象（各表实际所用的模板版本）")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PrintedDe, A::Error> {
+                let mut keys = Keys::new();
+                while let Some(key) = keys.next(&mut map)? {
+                    match key.as_str() {
+                        "proactive" | "applications" => {
+                            map.next_value::<VersionName>()?;
+                        }
+                        other => return Err(unknown_key(other, "proactive、applications", None)),
+                    }
+                }
+                Ok(PrintedDe)
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 impl<'de> Deserialize<'de> for Head {
@@ -784,6 +834,11 @@ impl<'de> Deserialize<'de> for Head {
                             head.version = map.next_value::<serde_json::Value>()?.as_str().and_then(Version::parse)
                         }
                         "year" => head.year = map.next_value::<serde_json::Value>()?.as_i64(),
+                        "printed" => {
+                            let v = map.next_value::<serde_json::Value>()?;
+                            let of = |k: &str| v.get(k).and_then(|x| x.as_str()).and_then(Version::parse);
+                            head.printed = Printed { proactive: of("proactive"), applications: of("applications") };
+                        }
                         _ => {
                             map.next_value::<IgnoredAny>()?;
                         }

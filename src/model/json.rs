@@ -74,7 +74,7 @@ impl Report {
 /// The report as contract JSON.
 pub fn to_json(report: &Report) -> Json {
     let mut proactive = Map::new();
-    for ((item, row), values) in proactive::rows(report.version).zip(&report.proactive.rows) {
+    for ((item, row), values) in proactive::rows(report.proactive.version).zip(&report.proactive.rows) {
         let v = match item.shape {
             proactive::Shape::Scalar(_) => value(&values[0]),
             proactive::Shape::Object(fields) => {
@@ -84,7 +84,7 @@ pub fn to_json(report: &Report) -> Json {
         proactive.insert(row.key.into(), v);
     }
     let mut applications = Map::new();
-    for (line, row) in applications::lines(report.version).iter().zip(&report.applications.rows) {
+    for (line, row) in applications::lines(report.applications.version).iter().zip(&report.applications.rows) {
         if let Some(row) = row {
             insert(&mut applications, line.path, counts(row));
         }
@@ -97,6 +97,16 @@ pub fn to_json(report: &Report) -> Json {
 
     let mut out = Map::new();
     out.insert("format".into(), json!(report.version.as_str()));
+    // How the tables were printed, where not in the report's template.
+    let mut printed = Map::new();
+    for (key, version) in [("proactive", report.proactive.version), ("applications", report.applications.version)] {
+        if version != report.version {
+            printed.insert(key.into(), json!(version.as_str()));
+        }
+    }
+    if !printed.is_empty() {
+        out.insert("printed".into(), Json::Object(printed));
+    }
     out.insert("year".into(), json!(report.year));
     out.insert("agency".into(), json!(report.agency));
     if let Some(title) = &report.title {

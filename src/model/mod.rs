@@ -118,6 +118,9 @@ impl Value {
 /// order of the item's fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Proactive {
+    /// The template version the table was printed in: the report's, or
+    /// the other one where the report says so (`printed`).
+    pub version: Version,
     pub rows: Vec<Vec<Value>>,
 }
 
@@ -188,6 +191,8 @@ impl Counts {
 /// only for a （七）总计 row the input left out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Applications {
+    /// The template version the table was printed in (see [`Proactive`]).
+    pub version: Version,
     pub rows: Vec<Option<Counts>>,
 }
 
@@ -203,11 +208,11 @@ pub fn sum_blank_as_zero(values: &[Option<u128>]) -> Option<u128> {
 impl Applications {
     /// The columns of row `i` as printed: as written, or for a （七）总计
     /// the input left out, the column sums of the result rows.
-    pub fn printed(&self, format: Version, i: usize) -> Vec<Option<u128>> {
+    pub fn printed(&self, i: usize) -> Vec<Option<u128>> {
         if let Some(row) = &self.rows[i] {
             return row.columns();
         }
-        let lines = form::applications::lines(format);
+        let lines = form::applications::lines(self.version);
         let width = form::applications::APPLICANTS.parts.len() + 1;
         (0..width)
             .map(|c| {

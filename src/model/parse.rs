@@ -64,7 +64,7 @@ pub fn parse_str(text: &str) -> Result<Report, InputError> {
 
     let mut de = serde_json::Deserializer::from_str(text);
     let mut track = serde_path_to_error::Track::new();
-    let result = ReportSeed { version }
+    let result = ReportSeed { version, printed: head.printed }
         .deserialize(serde_path_to_error::Deserializer::new(&mut de, &mut track))
         .and_then(|report| de.end().map(|()| report));
     let report = result.map_err(|err| {

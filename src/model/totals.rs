@@ -3,7 +3,6 @@
 
 use super::{Applications, Counts, Report, Written};
 use crate::form::applications::{self, LineRole};
-use crate::form::Version;
 
 /// Fills every blank total of tables B and C from its parts; a written
 /// total is never overwritten.
@@ -19,7 +18,7 @@ use crate::form::Version;
 ///
 /// A sum too large for a count is left blank (the checks say why).
 pub fn fill_totals(report: &mut Report) {
-    let lines = applications::lines(report.version);
+    let lines = applications::lines(report.applications.version);
     let total_row = lines.iter().position(|l| l.role == LineRole::ResultTotal);
     for (i, row) in report.applications.rows.iter_mut().enumerate() {
         if Some(i) != total_row {
@@ -29,7 +28,7 @@ pub fn fill_totals(report: &mut Report) {
         }
     }
     if let Some(i) = total_row {
-        fill_result_total(&mut report.applications, report.version, i);
+        fill_result_total(&mut report.applications, i);
     }
     for group in &mut report.review_litigation.groups {
         fill_row(group);
@@ -47,12 +46,12 @@ fn fill_row(row: &mut Counts) {
 
 /// Table B's （七）总计 (row `i`): each blank column from the result rows'
 /// column sums, then its own total from its parts.
-fn fill_result_total(table: &mut Applications, format: Version, i: usize) {
+fn fill_result_total(table: &mut Applications, i: usize) {
     // The rule for a 总计 the input left out, applied to every column.
     let sums = {
         let mut without = table.clone();
         without.rows[i] = None;
-        without.printed(format, i)
+        without.printed(i)
     };
     let width = sums.len();
     let row = table.rows[i].get_or_insert_with(|| Counts {
@@ -78,6 +77,7 @@ fn fill_result_total(table: &mut Applications, format: Version, i: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::form::Version;
     use crate::model::{parse_str, to_json};
 
     const SEED: &str = include_str!("../../fixtures/beiguan-2023.json");

@@ -30,7 +30,7 @@ pub fn validate(report: &Report) -> Result<(), Invalid> {
     }
     walk.blocks("/preamble", &report.preamble)?;
     walk.blocks("/overview", &report.overview)?;
-    for ((item, row), values) in proactive::rows(report.version).zip(&report.proactive.rows) {
+    for ((item, row), values) in proactive::rows(report.proactive.version).zip(&report.proactive.rows) {
         for (field, value) in item.shape.fields().iter().zip(values) {
             if let Value::Amount(Some(text)) = value {
                 let path = match item.shape {

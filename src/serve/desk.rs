@@ -276,7 +276,7 @@ pub fn check(text: &str, fonts: &Fonts) -> Result<FormState, DeskError> {
 /// The kind of every table value of a report, by its JSON path.
 fn kinds(report: &Report) -> Map<String, Json> {
     let mut out = Map::new();
-    for (item, row) in proactive::rows(report.version) {
+    for (item, row) in proactive::rows(report.proactive.version) {
         match item.shape {
             proactive::Shape::Scalar(f) => {
                 out.insert(format!("/proactive/{}", row.key), json!(kind_name(f.kind)));
@@ -439,9 +439,9 @@ pub fn new_report(agency: &str, year: i64, format: Version, last_year: Option<&R
         model::insert(&mut applications, line.path, json!(vec![Json::Null; width]));
     }
     if let Some(last) = last_year {
-        let lines = applications::lines(last.version);
+        let lines = applications::lines(last.applications.version);
         if let Some(i) = lines.iter().position(|l| l.role == applications::LineRole::CarriedForward) {
-            let carried: Vec<Json> = last.applications.printed(last.version, i).into_iter().map(|v| json!(v)).collect();
+            let carried: Vec<Json> = last.applications.printed(i).into_iter().map(|v| json!(v)).collect();
             applications.insert("carried_over".into(), Json::Array(carried));
         }
     }

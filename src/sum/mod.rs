@@ -63,17 +63,32 @@ fn placeholder(n: usize) -> Vec<Block> {
 /// Adds up the tables of `inputs` into a report of `agency`. Inputs that
 /// break a 勾稽 rule are left out unless `allow_inconsistent`.
 pub fn sum(inputs: &[Member], agency: &str, allow_inconsistent: bool) -> Result<Summed, SumError> {
-    let mut groups: BTreeMap<(i64, Version), usize> = BTreeMap::new();
+    // Reports add up only cell for cell: the same year, and each table
+    // printed in the same template (a 2021 report whose table B prints
+    // （六）其他处理 as one row cannot be split into the 2021 rows).
+    let layout = |r: &Report| (r.year, r.version, r.proactive.version, r.applications.version);
+    let mut groups: BTreeMap<(i64, Version, Version, Version), usize> = BTreeMap::new();
     for i in inputs {
-        *groups.entry((i.report.year, i.report.version)).or_default() += 1;
+        *groups.entry(layout(&i.report)).or_default() += 1;
     }
-    let Some((&(year, format), _)) = groups.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k))) else {
+    let Some((&(year, format, proactive_format, applications_format), _)) =
+        groups.iter().max_by_key(|(k, n)| (**n, std::cmp::Reverse(**k)))
+    else {
         return Err(SumError::Empty);
     };
     let odd: Vec<String> = inputs
         .iter()
-        .filter(|i| (i.report.year, i.report.version) != (year, format))
-        .map(|i| format!("{}（{} 年，{} 格式）", i.name, i.report.year, i.report.version))
+        .filter(|i| layout(&i.report) != (year, format, proactive_format, applications_format))
+        .map(|i| {
+            let r = &i.report;
+            let mut tables = String::new();
+            for (name, v) in [("表二", r.proactive.version), ("表三", r.applications.version)] {
+                if v != r.version {
+                    tables.push_str(&format!("，{name}按 {v} 格式印"));
+                }
+            }
+            format!("{}（{} 年，{} 格式{tables}）", i.name, r.year, r.version)
+        })
         .collect();
     if !odd.is_empty() {
         return Err(SumError::Mixed { year, format, odd: odd.join("、") });
@@ -99,8 +114,8 @@ pub fn sum(inputs: &[Member], agency: &str, allow_inconsistent: bool) -> Result<
         title: None,
         preamble: Vec::new(),
         overview: placeholder(n),
-        proactive: proactive_sum(format, &reports)?,
-        applications: applications_sum(format, &reports)?,
+        proactive: proactive_sum(proactive_format, &reports)?,
+        applications: applications_sum(applications_format, &reports)?,
         review_litigation: review_litigation_sum(&reports)?,
         table_prose: TableProse::default(),
         problems: placeholder(n),
@@ -192,7 +207,7 @@ fn proactive_sum(format: Version, reports: &[(&str, &Report)]) -> Result<Proacti
         }
         rows.push(values);
     }
-    Ok(Proactive { rows })
+    Ok(Proactive { version: format, rows })
 }
 
 /// Column sums of printed rows.
@@ -217,12 +232,12 @@ fn applications_sum(format: Version, reports: &[(&str, &Report)]) -> Result<Appl
         .iter()
         .enumerate()
         .map(|(i, line)| {
-            let printed: Vec<_> = reports.iter().map(|(_, r)| r.applications.printed(format, i)).collect();
+            let printed: Vec<_> = reports.iter().map(|(_, r)| r.applications.printed(i)).collect();
             let sums = columns(&printed, |c| format!("表三“{} · {}”", line.name(), applications::APPLICANTS.label(c)))?;
             Ok(Some(counts(sums)))
         })
         .collect::<Result<_, SumError>>()?;
-    Ok(Applications { rows })
+    Ok(Applications { version: format, rows })
 }
 
 fn review_litigation_sum(reports: &[(&str, &Report)]) -> Result<ReviewLitigation, SumError> {
@@ -243,7 +258,7 @@ fn review_litigation_sum(reports: &[(&str, &Report)]) -> Result<ReviewLitigation
 /// what the workbook's columns and the comparison walk.
 pub fn cells(report: &Report) -> Vec<(String, Cell)> {
     let mut out = Vec::new();
-    for ((item, row), values) in proactive::rows(report.version).zip(&report.proactive.rows) {
+    for ((item, row), values) in proactive::rows(report.proactive.version).zip(&report.proactive.rows) {
         for (field, v) in item.shape.fields().iter().zip(values) {
             let cell = match v {
                 Value::Count(c) => Cell::of(c.map(|c| c as f64), c.map(|c| c.to_string())),
@@ -253,8 +268,8 @@ pub fn cells(report: &Report) -> Vec<(String, Cell)> {
             out.push((format!("表二 {}·{}·{}", item.title, row.label, field.header), cell));
         }
     }
-    for (i, line) in applications::lines(report.version).iter().enumerate() {
-        for (c, v) in report.applications.printed(report.version, i).into_iter().enumerate() {
+    for (i, line) in applications::lines(report.applications.version).iter().enumerate() {
+        for (c, v) in report.applications.printed(i).into_iter().enumerate() {
             let name = format!("表三 {}·{}", line.name(), applications::APPLICANTS.label(c));
             out.push((name, Cell::of(v.map(|v| v as f64), v.map(|v| v.to_string()))));
         }
@@ -289,10 +304,19 @@ impl Cell {
 
 /// The cells where a published 汇总 differs from the sum, as notes.
 pub fn compare(sum: &Report, published: &Report) -> Vec<String> {
-    if sum.version != published.version {
+    if sum.year != published.year {
+        return vec![format!("已发布的汇总是 {} 年度的，而汇总的是 {} 年度，无法逐格比较", published.year, sum.year)];
+    }
+    let layout = |r: &Report| (r.version, r.proactive.version, r.applications.version);
+    if layout(sum) != layout(published) {
         return vec![format!(
-            "已发布的汇总是 {} 格式，与汇总的 {} 格式不同，无法逐格比较",
-            published.version, sum.version
+            "已发布的汇总是 {} 格式（表二 {}、表三 {}），与汇总的 {} 格式（表二 {}、表三 {}）不同，无法逐格比较",
+            published.version,
+            published.proactive.version,
+            published.applications.version,
+            sum.version,
+            sum.proactive.version,
+            sum.applications.version
         )];
     }
     cells(sum)

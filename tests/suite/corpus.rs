@@ -43,13 +43,13 @@ fn words(r: &Report) -> String {
 /// table B's rows as printed (a total left out is computed), table C.
 fn numbers(r: &Report) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for ((item, row), values) in nianbao::form::proactive::rows(r.version).zip(&r.proactive.rows) {
+    for ((item, row), values) in nianbao::form::proactive::rows(r.proactive.version).zip(&r.proactive.rows) {
         for (f, v) in item.shape.fields().iter().zip(values) {
             out.push((format!("表二 {}·{}·{}", item.title, row.label, f.header), v.text()));
         }
     }
-    for (i, line) in applications::lines(r.version).iter().enumerate() {
-        for (c, v) in r.applications.printed(r.version, i).iter().enumerate() {
+    for (i, line) in applications::lines(r.applications.version).iter().enumerate() {
+        for (c, v) in r.applications.printed(i).iter().enumerate() {
             out.push((format!("表三 {} 第 {} 列", line.name(), c + 1), format!("{v:?}")));
         }
     }
@@ -64,11 +64,9 @@ fn numbers(r: &Report) -> Vec<(String, String)> {
 /// Where an import differs from the answer: wrong numbers first.
 pub fn differences(got: &Report, want: &Report) -> (Vec<String>, Vec<String>) {
     let mut wrong = Vec::new();
-    if (got.version, got.year, &got.agency) != (want.version, want.year, &want.agency) {
-        wrong.push(format!(
-            "格式/年度/机关 {:?} {} {} ≠ {:?} {} {}",
-            got.version, got.year, got.agency, want.version, want.year, want.agency
-        ));
+    let head = |r: &Report| (r.version, r.proactive.version, r.applications.version, r.year, r.agency.clone());
+    if head(got) != head(want) {
+        wrong.push(format!("格式（表二、表三所用）/年度/机关 {:?} ≠ {:?}", head(got), head(want)));
     } else {
         for ((name, a), (_, b)) in numbers(got).iter().zip(numbers(want)) {
             if *a != b {
@@ -168,48 +166,55 @@ fn label_variants_are_read_and_explained() {
     assert!(notes.iter().any(|n| n.contains("原表没有“第二十条第（一）项·规章”这一行")), "{notes:#?}");
 }
 
-/// Reports made the way agencies make them (a Word document typed by hand,
-/// saved as PDF: `fixtures/pdf/`, see its README): each PDF, and the Word
-/// file it was saved from, imports to its answer number for number and
-/// word for word, or is refused naming the place. None imports a wrong
-/// number.
+/// PDFs as agencies publish them: reports typed in Word style and saved as
+/// PDF (`fixtures/pdf/`, with the Word file each was saved from) and real
+/// published PDFs (`fixtures/pdf/real/`). Each imports to its answer number
+/// for number and word for word, or is refused naming the place. None
+/// imports a wrong number.
 #[test]
-fn pdfs_made_as_agencies_make_them_import_exactly_or_are_refused() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pdf");
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap()
-        .filter_map(|e| e.unwrap().path().file_name()?.to_str()?.strip_suffix(".pdf").map(String::from))
-        .collect();
-    names.sort();
-    assert!(names.len() >= 9, "{names:?}");
+fn pdfs_as_agencies_publish_them_import_exactly_or_are_refused() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/pdf");
+    let names = |dir: &Path| {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.unwrap().path().file_name()?.to_str()?.strip_suffix(".pdf").map(String::from))
+            .collect();
+        names.sort();
+        names
+    };
     let mut tally = String::new();
-    for kind in ["pdf", "docx"] {
-        let (mut exact, mut refused) = (0, Vec::new());
-        for name in &names {
-            let path = dir.join(format!("{name}.{kind}"));
-            // The answer as printed, where the PDF shows other than the
-            // Word file it was saved from (`NAME.pdf.json`).
-            let printed = dir.join(format!("{name}.{kind}.json"));
-            let answer = if printed.exists() { printed } else { dir.join(format!("{name}.json")) };
-            let want = model::parse_str(&std::fs::read_to_string(answer).unwrap()).unwrap();
-            match import::read(&std::fs::read(&path).unwrap(), Source::of(&path)) {
-                Ok(got) => {
-                    let (wrong, other) = differences(&got.report, &want);
-                    assert!(wrong.is_empty(), "{}: WRONG NUMBERS\n{}", path.display(), wrong.join("\n"));
-                    assert!(other.is_empty(), "{}:\n{}", path.display(), other.join("\n"));
-                    exact += 1;
-                }
-                Err(e) => {
-                    assert!(e.at != Place::Whole, "{}: refused without a place: {e}", path.display());
-                    refused.push(format!("{name}: {e}"));
+    for (dir, kinds, at_least) in [(root.clone(), &["pdf", "docx"][..], 9), (root.join("real"), &["pdf"][..], 2)] {
+        let names = names(&dir);
+        assert!(names.len() >= at_least, "{names:?}");
+        for kind in kinds {
+            let (mut exact, mut refused) = (0, Vec::new());
+            for name in &names {
+                let path = dir.join(format!("{name}.{kind}"));
+                // The answer as printed, where the PDF shows other than the
+                // Word file it was saved from (`NAME.pdf.json`).
+                let printed = dir.join(format!("{name}.{kind}.json"));
+                let answer = if printed.exists() { printed } else { dir.join(format!("{name}.json")) };
+                let want = model::parse_str(&std::fs::read_to_string(answer).unwrap()).unwrap();
+                match import::read(&std::fs::read(&path).unwrap(), Source::of(&path)) {
+                    Ok(got) => {
+                        let (wrong, other) = differences(&got.report, &want);
+                        assert!(wrong.is_empty(), "{}: WRONG NUMBERS\n{}", path.display(), wrong.join("\n"));
+                        assert!(other.is_empty(), "{}:\n{}", path.display(), other.join("\n"));
+                        exact += 1;
+                    }
+                    Err(e) => {
+                        assert!(e.at != Place::Whole, "{}: refused without a place: {e}", path.display());
+                        refused.push(format!("{name}: {e}"));
+                    }
                 }
             }
+            let folder = dir.file_name().unwrap().to_string_lossy();
+            tally.push_str(&format!("{folder} {kind}: {exact} exact, {} refused, 0 wrong\n", refused.len()));
+            for r in &refused {
+                tally.push_str(&format!("  {r}\n"));
+            }
+            assert_eq!(exact, names.len(), "{tally}");
         }
-        tally.push_str(&format!("{kind}: {exact} exact, {} refused, 0 wrong\n", refused.len()));
-        for r in &refused {
-            tally.push_str(&format!("  {r}\n"));
-        }
-        assert_eq!(exact, names.len(), "{tally}");
     }
     eprintln!("{tally}");
 }
