@@ -65,7 +65,32 @@ fn run_together(line: &str) -> Option<String> {
     None
 }
 
+/// Where a table's cells run one to a line (a crawler's text of a page):
+/// the first of a stretch where most lines are a bare number. Which lines
+/// make one cell (`1` and `62`: 162, or 1 and 62?) and which column a
+/// blank was cannot be told, so such text is refused.
+fn cell_per_line(lines: &[(usize, &str)]) -> Option<usize> {
+    let bare = |l: &str| {
+        let t = l.trim();
+        !t.is_empty() && t.len() <= 8 && t.chars().all(|c| c.is_ascii_digit() || c == '.')
+    };
+    const WINDOW: usize = 12;
+    lines
+        .windows(WINDOW)
+        .find(|w| w.iter().filter(|(_, l)| bare(l)).count() >= 8)
+        .map(|w| w.iter().find(|(_, l)| bare(l)).map_or(w[0].0, |(n, _)| *n))
+}
+
 pub fn items(text: &str) -> Result<Vec<Item>, ImportError> {
+    let filled: Vec<(usize, &str)> =
+        text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()).map(|(i, l)| (i + 1, l)).collect();
+    if let Some(n) = cell_per_line(&filled) {
+        return Err(ImportError::new(
+            &Place::Line(n),
+            "从这里起，表格的各格每格单独占一行：哪几行是同一格的数字（“1”“62”是 162，还是 1 和 62）、\
+             空白是哪一列，都已无从判断。这像是网页被抓取成的纯文本；请导入网页本身（.html），或 Word、PDF 原件",
+        ));
+    }
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
         let at = Place::Line(i + 1);

@@ -170,6 +170,21 @@ case("page-number-spanning-rows.html", 1, "跨了 2 行",
 case("page-row-label-unknown.html", 1, "不认识的行", text=PAGE.replace("<p>行政强制</p>", "<p>行政强制措施和检查</p>", 1))
 
 
+# A crawler's text of a page: each table cell on a line of its own, three-digit
+# numbers split over two lines (162 as 1 / 62). Refused as such, not as a
+# header of neither template.
+crawled = []
+for line in open("../../fixtures/published/pingtan_2023.txt", encoding="utf-8").read().splitlines():
+    if "\t" not in line:
+        crawled.append(line)
+        continue
+    for cell in (c.strip() for c in line.split("\t")):
+        if cell.isdigit() and len(cell) == 3:
+            crawled += [cell[0], cell[1:]]
+        elif cell:
+            crawled.append(cell)
+case("text-cell-per-line.txt", 1, "每格单独占一行", text="\n".join(crawled) + "\n")
+
 # Hostile PDFs, written object by object (and, from a PDF made as agencies
 # make them, edited with qpdf).
 import subprocess
@@ -259,12 +274,16 @@ qdf = open("/tmp/nianbao-qdf.pdf", "rb").read()
 qdf = qdf.replace(b"> <0032>", b"> <XXXX>").replace(b"> <0039>", b"> <0032>").replace(b"> <XXXX>", b"> <0039>")
 open("/tmp/nianbao-qdf.pdf", "wb").write(qdf)
 subprocess.run(["fix-qdf", "/tmp/nianbao-qdf.pdf"], check=True, stdout=open("/tmp/nianbao-swapped.pdf", "wb"))
-subprocess.run(["qpdf", "/tmp/nianbao-swapped.pdf", "pdf-tounicode-swap.pdf"], check=True)
+# qpdf's --static-id keeps the edited file's bytes from run to run (the encrypted
+# ones differ each run: their keys are random).
+subprocess.run(["qpdf", "--static-id", "/tmp/nianbao-swapped.pdf", "pdf-tounicode-swap.pdf"], check=True)
 rows.append(("pdf-tounicode-swap.pdf", "1", "ToUnicode", "-"))
-subprocess.run(["qpdf", "--encrypt", "", "owner-secret", "256", "--extract=n", "--", SOURCE, "pdf-copy-forbidden.pdf"],
+subprocess.run(["qpdf", "--static-id", "--static-aes-iv", "--encrypt", "", "owner-secret", "256", "--extract=n", "--",
+                SOURCE, "pdf-copy-forbidden.pdf"],
                check=True)
 rows.append(("pdf-copy-forbidden.pdf", "1", "禁止复制文字", "-"))
-subprocess.run(["qpdf", "--encrypt", "user-secret", "owner-secret", "256", "--", SOURCE, "pdf-password.pdf"], check=True)
+subprocess.run(["qpdf", "--static-id", "--static-aes-iv", "--encrypt", "user-secret", "owner-secret", "256", "--",
+                SOURCE, "pdf-password.pdf"], check=True)
 rows.append(("pdf-password.pdf", "1", "打开密码", "-"))
 
 with open("expected.tsv", "w", encoding="utf-8") as f:
