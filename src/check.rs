@@ -55,6 +55,7 @@ pub fn findings(report: &Report) -> Vec<Finding> {
     check_table_b(report, &mut out);
     check_table_c(report, &mut out);
     check_overview(report, &mut out);
+    check_unwritten(report, &mut out);
     out.finish()
 }
 
@@ -230,6 +231,34 @@ fn check_overview(report: &Report, out: &mut Findings) {
             "/overview".into(),
             format!("总体情况共 {chars} 字，2021 年格式要求不超过 {OVERVIEW_LIMIT} 字左右"),
         );
+    }
+}
+
+/// Sections left empty (noted: 六 may well have nothing to say, but an
+/// empty 一 or 五 is unfinished) and placeholders left in (refused: a
+/// report saying "to be written" must not be published).
+fn check_unwritten(report: &Report, out: &mut Findings) {
+    let sections: [(&str, &str, &[Block]); 3] = [
+        (form::SECTION_OVERVIEW, "/overview", &report.overview),
+        (form::SECTION_PROBLEMS, "/problems", &report.problems),
+        (form::SECTION_OTHER, "/other_matters", &report.other_matters),
+    ];
+    for (section, path, blocks) in sections {
+        let text = |b: &Block| match b {
+            Block::Paragraph(t) | Block::Heading(t) => t.clone(),
+            Block::Lead { lead, text } => format!("{lead}{text}"),
+        };
+        if blocks.iter().all(|b| text(b).trim().is_empty()) {
+            out.push(Severity::Note, section.into(), path.into(), "这一部分是空的".into());
+        }
+        if let Some(i) = blocks.iter().position(|b| text(b).contains(form::PLACEHOLDER)) {
+            out.push(
+                Severity::Refusal,
+                section.into(),
+                format!("{path}/{i}"),
+                "这一部分还是占位文字（本部分待填写），请写好再发布".into(),
+            );
+        }
     }
 }
 

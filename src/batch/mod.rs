@@ -68,13 +68,22 @@ pub fn find(paths: &[PathBuf]) -> std::io::Result<Vec<Found>> {
 /// every kind a report is read from (`*.json`, saved pages, texts, Word
 /// files, PDFs), leaving out what lies in the output folder; sorted by
 /// relative path, so every run sees the same order.
-pub fn collect(paths: &[PathBuf], outputs: &Path) -> std::io::Result<Vec<Found>> {
+pub fn collect(paths: &[PathBuf], outputs: &Path) -> std::io::Result<Collected> {
     let mut out = find(paths)?;
     // Outputs written into a folder that is also searched for inputs are
     // not inputs of the next run.
     if let Ok(outputs) = outputs.canonicalize() {
         out.retain(|i| i.path.canonicalize().map_or(true, |p| !p.starts_with(&outputs)));
     }
+    // Where a report's JSON has files of its name beside it (the PDF and
+    // DOCX `render` wrote there), the JSON is the data and they are its
+    // outputs: passed over, and said so.
+    let json_stems: std::collections::HashSet<PathBuf> =
+        out.iter().filter(|i| Source::of(&i.path) == Source::Json).map(|i| i.relative.with_extension("")).collect();
+    let (out, passed_over): (Vec<Found>, Vec<Found>) = out
+        .into_iter()
+        .partition(|i| Source::of(&i.path) == Source::Json || !json_stems.contains(&i.relative.with_extension("")));
+    let passed_over = passed_over.into_iter().map(|i| i.path).collect();
     // Two different files with one relative path but for the extension
     // (`a.html` and `a.pdf`) would write one output.
     let mut stems: Vec<(PathBuf, &Found)> = out.iter().map(|i| (i.relative.with_extension(""), i)).collect();
@@ -94,7 +103,14 @@ pub fn collect(paths: &[PathBuf], outputs: &Path) -> std::io::Result<Vec<Found>>
             ),
         ));
     }
-    Ok(out)
+    Ok(Collected { found: out, passed_over })
+}
+
+/// The inputs of a batch, and the files passed over as the outputs of a
+/// report's JSON beside them.
+pub struct Collected {
+    pub found: Vec<Found>,
+    pub passed_over: Vec<PathBuf>,
 }
 
 fn walk(root: &Path, dir: &Path, out: &mut Vec<Found>) -> std::io::Result<()> {

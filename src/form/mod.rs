@@ -112,6 +112,10 @@ pub const PARTS: &[Part] = &[
     Part { key: "signature", label: "落款", required: false },
 ];
 
+/// How a prose section the writer has still to write begins (what `sum`
+/// leaves in the sections an office writes itself): never to be published.
+pub const PLACEHOLDER: &str = "（本部分待填写";
+
 /// The title a report gets when it names none.
 pub fn default_title(agency: &str, year: i64) -> String {
     format!("{agency}{year}年政府信息公开工作年度报告")

@@ -32,6 +32,8 @@ pub struct Member {
 pub enum SumError {
     #[error("没有可汇总的报告")]
     Empty,
+    #[error("{agency} 有不止一份报告，汇总只能各计一份：{names}")]
+    Twice { agency: String, names: String },
     #[error("报告的年度或模板版本不一：多数是 {year} 年（{format} 格式），不同的有：{odd}")]
     Mixed { year: i64, format: Version, odd: String },
     #[error("{name}：{place}的金额“{text}”不是数字，无法相加")]
@@ -45,6 +47,9 @@ pub struct Summed {
     pub report: Report,
     /// Inputs that do not pass the checks and were left out.
     pub left_out: Vec<String>,
+    /// Inputs that are the summing agency's own report (a 汇总 made
+    /// before, left among the inputs): never counted as a department.
+    pub own: Vec<String>,
     pub included: Vec<String>,
 }
 
@@ -57,18 +62,30 @@ impl Summed {
 
 /// The placeholder of a prose section the office writes itself.
 fn placeholder(n: usize) -> Vec<Block> {
-    vec![Block::Paragraph(format!("（本部分待填写：以上表格汇总了 {n} 份报告。）"))]
+    vec![Block::Paragraph(format!("{}：以上表格汇总了 {n} 份报告。）", crate::form::PLACEHOLDER))]
 }
 
 /// Adds up the tables of `inputs` into a report of `agency`. Inputs that
 /// break a 勾稽 rule are left out unless `allow_inconsistent`.
 pub fn sum(inputs: &[Member], agency: &str, allow_inconsistent: bool) -> Result<Summed, SumError> {
+    let (own, inputs): (Vec<&Member>, Vec<&Member>) =
+        inputs.iter().partition(|m| m.report.agency.trim() == agency.trim());
+    let own: Vec<String> = own.iter().map(|m| m.name.clone()).collect();
+    // One report an agency and year: two (a.json and the b.pdf it came
+    // from) would count the agency twice.
+    let mut by_agency: BTreeMap<(&str, i64), Vec<&str>> = BTreeMap::new();
+    for m in &inputs {
+        by_agency.entry((m.report.agency.trim(), m.report.year)).or_default().push(&m.name);
+    }
+    if let Some(((agency, _), names)) = by_agency.iter().find(|(_, names)| names.len() > 1) {
+        return Err(SumError::Twice { agency: agency.to_string(), names: names.join("、") });
+    }
     // Reports add up only cell for cell: the same year, and each table
     // printed in the same template (a 2021 report whose table B prints
     // （六）其他处理 as one row cannot be split into the 2021 rows).
     let layout = |r: &Report| (r.year, r.version, r.proactive.version, r.applications.version);
     let mut groups: BTreeMap<(i64, Version, Version, Version), usize> = BTreeMap::new();
-    for i in inputs {
+    for i in &inputs {
         *groups.entry(layout(&i.report)).or_default() += 1;
     }
     let Some((&(year, format, proactive_format, applications_format), _)) =
@@ -94,7 +111,7 @@ pub fn sum(inputs: &[Member], agency: &str, allow_inconsistent: bool) -> Result<
         return Err(SumError::Mixed { year, format, odd: odd.join("、") });
     }
     let (mut used, mut left_out) = (Vec::new(), Vec::new());
-    for i in inputs {
+    for &i in &inputs {
         let refused = check::refuses(&check::findings(&i.report));
         if refused && !allow_inconsistent {
             left_out.push(i.name.clone());
@@ -122,7 +139,7 @@ pub fn sum(inputs: &[Member], agency: &str, allow_inconsistent: bool) -> Result<
         other_matters: placeholder(n),
         signature: None,
     };
-    Ok(Summed { report, left_out, included: used.iter().map(|i| i.name.clone()).collect() })
+    Ok(Summed { report, left_out, own, included: used.iter().map(|i| i.name.clone()).collect() })
 }
 
 fn narrow(v: Option<u128>, place: impl Fn() -> String) -> Result<Option<u64>, SumError> {

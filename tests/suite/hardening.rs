@@ -91,7 +91,7 @@ fn what_is_not_a_report_file_is_named() {
     std::fs::write(&blocker, "").unwrap();
     let out = run(bin().arg("render").arg(fixture("beiguan-2023.json")).arg("-o").arg(blocker.join("out.pdf")));
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("无法写入"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("file：无法创建输出目录"), "{}", stderr(&out));
     // The output path equal to the input path.
     let input = dir.join("r.json");
     std::fs::copy(fixture("beiguan-2023.json"), &input).unwrap();

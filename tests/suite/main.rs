@@ -18,6 +18,7 @@ mod files;
 mod hardening;
 mod html;
 mod import;
+mod january;
 mod printed;
 mod properties;
 mod render;

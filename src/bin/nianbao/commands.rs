@@ -3,7 +3,7 @@
 //! stopped it, for `main` to print.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use nianbao::batch::{self, Progress};
@@ -52,7 +52,12 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
 }
 
 /// Writes an output atomically; says so when it cannot.
+/// Writes an output, making the folder it goes in first (`-o 新目录/x.pdf`
+/// is what a user types for a new folder).
 fn write_output(target: &Path, rendered: &Rendered) -> Result<(), Error> {
+    if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| Error::failed(dir, format!("无法创建输出目录：{e}")))?;
+    }
     write::put(target, rendered).map_err(|e| Error::failed(target, format!("无法写入：{e}")))
 }
 
@@ -106,7 +111,25 @@ fn render(task: &RenderTask) -> Result<(), Error> {
 
 fn run_batch(task: &BatchTask) -> Result<(), Error> {
     let fonts = load_fonts(&task.fonts)?;
-    let mut found = batch::collect(&task.inputs, &task.out_dir).map_err(Error::usage)?;
+    let collected = batch::collect(&task.inputs, &task.out_dir).map_err(Error::usage)?;
+    for path in &collected.passed_over {
+        eprintln!("{}：同名的 .json 就在旁边，按它读取，这个文件视为它的输出", path.display());
+    }
+    let mut found = collected.found;
+    if found.is_empty() {
+        let places: Vec<String> = task.inputs.iter().map(|p| p.display().to_string()).collect();
+        let out_dir = task.out_dir.canonicalize().ok();
+        let inside = |p: &PathBuf| p.canonicalize().ok().zip(out_dir.as_ref()).is_some_and(|(p, o)| p.starts_with(o));
+        return Err(Error::usage(if task.inputs.iter().any(inside) {
+            format!(
+                "{} 在输出目录 {} 里：那里的文件都当作上一次的输出，不再读取。请换一个输出目录",
+                places.join("、"),
+                task.out_dir.display()
+            )
+        } else {
+            format!("{} 里没有可读的报告（.json、网页、.txt、.docx、.pdf）", places.join("、"))
+        }));
+    }
     if let Some((i, n)) = task.shard {
         found = batch::shard(found, i, n);
     }
@@ -217,6 +240,9 @@ fn sum(task: &SumTask) -> Result<(), Error> {
     }
     let summed = nianbao::sum::sum(&members, &task.agency, task.allow_inconsistent)
         .map_err(|e| Error::Refused(format!("错误：{e}")))?;
+    for name in &summed.own {
+        eprintln!("{name}：是{}自己的报告（先前做的汇总？），不作为下级机关计入", task.agency);
+    }
     for name in &summed.left_out {
         eprintln!("{name}：数据前后不一致，未计入汇总（如需计入，请加 --allow-inconsistent）");
     }

@@ -1,0 +1,101 @@
+//! What an office worker trips over in January (issue #23): the 汇总
+//! counting an agency twice or counting itself, placeholders and empty
+//! sections let through, outputs into a new folder, batches with nothing
+//! to read, a report's own outputs taken for rival inputs.
+
+use serde_json::json;
+
+use crate::common::*;
+
+#[test]
+fn sum_counts_each_agency_once_and_never_itself() {
+    let dir = scratch("january-sum");
+    let a = variant(&dir, "a.json", "beiguan-2023.json", |_| {});
+    let other = variant(&dir, "c.json", "beiguan-2023.json", |d| d["agency"] = json!("另一个局"));
+    // The same agency's report again, as the PDF rendered from it.
+    let pdf = dir.join("b.pdf");
+    render(&a, &pdf, &[]);
+    let out =
+        run(bin().arg("sum").arg(&a).arg(&pdf).arg(&other).arg("-o").arg(dir.join("t.json")).args(["--agency", "市"]));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("北关区乡村振兴局 有不止一份报告") && err.contains("a.json") && err.contains("b.pdf"),
+        "{err}"
+    );
+    assert!(!dir.join("t.json").exists());
+    // A 汇总 made before, left among the inputs: not a department.
+    let first = dir.join("first.json");
+    let out = run(bin().arg("sum").arg(&a).arg(&other).arg("-o").arg(&first).args(["--agency", "市"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let again = dir.join("again.json");
+    let out = run(bin().arg("sum").arg(&a).arg(&other).arg(&first).arg("-o").arg(&again).args(["--agency", "市"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("first.json：是市自己的报告") && err.contains("汇总了 2 份报告"), "{err}");
+    assert_eq!(std::fs::read(&first).unwrap(), std::fs::read(&again).unwrap());
+    // Compared with a published 汇总 of another year: said, not 51 cells.
+    let last_year = variant(&dir, "published.json", "beiguan-2023.json", |d| d["year"] = json!(2022));
+    let out = run(bin()
+        .arg("sum")
+        .arg(&a)
+        .arg(&other)
+        .arg("-o")
+        .arg(dir.join("x.json"))
+        .args(["--agency", "市", "--compare"])
+        .arg(&last_year));
+    assert!(stderr(&out).contains("2022 年度的，而汇总的是 2023 年度"), "{}", stderr(&out));
+}
+
+#[test]
+fn check_names_placeholders_and_empty_sections() {
+    let dir = scratch("january-check");
+    let placeholder = variant(&dir, "placeholder.json", "beiguan-2023.json", |d| {
+        d["problems"] = json!(["（本部分待填写：以上表格汇总了 3 份报告。）"]);
+    });
+    let out = run(bin().arg("check").arg(&placeholder));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("/problems/0") && stderr(&out).contains("占位文字"), "{}", stderr(&out));
+    let empty = variant(&dir, "empty.json", "beiguan-2023.json", |d| d["problems"] = json!([]));
+    let out = run(bin().arg("check").arg(&empty));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("五、存在的主要问题及改进情况") && stderr(&out).contains("这一部分是空的"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn outputs_go_into_new_folders_and_batches_say_what_they_read() {
+    let dir = scratch("january-batch");
+    // `-o 新目录/x.pdf`: the folder is made.
+    let target = dir.join("新目录").join("x.pdf");
+    render(&fixture("beiguan-2023.json"), &target, &[]);
+    assert!(std::fs::read(&target).unwrap().starts_with(b"%PDF-"));
+    // A folder with nothing to read is an error, not "完成 0 份".
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = run(bin().arg("batch").arg(&empty).arg("-o").arg(dir.join("out-empty")));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("没有可读的报告"), "{}", stderr(&out));
+    // The output folder the input folder itself.
+    let same = dir.join("same");
+    std::fs::create_dir_all(&same).unwrap();
+    std::fs::copy(fixture("beiguan-2023.json"), same.join("a.json")).unwrap();
+    let out = run(bin().arg("batch").arg(&same).arg("-o").arg(&same));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("请换一个输出目录"), "{}", stderr(&out));
+    // A report's JSON with the PDF and DOCX render wrote beside it: the
+    // JSON is read, the others are its outputs.
+    let folder = dir.join("folder");
+    std::fs::create_dir_all(&folder).unwrap();
+    let json = folder.join("x.json");
+    std::fs::copy(fixture("beiguan-2023.json"), &json).unwrap();
+    render(&json, &folder.join("x.pdf"), &[]);
+    render(&json, &folder.join("x.docx"), &[]);
+    let out = run(bin().arg("batch").arg(&folder).arg("-o").arg(dir.join("out")));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("x.pdf：同名的 .json 就在旁边") && err.contains("完成 1 份"), "{err}");
+}
