@@ -5,6 +5,7 @@
 //! so every later stage walks the official structure and looks values up by
 //! position instead of re-deriving it from JSON keys.
 
+mod blank;
 mod de;
 mod error;
 mod json;
@@ -14,6 +15,7 @@ mod parse;
 mod totals;
 mod validate;
 
+pub use blank::blank;
 pub use error::InputError;
 pub(crate) use json::insert;
 pub use json::{to_json, to_json_text};

@@ -20,7 +20,7 @@ use super::DeskError;
 use crate::check::Severity;
 use crate::fonts::Fonts;
 use crate::form::proactive::{self, Kind};
-use crate::form::{self, applications, review_litigation, Version};
+use crate::form::{self, Version};
 use crate::format::Format;
 use crate::import::{self, Source};
 use crate::layout::{self, Document, Element};
@@ -419,49 +419,6 @@ fn frame_text(frame: &typst::layout::Frame, out: &mut String) {
     }
 }
 
-/// A new report: every table cell blank, no prose yet. From last year's
-/// report of the same agency, 四、结转下年度继续办理 becomes this year's
-/// 二、上年结转.
-pub fn new_report(agency: &str, year: i64, format: Version, last_year: Option<&Report>) -> Json {
-    let mut proactive = Map::new();
-    for (item, row) in proactive::rows(format) {
-        let v = match item.shape {
-            proactive::Shape::Scalar(_) => Json::Null,
-            proactive::Shape::Object(fields) => {
-                Json::Object(fields.iter().map(|f| (f.key.to_string(), Json::Null)).collect())
-            }
-        };
-        proactive.insert(row.key.to_string(), v);
-    }
-    let width = applications::APPLICANTS.parts.len() + 1;
-    let mut applications = Map::new();
-    for line in applications::lines(format) {
-        model::insert(&mut applications, line.path, json!(vec![Json::Null; width]));
-    }
-    if let Some(last) = last_year {
-        let lines = applications::lines(last.applications.version);
-        if let Some(i) = lines.iter().position(|l| l.role == applications::LineRole::CarriedForward) {
-            let carried: Vec<Json> = last.applications.printed(i).into_iter().map(|v| json!(v)).collect();
-            applications.insert("carried_over".into(), Json::Array(carried));
-        }
-    }
-    let review: Map<String, Json> = review_litigation::GROUPS
-        .iter()
-        .map(|g| (g.key.to_string(), json!(vec![Json::Null; review_litigation::OUTCOMES.parts.len() + 1])))
-        .collect();
-    json!({
-        "format": format.as_str(),
-        "year": year,
-        "agency": agency,
-        "overview": [],
-        "proactive": proactive,
-        "applications": applications,
-        "review_litigation": review,
-        "problems": [],
-        "other_matters": [],
-    })
-}
-
 /// A new report's JSON text, as the new-report form asks for it: the
 /// template `format` (`2019`, `2021`, or blank for the year's), and, when
 /// `from` names last year's report of the same agency in `dir`, its
@@ -495,7 +452,7 @@ pub fn create(
             })?)
         }
     };
-    let report = new_report(agency.trim(), year, format, last.as_ref());
+    let report = model::blank(agency.trim(), year, format, last.as_ref(), None);
     Ok(serde_json::to_string_pretty(&report).expect("JSON serializes"))
 }
 

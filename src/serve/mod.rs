@@ -33,8 +33,8 @@ mod error;
 mod extract;
 
 pub use desk::{
-    check, create, export, fill_totals, import, list, new_report, open, parts, preview, preview_pages, save,
-    save_draft, ExportFormat, FormFinding, FormPart, FormPartKind, FormState, Held, Listed, Opened, PageRange, Preview,
+    check, create, export, fill_totals, import, list, open, parts, preview, preview_pages, save, save_draft,
+    ExportFormat, FormFinding, FormPart, FormPartKind, FormState, Held, Listed, Opened, PageRange, Preview,
     PreviewPage, Writing, PREVIEW_PAGES,
 };
 pub use error::DeskError;

@@ -99,3 +99,34 @@ fn outputs_go_into_new_folders_and_batches_say_what_they_read() {
     let err = stderr(&out);
     assert!(err.contains("x.pdf：同名的 .json 就在旁边") && err.contains("完成 1 份"), "{err}");
 }
+
+#[test]
+fn a_blank_report_starts_from_last_years() {
+    let dir = scratch("january-new");
+    let target = dir.join("2024.json");
+    let out = run(bin()
+        .args(["new", "--agency", "北关区乡村振兴局", "--year", "2024", "--date", "2025年1月20日", "--from"])
+        .arg(fixture("beiguan-2023.json"))
+        .arg("-o")
+        .arg(&target));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = nianbao::model::parse_str(&std::fs::read_to_string(&target).unwrap()).unwrap();
+    let last = nianbao::model::parse_str(&fixture_text("beiguan-2023.json")).unwrap();
+    // Last year's 四、结转下年度继续办理 is this year's 二、上年结转; every
+    // other cell is blank.
+    let lines = nianbao::form::applications::lines(report.applications.version);
+    let role = |r| lines.iter().position(|l| l.role == r).unwrap();
+    use nianbao::form::applications::LineRole::{CarriedForward, CarriedOver, Received};
+    assert_eq!(report.applications.printed(role(CarriedOver)), last.applications.printed(role(CarriedForward)));
+    assert!(report.applications.printed(role(Received)).iter().all(Option::is_none));
+    assert_eq!(report.signature.as_ref().map(|s| s.date.as_str()), Some("2025年1月20日"));
+    // It checks (with notes on what is still empty) and renders.
+    let check = run(bin().arg("check").arg(&target));
+    assert!(check.status.success() && stderr(&check).contains("这一部分是空的"), "{}", stderr(&check));
+    render(&target, &dir.join("2024.pdf"), &[]);
+    // Never over a report that is there.
+    let again = run(bin().args(["new", "--agency", "x", "--year", "2024", "-o"]).arg(&target));
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+    assert!(stderr(&again).contains("不会覆盖"));
+    assert_eq!(nianbao::model::parse_str(&std::fs::read_to_string(&target).unwrap()).unwrap(), report);
+}

@@ -137,6 +137,30 @@ pub enum Command {
         #[arg(long)]
         allow_inconsistent: bool,
     },
+    /// Start a blank report: every table cell blank, every section empty,
+    /// ready to fill in (by hand, or in `nianbao serve`).
+    New {
+        /// The reporting agency.
+        #[arg(long)]
+        agency: String,
+        /// The report year.
+        #[arg(long)]
+        year: i64,
+        /// The template version, 2019 or 2021; default: the year's.
+        #[arg(long, value_name = "2019|2021")]
+        format: Option<String>,
+        /// Last year's report of the agency (any input kind): its
+        /// 四、结转下年度继续办理 becomes this year's 二、上年结转.
+        #[arg(long, value_name = "LAST")]
+        from: Option<PathBuf>,
+        /// The signature's date (成文日期), e.g. 2025年1月20日; the agency
+        /// signs it.
+        #[arg(long)]
+        date: Option<String>,
+        /// The report JSON to write; an existing file is never replaced.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Print the JSON Schema of the input contract.
     Schema,
     /// Write generated, valid reports (test data for batches and benchmarks).

@@ -15,7 +15,7 @@ use nianbao::{example, model, schema, write};
 
 use crate::args::{FontArgs, Output};
 use crate::error::Error;
-use crate::plan::{not_the_input, BatchTask, CheckTask, ImportTask, RenderTask, ServeTask, SumTask, Task};
+use crate::plan::{not_the_input, BatchTask, CheckTask, ImportTask, NewTask, RenderTask, ServeTask, SumTask, Task};
 
 pub fn run(task: Task) -> Result<(), Error> {
     match task {
@@ -27,6 +27,7 @@ pub fn run(task: Task) -> Result<(), Error> {
         Task::Sum(task) => sum(&task),
         Task::Schema => write_stdout(format!("{}\n", schema::schema_json()).as_bytes()),
         Task::Example { count, seed, dir } => write_examples(count, seed, &dir),
+        Task::New(task) => new_report(&task),
     }
 }
 
@@ -275,6 +276,24 @@ fn sum(task: &SumTask) -> Result<(), Error> {
     let json = model::to_json_text(&summed.report);
     write_output(&task.output, &Rendered::File(json.into_bytes()))?;
     eprintln!("→ {}", task.output.display());
+    Ok(())
+}
+
+fn new_report(task: &NewTask) -> Result<(), Error> {
+    let target = &task.output;
+    // Whatever stands there may be someone's typed report: never replaced.
+    if std::fs::symlink_metadata(target).is_ok() {
+        return Err(Error::usage(format!("{} 已经存在，不会覆盖；请换一个文件名", target.display())));
+    }
+    let last = task.from.as_ref().map(|p| read_checked(p).map(|c| c.report)).transpose()?;
+    let json = model::blank(task.agency.trim(), task.year, task.format, last.as_ref(), task.date.as_deref());
+    let mut text = serde_json::to_string_pretty(&json).expect("JSON serializes");
+    text.push('\n');
+    // What it writes must read back: an empty agency, a year before 2019
+    // are the contract's to refuse.
+    model::parse_str(&text).map_err(|e| Error::Refused(format!("错误：无法新建：{}", e.message)))?;
+    write_output(target, &Rendered::File(text.into_bytes()))?;
+    eprintln!("→ {}（空白报告：表格各格空白，各部分待填写）", target.display());
     Ok(())
 }
 

@@ -20,8 +20,19 @@ pub enum Task {
     Import(ImportTask),
     Serve(ServeTask),
     Sum(SumTask),
+    New(NewTask),
     Schema,
     Example { count: usize, seed: u64, dir: PathBuf },
+}
+
+/// `new`: a blank report to start from.
+pub struct NewTask {
+    pub agency: String,
+    pub year: i64,
+    pub format: nianbao::form::Version,
+    pub from: Option<PathBuf>,
+    pub date: Option<String>,
+    pub output: PathBuf,
 }
 
 /// `render`: one input, each format to its own target.
@@ -111,6 +122,14 @@ impl TryFrom<Command> for Task {
             }
             Command::Sum { inputs, output, agency, roster, compare, sheet, allow_inconsistent } => {
                 Task::Sum(SumTask { inputs, output, agency, roster, compare, sheet, allow_inconsistent })
+            }
+            Command::New { agency, year, format, from, date, output } => {
+                let format = match format.as_deref().map(str::trim) {
+                    None => nianbao::form::Version::for_year(year),
+                    Some(f) => nianbao::form::Version::parse(f)
+                        .ok_or_else(|| Error::usage(format!("--format 只能是 2019 或 2021，不是“{f}”")))?,
+                };
+                Task::New(NewTask { agency, year, format, from, date, output })
             }
             Command::Schema => Task::Schema,
             Command::Example { count, seed, output } => Task::Example { count, seed, dir: output },
