@@ -241,7 +241,7 @@ fn unnumbered(label: &str) -> &str {
 /// subsequence of characters over their lengths together. A label with a
 /// character left out or mistyped stays close to its own (行政规范件 and
 /// 行政规范性文件: 0.83) and far from the others.
-fn likeness(a: &str, b: &str) -> f64 {
+pub fn likeness(a: &str, b: &str) -> f64 {
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
     if a.is_empty() || b.is_empty() {
         return 0.0;

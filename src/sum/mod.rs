@@ -8,6 +8,7 @@
 //! paragraph a section.
 
 mod sheet;
+mod xlsx;
 
 pub use sheet::workbook;
 
@@ -352,6 +353,9 @@ pub struct Roll {
     pub listed: usize,
     pub missing: Vec<String>,
     pub extra: Vec<String>,
+    /// A missing name and a reporting one that may be the same agency
+    /// (`行政审批局` on the roster, `某县行政审批局` in the report).
+    pub maybe: Vec<(String, String)>,
 }
 
 impl Roll {
@@ -361,8 +365,38 @@ impl Roll {
         let listed = read_roster(text);
         let agencies: Vec<&str> = members.iter().map(|m| m.report.agency.as_str()).collect();
         let (missing, extra) = roster(&listed, &agencies);
-        Roll { listed: listed.len(), missing, extra }
+        let maybe = missing
+            .iter()
+            .flat_map(|m| extra.iter().filter(move |e| alike(m, e)).map(move |e| (m.clone(), e.clone())))
+            .collect();
+        Roll { listed: listed.len(), missing, extra, maybe }
     }
+}
+
+/// Whether two agency names may name one agency: one holds the other (a
+/// county's name before it, or left out), or they are written nearly
+/// alike.
+fn alike(a: &str, b: &str) -> bool {
+    let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let (a, b) = (norm(a), norm(b));
+    let shorter = a.chars().count().min(b.chars().count());
+    (shorter >= 3 && (a.contains(&b) || b.contains(&a))) || crate::form::variants::likeness(&a, &b) >= 0.8
+}
+
+/// A roster file's text: UTF-8 (with or without a byte order mark), or
+/// GBK/GB18030 as Excel on a Chinese Windows saves a CSV, or an Excel
+/// workbook (`.xlsx`: its first sheet, a line a row, cells between commas).
+pub fn roster_text(bytes: &[u8]) -> Result<String, String> {
+    if bytes.starts_with(b"PK\x03\x04") {
+        return xlsx::first_sheet_text(bytes);
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(text.to_string());
+    }
+    encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes).map(|t| t.into_owned()).ok_or_else(
+        || "名单既不是 UTF-8 也不是 GBK/GB18030 文本，也不是 Excel 工作簿（.xlsx）；请另存为 CSV（UTF-8）".into(),
+    )
 }
 
 /// Who is missing from a roster, and who reported without being on it.

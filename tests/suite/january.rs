@@ -130,3 +130,45 @@ fn a_blank_report_starts_from_last_years() {
     assert!(stderr(&again).contains("不会覆盖"));
     assert_eq!(nianbao::model::parse_str(&std::fs::read_to_string(&target).unwrap()).unwrap(), report);
 }
+
+#[test]
+fn rosters_from_excel_in_any_encoding_with_likely_matches() {
+    let dir = scratch("january-roster");
+    let a = variant(&dir, "a.json", "beiguan-2023.json", |_| {});
+    let b = variant(&dir, "b.json", "beiguan-2023.json", |d| d["agency"] = json!("某县行政审批局"));
+    let csv = "机关名称,联系人\n北关区乡村振兴局,张三\n行政审批局,李四\n某县统计局,王五\n";
+    // A CSV as Excel saves it on a Chinese Windows (GBK), and as a workbook.
+    let (gbk, _, _) = encoding_rs::GBK.encode(csv);
+    let gbk_path = dir.join("名单-gbk.csv");
+    std::fs::write(&gbk_path, &gbk).unwrap();
+    // The workbook as Excel writes it: shared strings, a header row.
+    let xlsx_path = dir.join("名单.xlsx");
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, line) in csv.lines().enumerate() {
+        for (c, cell) in line.split(',').enumerate() {
+            sheet.write_string(r as u32, c as u16, cell).unwrap();
+        }
+    }
+    book.save(&xlsx_path).unwrap();
+    for roster in [&gbk_path, &xlsx_path] {
+        let out = run(bin()
+            .arg("sum")
+            .arg(&a)
+            .arg(&b)
+            .arg("-o")
+            .arg(dir.join("t.json"))
+            .args(["--agency", "县"])
+            .arg("--roster")
+            .arg(roster));
+        let err = stderr(&out);
+        assert!(out.status.success(), "{}: {err}", roster.display());
+        assert!(err.contains("[名单] 某县统计局：没有报告"), "{}: {err}", roster.display());
+        assert!(
+            err.contains("名单上的“行政审批局”和报告里的“某县行政审批局”可能是同一机关"),
+            "{}: {err}",
+            roster.display()
+        );
+        assert!(err.contains("名单 3 个机关，缺 2 个，名单外 1 个"), "{}: {err}", roster.display());
+    }
+}

@@ -250,13 +250,16 @@ fn sum(task: &SumTask) -> Result<(), Error> {
     let used = summed.used(&members);
     eprintln!("汇总了 {} 份报告（{} 年，{} 格式）", used.len(), summed.report.year, summed.report.version);
     if let Some(path) = &task.roster {
-        let text = String::from_utf8(read_file(path)?).map_err(|_| Error::failed(path, "名单不是 UTF-8 文本"))?;
+        let text = nianbao::sum::roster_text(&read_file(path)?).map_err(|e| Error::failed(path, e))?;
         let roll = nianbao::sum::Roll::call(&text, &members);
         for agency in &roll.missing {
             eprintln!("[名单] {agency}：没有报告");
         }
         for agency in &roll.extra {
             eprintln!("[名单] {agency}：有报告，但不在名单上");
+        }
+        for (listed, reported) in &roll.maybe {
+            eprintln!("[名单] 名单上的“{listed}”和报告里的“{reported}”可能是同一机关：请核对名称");
         }
         eprintln!("[名单] 名单 {} 个机关，缺 {} 个，名单外 {} 个", roll.listed, roll.missing.len(), roll.extra.len());
     }
