@@ -9,6 +9,8 @@
 //! document so memory stays flat.
 
 mod continuity;
+
+pub use continuity::findings as carried_over;
 mod progress;
 
 pub use progress::Progress;

@@ -172,3 +172,16 @@ fn rosters_from_excel_in_any_encoding_with_likely_matches() {
         assert!(err.contains("名单 3 个机关，缺 2 个，名单外 1 个"), "{}: {err}", roster.display());
     }
 }
+
+#[test]
+fn check_previous_sets_the_carry_over_against_last_year() {
+    let dir = scratch("january-previous");
+    let last = variant(&dir, "2023.json", "beiguan-2023.json", |d| {
+        d["applications"]["carried_forward"] = json!([2, 0, 0, 0, 0, 0, 2]);
+    });
+    let this = variant(&dir, "2024.json", "beiguan-2023.json", |d| d["year"] = json!(2024));
+    let out = run(bin().arg("check").arg(&this).arg("--previous").arg(&last));
+    let err = stderr(&out);
+    assert!(err.contains("本年上年结转为 0，但 2023 年报告的“四、结转下年度继续办理”为 2"), "{err}");
+    assert!(err.contains("/applications/carried_over"), "{err}");
+}

@@ -82,6 +82,13 @@ fn check(task: &CheckTask) -> Result<(), Error> {
         for finding in nianbao::repeats::findings(&checked.report, &last.report, task.repeat_threshold) {
             checked.add(finding);
         }
+        // This year's 二、上年结转 against last year's 四、结转下年度继续办理,
+        // column by column, as `batch` checks consecutive years.
+        let pair = [(0, &checked.report), (1, &last.report)];
+        let carried: Vec<_> = batch::carried_over(pair, false).into_iter().map(|(_, f)| f).collect();
+        for finding in carried {
+            checked.add(finding);
+        }
     }
     let outcome = pipeline::finish(Ok(checked), &Plan::judge_all(), &fonts);
     print_findings(&task.input, &outcome.findings);
