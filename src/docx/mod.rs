@@ -75,7 +75,11 @@ pub fn render(doc: &Document, fonts: DocxFonts) -> Result<Vec<u8>, DocxError> {
         docx = docx.add_style(style);
     }
     let mut header_rows = Vec::new();
-    for block in &doc.blocks {
+    for (i, block) in doc.blocks.iter().enumerate() {
+        // What must not end a page: a heading, the text just before a
+        // table, and the text before the signature (which takes its last
+        // lines over with it).
+        let keep = matches!(doc.blocks.get(i + 1), Some(Element::Table(_) | Element::Signature { .. }));
         docx = match block {
             Element::Title { lines } => {
                 let mut p = Paragraph::new().style(&style_id(Style::Title));
@@ -87,10 +91,17 @@ pub fn render(doc: &Document, fonts: DocxFonts) -> Result<Vec<u8>, DocxError> {
                 }
                 docx.add_paragraph(p)
             }
-            Element::Heading { level, runs } => docx.add_paragraph(paragraph(fonts, Style::Heading(*level), runs)),
-            Element::Paragraph { runs } => docx.add_paragraph(paragraph(fonts, Style::Body, runs)),
+            Element::Heading { level, runs } => {
+                docx.add_paragraph(paragraph(fonts, Style::Heading(*level), runs).keep_next(true).keep_lines(true))
+            }
+            Element::Paragraph { runs } => {
+                docx.add_paragraph(paragraph(fonts, Style::Body, runs).widow_control(true).keep_next(keep))
+            }
             Element::Signature { lines } => lines.iter().enumerate().fold(docx, |docx, (i, line)| {
-                let p = paragraph(fonts, Style::Signature, std::slice::from_ref(line));
+                // The agency and the date stay together.
+                let p = paragraph(fonts, Style::Signature, std::slice::from_ref(line))
+                    .keep_lines(true)
+                    .keep_next(i + 1 < lines.len());
                 // Two blank grid lines between the text and the signature.
                 let before = 2 * page::twips(page::LINE_PITCH) as u32;
                 docx.add_paragraph(if i == 0 { p.line_spacing(LineSpacing::new().before(before)) } else { p })

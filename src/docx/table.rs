@@ -15,6 +15,13 @@ pub fn table(t: &layout::Table, fonts: DocxFonts) -> Table {
     let grid = t.grid().expect("the layout stage builds tables that tile their grid");
     let widths: Vec<usize> = t.columns.iter().map(|mm| page::twips(*mm) as usize).collect();
     let span_width = |c: &layout::Cell| widths[c.col..c.col + c.colspan].iter().sum::<usize>();
+    // The rows up to the third that holds numbers keep with the next, so
+    // that Word never starts the table at the foot of a page with its
+    // header and a row or two (as the PDF does not).
+    let mut number_rows: Vec<usize> = t.cells.iter().filter(|c| c.role == CellRole::Number).map(|c| c.row).collect();
+    number_rows.sort_unstable();
+    number_rows.dedup();
+    let keep_until = number_rows.get(2).or(number_rows.last()).copied().unwrap_or(0);
     let rows = grid
         .iter()
         .enumerate()
@@ -42,7 +49,8 @@ pub fn table(t: &layout::Table, fonts: DocxFonts) -> Table {
                     };
                     let body = if anchor { c.runs.as_slice() } else { &[] };
                     let align = if c.role == CellRole::Label { AlignmentType::Left } else { AlignmentType::Center };
-                    Some(cell.add_paragraph(paragraph(fonts, Style::TableText, body).align(align)))
+                    let p = paragraph(fonts, Style::TableText, body).align(align).keep_next(r < keep_until);
+                    Some(cell.add_paragraph(p))
                 })
                 .collect();
             // A row never splits across pages, as in the PDF.

@@ -6,6 +6,7 @@ mod common;
 
 mod aggregate;
 mod batch;
+mod breaks;
 mod characters;
 mod cli;
 mod corpus;
