@@ -132,6 +132,8 @@ fn the_corpus_breaks_pages_by_the_rules_in_pdf_and_docx() {
     let lo = dir.join("printed");
     std::fs::create_dir_all(&lo).unwrap();
     let mut broken = Vec::new();
+    let mut docx = Vec::new();
+    let mut reports = Vec::new();
     for input in &inputs {
         let name = input.file_stem().unwrap().to_string_lossy().to_string();
         let report = nianbao::model::parse_str(&std::fs::read_to_string(input).unwrap()).unwrap();
@@ -140,10 +142,13 @@ fn the_corpus_breaks_pages_by_the_rules_in_pdf_and_docx() {
         for b in bad_breaks(&report, &pages(&pdf)) {
             broken.push(format!("{name}.pdf：{b}"));
         }
-        let docx = dir.join(format!("{name}.docx"));
-        render(input, &docx, &["--allow-inconsistent", "--docx-fonts", "fandol"]);
-        let printed = libreoffice(&docx, "pdf", &lo);
-        for b in bad_breaks(&report, &pages(&printed)) {
+        let word = dir.join(format!("{name}.docx"));
+        render(input, &word, &["--allow-inconsistent", "--docx-fonts", "fandol"]);
+        docx.push(word);
+        reports.push((name, report));
+    }
+    for ((name, report), printed) in reports.iter().zip(libreoffice_all(&docx, "pdf", &lo)) {
+        for b in bad_breaks(report, &pages(&printed)) {
             broken.push(format!("{name}.docx：{b}"));
         }
     }

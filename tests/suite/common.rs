@@ -343,6 +343,12 @@ pub fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
 /// Converts a file with LibreOffice (`to`: `pdf`, `docx:MS Word 2007 XML`),
 /// the Fandol fonts visible to it; the output lands in `dir`.
 pub fn libreoffice(input: &Path, to: &str, dir: &Path) -> PathBuf {
+    libreoffice_all(&[input.to_path_buf()], to, dir).remove(0)
+}
+
+/// [`libreoffice`] for many inputs in one run of LibreOffice (its start-up
+/// is most of the time a conversion takes).
+pub fn libreoffice_all(inputs: &[PathBuf], to: &str, dir: &Path) -> Vec<PathBuf> {
     let conf = dir.join("fonts.conf");
     let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
     std::fs::write(
@@ -359,12 +365,12 @@ pub fn libreoffice(input: &Path, to: &str, dir: &Path) -> PathBuf {
         .env("HOME", dir)
         .args(["--headless", "--convert-to", to, "--outdir"])
         .arg(dir)
-        .arg(input)
+        .args(inputs)
         .output()
         .expect("LibreOffice (soffice) is needed for this test: apt-get install libreoffice-writer-nogui");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let extension = to.split(':').next().unwrap();
-    dir.join(input.file_name().unwrap()).with_extension(extension)
+    inputs.iter().map(|input| dir.join(input.file_name().unwrap()).with_extension(extension)).collect()
 }
 
 /// What a report prints: its layout, without the JSON paths its runs came
