@@ -597,15 +597,17 @@ pub fn assemble(items: &[Item]) -> Result<(Report, Vec<Note>), ImportError> {
     let proactive = proactive(format, tables[0], heading_at(1), &mut notes)?;
     // A report of 2021 or later whose table A keeps the 2019 layout while
     // table B prints the 2021 rows: a 2021 report, table A as printed.
-    let format = if format == Version::F2019 && Version::for_year(year) == Version::F2021 && prints_2021_other(tables[1]) {
-        notes.push(Note {
-            at: heading_at(1).clone(),
-            text: "表二按 2019 年格式印出，表三按 2021 年格式：记为 2021 年格式的报告，表二照原样（printed）".into(),
-        });
-        Version::F2021
-    } else {
-        format
-    };
+    let format =
+        if format == Version::F2019 && Version::for_year(year) == Version::F2021 && prints_2021_other(tables[1]) {
+            notes.push(Note {
+                at: heading_at(1).clone(),
+                text: "表二按 2019 年格式印出，表三按 2021 年格式：记为 2021 年格式的报告，表二照原样（printed）"
+                    .into(),
+            });
+            Version::F2021
+        } else {
+            format
+        };
     let applications = applications(format, tables[1], heading_at(2), &mut notes)?;
     let review_litigation = review_litigation(tables[2], heading_at(3), &mut notes)?;
     for (k, table) in (1..4).zip(&tables) {
