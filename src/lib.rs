@@ -36,6 +36,7 @@ pub mod form;
 pub mod format;
 pub mod html;
 pub mod import;
+pub mod io_error;
 pub mod layout;
 pub mod model;
 pub mod pdf;

@@ -92,7 +92,7 @@ impl std::fmt::Display for Located {
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
     /// The file could not be read at all.
-    #[error("无法读取：{0}")]
+    #[error("无法读取：{}", crate::io_error::describe(.0))]
     Io(#[from] std::io::Error),
     /// A file over its kind's size limit, refused before it is read.
     #[error("文件有 {size} 字节，超过这类文件的上限 {max} 字节")]

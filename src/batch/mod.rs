@@ -248,7 +248,7 @@ pub fn run(inputs: &[Found], out_dir: &Path, job: &Job, fonts: &Fonts, progress:
     for (i, target, e) in failed_commits.into_inner().expect("unpoisoned") {
         let record = &mut records[i];
         record.status = Verdict::Failed;
-        record.reason = Some(format!("无法写入 {target}：{e}"));
+        record.reason = Some(format!("无法写入 {target}：{}", crate::io_error::describe(&e)));
         record.outputs.retain(|written| *written != target);
     }
     progress.finish();
@@ -328,7 +328,7 @@ fn render_one(
             staged.into_iter().for_each(commit);
             return Record {
                 status: Verdict::Failed,
-                reason: Some(format!("无法写入 {}：{e}", path.display())),
+                reason: Some(format!("无法写入 {}：{}", path.display(), crate::io_error::describe(&e))),
                 ..record
             };
         }

@@ -219,3 +219,38 @@ fn a_batch_exports_typst_folders_beside_the_pdfs() {
     assert!(dir.join("out/a/beiguan.typst/main.typ").is_file());
     assert!(dir.join("out/a/beiguan.typst/layout.json").is_file());
 }
+
+/// The command line speaks Chinese: every command's help, and clap's
+/// usage errors, with no English left of clap's own words.
+#[test]
+fn help_and_usage_errors_are_in_chinese() {
+    let english =
+        ["Usage:", "Options:", "Arguments:", "Commands:", "[OPTIONS]", "possible values", "default:", "error:"];
+    for command in ["", "render", "check", "batch", "import", "serve", "sum", "new", "schema", "example"] {
+        let mut cmd = bin();
+        if !command.is_empty() {
+            cmd.arg(command);
+        }
+        let out = run(cmd.arg("--help"));
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(out.status.success(), "{command}: {}", stderr(&out));
+        assert!(text.contains("用法：") && text.contains("显示这份说明"), "{command}: {text}");
+        assert!(!english.iter().any(|w| text.contains(w)), "{command}: {text}");
+    }
+    for (args, expected) in [
+        (&["render"][..], "缺少必填的参数"),
+        (&["render", "x.json", "--format", "xlsx"][..], "的值“xlsx”不对；可以是：pdf、docx"),
+        (&["rendr"][..], "没有“rendr”这个命令；是不是要写“render”"),
+        (&["batch", "a", "-o", "b", "--shard", "9/2"][..], "分片 9/2 不存在"),
+        (&["render", "x.json", "--no-such-flag"][..], "不认识的参数“--no-such-flag”"),
+    ] {
+        let out = run(bin().args(args));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.starts_with("错误：") && err.contains(expected), "{args:?}: {err}");
+        assert!(!english.iter().any(|w| err.contains(w)), "{args:?}: {err}");
+    }
+    // The system's own errors are said in Chinese too.
+    let out = run(bin().arg("render").arg("/nonexistent/report.json"));
+    assert!(stderr(&out).contains("没有这个文件或文件夹"), "{}", stderr(&out));
+}

@@ -13,10 +13,10 @@ use nianbao::format::Format;
 use nianbao::pdf::PdfStandard;
 use nianbao::render::Settings;
 
-/// Typesets a 政府信息公开工作年度报告 from JSON into an official-format PDF
-/// and an editable DOCX.
+/// 政府信息公开工作年度报告排版：按正式格式排出 PDF、可编辑的 Word 文件和网页，
+/// 核对勾稽关系，导入往年已发布的报告，汇总各单位的报告。
 #[derive(Parser)]
-#[command(name = "nianbao", version, about)]
+#[command(name = "nianbao", version)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -24,151 +24,150 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Render a report to PDF, DOCX, its Typst source and/or its JSON.
+    /// 排版一份报告：PDF、Word（DOCX）、网页（HTML）、Typst 源文件或 JSON。
     Render {
-        /// The report: JSON (input contract v1), or a published report
-        /// (.html page, .txt, .docx, .pdf) imported on the way.
+        /// 报告：JSON（输入约定），或已发布的报告（网页 .html、文字 .txt、
+        /// Word .docx、PDF），读入时自动导入。
         report: PathBuf,
-        /// Output file (a folder for --format typst); default: beside the
-        /// input with `.pdf`, `.docx` or `.typst`; `-` for stdout. With
-        /// several formats, each gets this path with its own extension.
+        /// 输出文件（--format typst 时为文件夹）；默认与输入同名、同目录，
+        /// 扩展名 .pdf、.docx、.html 或 .typst；`-` 表示标准输出。有多种格式
+        /// 时，各用这个路径配上自己的扩展名。文件夹不存在会自动建立。
         #[arg(short, long, value_parser = OsStringValueParser::new().map(Output::from))]
         output: Option<Output>,
         #[command(flatten)]
         render: RenderArgs,
     },
-    /// Check a report: print every finding; exit 1 if any refuses it.
+    /// 检查一份报告：列出每一处问题；有拒绝排版的问题时退出码为 1。
     Check {
+        /// 报告：JSON，或已发布的报告（网页、文字、Word、PDF）。
         report: PathBuf,
         #[command(flatten)]
         fonts: FontArgs,
-        /// Last year's report of the same agency: a note where 五 (or 一)
-        /// repeats its text.
+        /// 同一机关去年的报告：核对今年“上年结转”是否等于去年“结转下年度继续
+        /// 办理”，并提示五（或一）与去年雷同之处。
         #[arg(long, value_name = "LAST")]
         previous: Option<PathBuf>,
-        /// The share of repeated text (percent) from which that note is given.
+        /// 雷同达到多少（百分比）才提示；默认 60。
         #[arg(long, default_value_t = nianbao::repeats::DEFAULT_THRESHOLD, value_parser = clap::value_parser!(u32).range(1..=100))]
         repeat_threshold: u32,
     },
-    /// Render many reports: files, or folders searched for reports (.json,
-    /// .html/.htm/.shtml, .txt, .docx, .pdf).
+    /// 批量排版：文件，或文件夹（在其中查找 .json、.html/.htm/.shtml、.txt、
+    /// .docx、.pdf）。
     Batch {
+        /// 输入的文件或文件夹。
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// Output folder; outputs mirror the inputs' relative paths.
+        /// 输出文件夹；输出按输入的相对路径存放。不能就是输入文件夹。
         #[arg(short, long)]
         output: PathBuf,
-        /// Parallel jobs; default: all cores.
+        /// 同时处理几份；默认用满全部处理器。
         #[arg(long)]
         jobs: Option<usize>,
-        /// Render only slice I of N (1-based) of the sorted inputs.
+        /// 只处理排序后输入的第 I 份（共 N 份，从 1 数起），用于多台机器分担。
         #[arg(long, value_name = "I/N", value_parser = parse_shard)]
         shard: Option<(usize, usize)>,
-        /// Make cross-year mismatches (上年结转 vs last year's 结转下年度) refuse.
+        /// 上年结转与去年“结转下年度继续办理”不符时拒绝排版（默认只提示）。
         #[arg(long)]
         strict: bool,
-        /// Write one JSON record per input here.
+        /// 把每份输入的结果（JSON）写到这里。
         #[arg(long, value_name = "FILE.json")]
         summary: Option<PathBuf>,
-        /// No progress output.
+        /// 不显示进度。
         #[arg(long, short)]
         quiet: bool,
-        /// Note a report whose 五 (or 一) repeats the same agency's previous
-        /// year from this share of repeated text (percent).
+        /// 五（或一）与同一机关上一年的报告雷同达到多少（百分比）时提示；默认 60。
         #[arg(long, default_value_t = nianbao::repeats::DEFAULT_THRESHOLD, value_parser = clap::value_parser!(u32).range(1..=100))]
         repeat_threshold: u32,
         #[command(flatten)]
         render: RenderArgs,
     },
-    /// Import a published report (web page, text, .docx or .pdf) into the
-    /// input contract.
+    /// 导入已发布的报告（网页、文字、Word、PDF），写成输入约定的 JSON。
     Import {
-        /// The published report: a saved web page (.html, .htm, .shtml),
-        /// text copied from the page, a Word file (.docx), or a PDF (.pdf,
-        /// read in process; `pdftotext -tsv` output is accepted too).
+        /// 已发布的报告：保存的网页（.html、.htm、.shtml）、从网页复制的文字、
+        /// Word 文件（.docx）或 PDF（也接受 `pdftotext -tsv` 的输出）。
         file: PathBuf,
-        /// Output file; default: beside the input with `.json`; `-` for stdout.
+        /// 输出文件；默认与输入同名、扩展名 .json；`-` 表示标准输出。
         #[arg(short, long, value_parser = OsStringValueParser::new().map(Output::from))]
         output: Option<Output>,
-        /// Print how the report was read: each section's heading, and which
-        /// row each table label was read as (and by which variant).
+        /// 说明是怎样读出的：各部分的标题，各表每一行按哪一行读（按哪种写法、
+        /// 相似度多少）。
         #[arg(long)]
         explain: bool,
     },
-    /// Open the writer's desk: a local web form for the reports in DIR,
-    /// checked and typeset as you type.
+    /// 打开填报网页：在本机浏览器里填写文件夹中的报告，边填边检查、边看排版。
     Serve {
-        /// The folder of reports; default: the current folder.
+        /// 报告所在的文件夹；默认为当前文件夹。
         #[arg(default_value = ".")]
         dir: PathBuf,
-        /// Address to listen on (`127.0.0.1:0` takes a free port). Anything
-        /// but loopback lets others on that network edit, with the URL.
+        /// 监听的地址，默认 127.0.0.1:8790（`127.0.0.1:0` 取一个空闲端口）。
+        /// 不是本机地址时，同一网络里拿到网址的人都能编辑。
         #[arg(long, default_value = "127.0.0.1:8790")]
         listen: std::net::SocketAddr,
-        /// Do not open a browser; just print the URL.
+        /// 不打开浏览器，只打印网址。
         #[arg(long)]
         no_browser: bool,
         #[command(flatten)]
         fonts: FontArgs,
     },
-    /// Add up the tables of reports of one year and template version (any
-    /// input kind, or folders of them) into a 汇总 report JSON.
+    /// 汇总：把同一年度、同一模板版本的各单位报告（任何可读的格式，或其文件夹）
+    /// 的表格相加，写成汇总报告 JSON。
     Sum {
+        /// 各单位的报告，或其文件夹。
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
-        /// The 汇总 report JSON to write.
+        /// 要写出的汇总报告 JSON。
         #[arg(short, long)]
         output: PathBuf,
-        /// The office the 汇总 is for.
+        /// 汇总报告的机关（本机关自己的报告不计入）。
         #[arg(long)]
         agency: String,
-        /// Agencies expected to report: one a line, or a CSV with an agency
-        /// column; who is missing, and who is not on it, are listed.
+        /// 应报机关名单：一行一个，或带机关列的 CSV（UTF-8 或 GBK），或 Excel
+        /// 工作簿 .xlsx；列出缺报的、名单外的，以及可能是同一机关的。
         #[arg(long, value_name = "ROSTER")]
         roster: Option<PathBuf>,
-        /// A published 汇总 to set against the sum, cell by cell.
+        /// 已发布的汇总，与本次汇总逐格对照。
         #[arg(long, value_name = "PUBLISHED")]
         compare: Option<PathBuf>,
-        /// Also write an Excel workbook: a row per agency, the sum last.
+        /// 另写一个 Excel 工作簿：每个机关一行，最后一行为合计。
         #[arg(long, value_name = "FIGURES.xlsx")]
         sheet: Option<PathBuf>,
-        /// Add up reports that do not add up themselves, too (they are left
-        /// out otherwise).
+        /// 自身数字不一致的报告也计入（默认不计入）。
         #[arg(long)]
         allow_inconsistent: bool,
     },
-    /// Start a blank report: every table cell blank, every section empty,
-    /// ready to fill in (by hand, or in `nianbao serve`).
+    /// 新建一份空白报告：表格各格空白、各部分待填写（手工填，或用 nianbao serve）。
     New {
-        /// The reporting agency.
+        /// 报告机关。
         #[arg(long)]
         agency: String,
-        /// The report year.
+        /// 报告年度。
         #[arg(long)]
         year: i64,
-        /// The template version, 2019 or 2021; default: the year's.
+        /// 模板版本：2019 或 2021；默认按年度。
         #[arg(long, value_name = "2019|2021")]
         format: Option<String>,
-        /// Last year's report of the agency (any input kind): its
-        /// 四、结转下年度继续办理 becomes this year's 二、上年结转.
+        /// 本机关去年的报告（任何可读的格式）：其“四、结转下年度继续办理”作为
+        /// 今年的“二、上年结转”。
         #[arg(long, value_name = "LAST")]
         from: Option<PathBuf>,
-        /// The signature's date (成文日期), e.g. 2025年1月20日; the agency
-        /// signs it.
+        /// 落款的成文日期，如 2025年1月20日；落款机关即报告机关。
         #[arg(long)]
         date: Option<String>,
-        /// The report JSON to write; an existing file is never replaced.
+        /// 要写出的报告 JSON；已存在的文件不会被覆盖。
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// Print the JSON Schema of the input contract.
+    /// 打印输入约定的 JSON Schema（供编辑器校验）。
     Schema,
-    /// Write generated, valid reports (test data for batches and benchmarks).
+    /// 生成一批合规的示例报告（批量处理和测速用的测试数据）。
     Example {
+        /// 生成几份；默认 10。
         #[arg(long, default_value_t = 10)]
         count: usize,
+        /// 随机种子：同一种子生成同样的报告；默认 1。
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// 写到这个文件夹。
         #[arg(short, long)]
         output: PathBuf,
     },
@@ -176,24 +175,20 @@ pub enum Command {
 
 #[derive(clap::Args)]
 pub struct RenderArgs {
-    /// Output format (repeatable to write several): pdf, docx, typst (a
-    /// folder with main.typ and layout.json for the Typst CLI), or json
-    /// (the report in the input contract, e.g. of an imported page), or
-    /// html (one self-contained web page); default: from the output's
-    /// extension, else pdf.
+    /// 输出格式（可重复，一次写几种）：pdf、docx、html（一个独立的网页）、
+    /// typst（含 main.typ 和 layout.json 的文件夹，供 Typst 命令行用）、json
+    /// （输入约定的报告，如导入的网页）；默认按输出文件的扩展名，否则为 pdf。
     #[arg(long = "format", value_enum)]
     pub formats: Vec<FormatArg>,
-    /// Font families the DOCX names: the official ones the users' machines
-    /// have, or the bundled Fandol families.
+    /// Word 文件里写的字体：official 为公文字体（方正小标宋简体、仿宋_GB2312
+    /// 等，写报告的电脑上都有，默认），fandol 为随程序附带的 Fandol 字体。
     #[arg(long, value_enum, default_value = "official")]
     docx_fonts: DocxFontsArg,
-    /// Make the PDF conform to a standard (repeatable): a-2b, a-2u, a-2a,
-    /// a-3b, a-3u, a-3a, a-4, a-4f, a-4e (PDF/A, for archives), ua-1, or a
-    /// PDF version (1.4 … 2.0).
+    /// 让 PDF 符合某个标准（可重复）：a-2b、a-2u、a-2a、a-3b、a-3u、a-3a、
+    /// a-4、a-4f、a-4e（PDF/A，归档用）、ua-1，或 PDF 版本（1.4 … 2.0）。
     #[arg(long = "pdf-standard", value_name = "STANDARD", value_enum)]
     pdf_standards: Vec<PdfStandardArg>,
-    /// Render even if the numbers do not add up (to reproduce what was
-    /// published); every finding is still printed.
+    /// 数字对不上也照样排版（用于照原样重排已发布的报告）；每处问题仍会列出。
     #[arg(long)]
     pub allow_inconsistent: bool,
     #[command(flatten)]
@@ -238,8 +233,8 @@ impl From<DocxFontsArg> for DocxFonts {
 
 #[derive(clap::Args)]
 pub struct FontArgs {
-    /// Add the fonts in DIR (repeatable); official families found there
-    /// (方正小标宋简体, 仿宋_GB2312, 楷体_GB2312, 黑体, 宋体) are used first.
+    /// 加入 DIR 中的字体（可重复）；其中的公文字体（方正小标宋简体、仿宋_GB2312、
+    /// 楷体_GB2312、黑体、宋体）优先使用。
     #[arg(long = "font-path", value_name = "DIR")]
     pub font_path: Vec<PathBuf>,
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use nianbao::batch::{self, Progress};
 use nianbao::fonts::Fonts;
 use nianbao::import::{self, Source};
+use nianbao::io_error::describe;
 use nianbao::pipeline::{self, Checked, Plan, Stop};
 use nianbao::render::Rendered;
 use nianbao::{example, model, schema, write};
@@ -39,7 +40,7 @@ fn load_fonts(args: &FontArgs) -> Result<Arc<Fonts>, Error> {
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| Error::failed(path, format!("无法读取：{e}")))
+    std::fs::read(path).map_err(|e| Error::failed(path, format!("无法读取：{}", describe(&e))))
 }
 
 /// Writes to standard output. A reader that stopped early (`| head`) is
@@ -47,7 +48,9 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
 fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::usage(format!("写入标准输出失败：{e}"))),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::usage(format!("写入标准输出失败：{}", describe(&e))))
+        }
         _ => Ok(()),
     }
 }
@@ -57,9 +60,9 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Error> {
 /// is what a user types for a new folder).
 fn write_output(target: &Path, rendered: &Rendered) -> Result<(), Error> {
     if let Some(dir) = target.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| Error::failed(dir, format!("无法创建输出目录：{e}")))?;
+        std::fs::create_dir_all(dir).map_err(|e| Error::failed(dir, format!("无法创建输出目录：{}", describe(&e))))?;
     }
-    write::put(target, rendered).map_err(|e| Error::failed(target, format!("无法写入：{e}")))
+    write::put(target, rendered).map_err(|e| Error::failed(target, format!("无法写入：{}", describe(&e))))
 }
 
 /// Reads and checks a report of any kind (imported on the way).
@@ -142,7 +145,8 @@ fn run_batch(task: &BatchTask) -> Result<(), Error> {
         found = batch::shard(found, i, n);
     }
     let out_dir = &task.out_dir;
-    std::fs::create_dir_all(out_dir).map_err(|e| Error::failed(out_dir, format!("无法创建输出目录：{e}")))?;
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| Error::failed(out_dir, format!("无法创建输出目录：{}", describe(&e))))?;
     let progress = Progress::for_stderr(found.len(), task.quiet);
     let summary = batch::run(&found, out_dir, &task.job, &fonts, &progress);
     for r in summary.records.iter().filter(|r| r.status != pipeline::Verdict::Rendered) {
@@ -312,7 +316,7 @@ fn write_examples(count: usize, seed: u64, dir: &Path) -> Result<(), Error> {
         let path = dir.join(relative);
         let json = serde_json::to_string_pretty(&report).expect("report serializes");
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::failed(&path, format!("无法写入：{e}")))?;
+            std::fs::create_dir_all(dir).map_err(|e| Error::failed(&path, format!("无法写入：{}", describe(&e))))?;
         }
         write_output(&path, &Rendered::File(json.into_bytes()))?;
     }

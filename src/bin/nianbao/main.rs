@@ -6,14 +6,31 @@ mod args;
 mod commands;
 mod error;
 mod plan;
+mod zh;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
     no_huge_pages();
-    let cli = args::Cli::parse();
+    let parsed = zh::command(args::Cli::command()).try_get_matches().and_then(|m| args::Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) => {
+            // The help page or the version, as asked.
+            print!("{}", zh::help(&e));
+            return ExitCode::SUCCESS;
+        }
+        Err(e) if e.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            eprint!("{}", zh::help(&e));
+            return ExitCode::from(2);
+        }
+        Err(e) => {
+            eprintln!("{}", zh::error(&e));
+            return ExitCode::from(2);
+        }
+    };
     match plan::Task::try_from(cli.command).and_then(commands::run) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
