@@ -54,8 +54,12 @@ pub struct Checked {
     /// Findings of the 勾稽 rules (refusals and notes), with their lines.
     pub findings: Vec<Located>,
     /// The input's JSON text, to locate later findings in; `None` for an
-    /// imported report, whose findings are named by their JSON path only.
+    /// imported report.
     text: Option<String>,
+    /// How an imported report was read: where in the source each part
+    /// stands, so that its findings name the page and line, the table and
+    /// row the writer sees.
+    notes: Vec<import::Note>,
 }
 
 /// A report that was laid out, with everything the checks found.
@@ -76,14 +80,18 @@ pub struct Prepared {
 #[derive(Clone, Debug)]
 pub struct Located {
     pub finding: Finding,
+    /// Line and column in the input's JSON.
     pub line: Option<(usize, usize)>,
+    /// Or, for an imported report, where in the published source.
+    pub place: Option<import::Place>,
 }
 
 impl std::fmt::Display for Located {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.line {
-            Some((line, column)) => write!(f, "第 {line} 行第 {column} 列 {}", self.finding),
-            None => write!(f, "{}", self.finding),
+        match (self.line, &self.place) {
+            (Some((line, column)), _) => write!(f, "第 {line} 行第 {column} 列 {}", self.finding),
+            (None, Some(place)) => write!(f, "{place} {}", self.finding),
+            (None, None) => write!(f, "{}", self.finding),
         }
     }
 }
@@ -211,7 +219,7 @@ pub fn read_path(path: &Path) -> Result<Checked, ReadError> {
 pub fn read(bytes: &[u8], source: Source) -> Result<Checked, ReadError> {
     match source {
         Source::Json => Ok(read_json(bytes)?),
-        _ => Ok(Checked::new(import::read(bytes, source)?.report, source, None)),
+        _ => Ok(Checked::imported(import::read(bytes, source)?)),
     }
 }
 
@@ -227,17 +235,37 @@ impl Checked {
     /// Runs the 勾稽 checks on a report already parsed; `text`, the JSON it
     /// was parsed from, gives findings their lines.
     pub fn new(report: Report, source: Source, text: Option<String>) -> Checked {
-        let findings = check::findings(&report)
-            .into_iter()
-            .map(|finding| Located { line: text.as_deref().and_then(|t| locate(t, &finding.path)), finding })
-            .collect();
-        Checked { report, source, findings, text }
+        Checked { report, source, findings: Vec::new(), text, notes: Vec::new() }.checked()
+    }
+
+    /// Runs the 勾稽 checks on an imported report; its findings name the
+    /// source's own places.
+    pub fn imported(imported: import::Imported) -> Checked {
+        let import::Imported { report, source, notes } = imported;
+        Checked { report, source, findings: Vec::new(), text: None, notes }.checked()
+    }
+
+    fn checked(mut self) -> Checked {
+        for finding in check::findings(&self.report) {
+            self.add(finding);
+        }
+        self
     }
 
     /// Attaches a finding made outside the report (e.g. across years).
     pub fn add(&mut self, finding: Finding) {
-        let line = self.locate(&finding.path);
-        self.findings.push(Located { finding, line });
+        let (line, place) = (self.locate(&finding.path), self.place_of(&finding.path));
+        self.findings.push(Located { finding, line, place });
+    }
+
+    /// Where an imported report's part at `path` was read in its source.
+    fn place_of(&self, path: &str) -> Option<import::Place> {
+        let read = self
+            .notes
+            .iter()
+            .filter_map(|n| n.path.as_deref().map(|p| (p, &n.at)))
+            .filter(|(p, _)| path == *p || path.starts_with(&format!("{p}/")) || p.is_empty());
+        read.max_by_key(|(p, _)| p.len()).map(|(_, at)| at.clone())
     }
 
     /// Whether the numbers break a 勾稽 rule.
@@ -260,7 +288,8 @@ impl Checked {
         let mut lines = std::collections::HashMap::new();
         for (finding, c) in fonts.coverage(&document) {
             let line = *lines.entry(finding.path.clone()).or_insert_with(|| self.locate(&finding.path));
-            let located = Located { line, finding };
+            let place = self.place_of(&finding.path);
+            let located = Located { line, place, finding };
             match located.finding.severity {
                 Severity::Refusal if crate::fonts::word_shows(c) => pdf_only_glyphs.push(located),
                 Severity::Refusal => missing_glyphs.push(located),

@@ -156,12 +156,12 @@ fn value(kind: Kind, cell: &str, at: &Place) -> Result<Value, ImportError> {
 }
 
 /// A matched label as explained: what the source says, what it was read as.
-fn matched(notes: &mut Vec<Note>, at: &Place, table: &str, m: &Match, source: &str, name: &str) {
+fn matched(notes: &mut Vec<Note>, at: &Place, table: &str, m: &Match, source: &str, name: &str, path: String) {
     let text = match m {
         Match::Variant(_, how) => format!("{table}：{how}"),
         _ => format!("{table}：“{}”即“{name}”", source.trim()),
     };
-    notes.push(Note { at: at.clone(), text });
+    notes.push(Note { at: at.clone(), text, path: Some(path) });
 }
 
 /// The refusal for a label that could mean more than one row.
@@ -201,7 +201,8 @@ fn proactive(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>)
             Match::None => return Err(ImportError::new(at, format!("表二里不认识的行“{label}”"))),
         };
         let (item, row) = all[i];
-        matched(notes, at, "表二", &m, &cells[start], &format!("{}·{}", item.title, row.label));
+        let path = format!("/proactive/{}", row.key);
+        matched(notes, at, "表二", &m, &cells[start], &format!("{}·{}", item.title, row.label), path);
         let fields = item.shape.fields();
         let rest = &cells[start + 1..];
         if rest.len() < fields.len() || rest[fields.len()..].iter().any(|c| !c.is_empty()) {
@@ -245,6 +246,7 @@ fn proactive(format: Version, items: &[Item], at: &Place, notes: &mut Vec<Note>)
                 notes.push(Note {
                     at: at.clone(),
                     text: format!("表二：原表没有“{}·{}”这一行，各格记为空白", item.title, row.label),
+                    path: None,
                 });
                 out.push(item.shape.fields().iter().map(|f| value(f.kind, "", at)).collect::<Result<_, _>>()?);
             }
@@ -316,7 +318,8 @@ fn applications(
         let m = variants::match_table_b(lines, label);
         match &m {
             Match::Exact(i) | Match::Variant(i, _) => {
-                matched(notes, at, "表三", &m, label, &lines[*i].name());
+                let path = format!("/applications/{}", lines[*i].path);
+                matched(notes, at, "表三", &m, label, &lines[*i].name(), path);
                 found.push((*i, &cells[k + 1..], at));
             }
             Match::Ambiguous(names) => return Err(ambiguous(at, "表三", label, names)),
@@ -327,6 +330,7 @@ fn applications(
                     at: at.clone(),
                     text: "表三按 2019 年格式把“（六）其他处理”印成一行：照原样记为 2019 年格式的表三（printed）"
                         .into(),
+                    path: None,
                 });
                 return applications(Version::F2019, items, at, notes);
             }
@@ -342,6 +346,7 @@ fn applications(
                                 "表三：“{}”是 2021 年格式的行，与同组各行相加记入“（六）其他处理”",
                                 label.trim()
                             ),
+                            path: None,
                         });
                         other_2021.push((j, &cells[k + 1..], at));
                     }
@@ -496,6 +501,7 @@ fn review_litigation(items: &[Item], at: &Place, notes: &mut Vec<Note>) -> Resul
     notes.push(Note {
         at: at.clone(),
         text: format!("表四：数据行 {all} 格，依次为行政复议、未经复议直接起诉、复议后起诉各 {width} 格"),
+        path: Some("/review_litigation".into()),
     });
     let groups = cells
         .chunks(width)
@@ -603,6 +609,7 @@ pub fn assemble(items: &[Item]) -> Result<(Report, Vec<Note>), ImportError> {
                 at: heading_at(1).clone(),
                 text: "表二按 2019 年格式印出，表三按 2021 年格式：记为 2021 年格式的报告，表二照原样（printed）"
                     .into(),
+                path: None,
             });
             Version::F2021
         } else {
@@ -620,7 +627,9 @@ pub fn assemble(items: &[Item]) -> Result<(Report, Vec<Note>), ImportError> {
         (Some(agency), _) => agency,
         (None, Some(s)) => {
             notes.push(Note {
-                at: title_at.clone(), text: format!("标题没有机关名称，取落款“{}”", s.agency)
+                at: title_at.clone(),
+                text: format!("标题没有机关名称，取落款“{}”", s.agency),
+                path: None,
             });
             s.agency.clone()
         }
@@ -628,7 +637,14 @@ pub fn assemble(items: &[Item]) -> Result<(Report, Vec<Note>), ImportError> {
             return Err(ImportError::new(title_at, format!("标题“{title}”里找不到机关名称，文末也没有落款")));
         }
     };
-    notes.insert(0, Note { at: title_at.clone(), text: format!("标题：“{title}”，{year} 年度，{agency}") });
+    notes.insert(
+        0,
+        Note {
+            at: title_at.clone(),
+            text: format!("标题：“{title}”，{year} 年度，{agency}"),
+            path: Some(String::new()),
+        },
+    );
     let title = (title != form::default_title(&agency, year)).then_some(title);
     let report = Report {
         version: format,
@@ -711,7 +727,8 @@ fn sections(items: &[Item], title_at: &Place, notes: &mut Vec<Note>) -> Result<S
             None => format!("“{}”：表格前没有这一部分的标题，按表格的位置读", form::SECTIONS[k]),
         };
         let at = items[heads[k].unwrap_or(begins[k])].at().clone();
-        notes.push(Note { at, text });
+        let path = ["/overview", "/proactive", "/applications", "/review_litigation", "/problems", "/other_matters"][k];
+        notes.push(Note { at, text, path: Some(path.into()) });
     }
     Ok((heads, bodies))
 }

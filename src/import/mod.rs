@@ -87,6 +87,9 @@ impl ImportError {
 pub struct Note {
     pub at: Place,
     pub text: String,
+    /// The part of the report (a JSON pointer) read from there, so that a
+    /// finding about it names the source's own place.
+    pub path: Option<String>,
 }
 
 impl fmt::Display for Note {

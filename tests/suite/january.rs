@@ -185,3 +185,21 @@ fn check_previous_sets_the_carry_over_against_last_year() {
     assert!(err.contains("本年上年结转为 0，但 2023 年报告的“四、结转下年度继续办理”为 2"), "{err}");
     assert!(err.contains("/applications/carried_over"), "{err}");
 }
+
+#[test]
+fn findings_of_an_imported_report_name_the_source_place() {
+    let dir = scratch("january-import-places");
+    let text = fixture_text("published/pingtan_2023.txt");
+    let line = text.lines().position(|l| l.starts_with("一、本年新收政府信息公开申请数量")).unwrap() + 1;
+    let input = dir.join("report.txt");
+    std::fs::write(&input, text.replacen("0\t0\t0\t0\t81", "0\t0\t0\t0\t82", 1)).unwrap();
+    for command in ["import", "check"] {
+        let out = run(bin()
+            .arg(command)
+            .arg(&input)
+            .arg(if command == "import" { "-o" } else { "--repeat-threshold" })
+            .arg(if command == "import" { dir.join("report.json").into_os_string() } else { "60".into() }));
+        let err = stderr(&out);
+        assert!(err.contains(&format!("report.txt：第 {line} 行 [不一致]")), "{command}: {err}");
+    }
+}

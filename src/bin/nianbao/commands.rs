@@ -183,11 +183,11 @@ fn import(task: &ImportTask) -> Result<(), Error> {
             Output::Path(_) => write_stdout(text.as_bytes())?,
         }
     }
-    let report = imported.report;
-    let json = model::to_json_text(&report);
+    let json = model::to_json_text(&imported.report);
     // The consistency checks run on what was imported: a published report
-    // that does not add up still imports, with its findings listed.
-    let checked = Checked::new(report, imported.source, Some(json.clone()));
+    // that does not add up still imports, with its findings listed where
+    // the source shows them.
+    let checked = Checked::imported(imported);
     print_findings(path, &checked.findings);
     match &task.target {
         Output::Stdout => write_stdout(json.as_bytes()),
