@@ -120,8 +120,9 @@ pub enum Refusal {
     /// A character no font has: refused whatever the options.
     #[error("有字符没有任何可用字体能显示，不予排版")]
     MissingGlyphs,
-    /// The numbers break a 勾稽 rule, and that was not allowed.
-    #[error("数据前后不一致，不予排版；如需照原样重排已发布的报告，请加 --allow-inconsistent")]
+    /// The numbers break a 勾稽 rule, and that was not allowed. (How to
+    /// allow it is each front end's to say: a flag, a button.)
+    #[error("数据前后不一致，不予排版")]
     Inconsistent,
 }
 

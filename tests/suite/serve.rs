@@ -483,8 +483,11 @@ fn check_preview_save_draft_new_export_import() {
     let (status, head, pdf) = desk.call("POST", "/api/export/pdf", seed.as_bytes());
     assert_eq!(status, 200);
     assert!(head.contains("application/pdf") && pdf.starts_with(b"%PDF-"));
-    let (status, _, _) = desk.call("POST", "/api/export/docx", report.to_string().as_bytes());
+    let (status, refused) = desk.json("POST", "/api/export/docx", report.to_string().as_bytes());
     assert_eq!(status, 409);
+    // Said in the desk's words: the dialog asks to go on; no command-line flag.
+    let why = refused["error"].as_str().unwrap();
+    assert!(why.contains("数据前后不一致") && !why.contains("--"), "{why}");
     let (status, _, docx) =
         desk.call("POST", "/api/export/docx?allow_inconsistent=true", report.to_string().as_bytes());
     assert_eq!(status, 200);

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::Path;
 
-use nianbao::pipeline::{Stop, Verdict};
+use nianbao::pipeline::{Refusal, Stop, Verdict};
 
 /// Why a command did not finish, as the whole message to print.
 #[derive(Debug)]
@@ -29,9 +29,12 @@ impl Error {
 
     /// The door stopped at `path`: refused or failed as its verdict says.
     pub fn stopped(path: &Path, stop: &Stop) -> Error {
-        match stop.verdict() {
-            Verdict::Failed => Error::failed(path, stop),
-            Verdict::Refused | Verdict::Rendered => Error::refused(path, stop),
+        match stop {
+            Stop::Refused(Refusal::Inconsistent) => {
+                Error::refused(path, format!("{stop}；如需照原样重排已发布的报告，请加 --allow-inconsistent"))
+            }
+            _ if stop.verdict() == Verdict::Failed => Error::failed(path, stop),
+            _ => Error::refused(path, stop),
         }
     }
 
