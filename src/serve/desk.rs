@@ -568,6 +568,7 @@ pub fn fill_totals(text: &str) -> Result<String, DeskError> {
 pub enum ExportFormat {
     Pdf,
     Docx,
+    Html,
     Json,
 }
 
@@ -578,8 +579,9 @@ impl TryFrom<String> for ExportFormat {
         match s.as_str() {
             "pdf" => Ok(ExportFormat::Pdf),
             "docx" => Ok(ExportFormat::Docx),
+            "html" => Ok(ExportFormat::Html),
             "json" => Ok(ExportFormat::Json),
-            _ => Err(format!("不能下载“{s}”格式：只能是 pdf、docx 或 json")),
+            _ => Err(format!("不能下载“{s}”格式：只能是 pdf、docx、html 或 json")),
         }
     }
 }
@@ -590,6 +592,7 @@ impl ExportFormat {
         match self {
             ExportFormat::Pdf => Format::Pdf,
             ExportFormat::Docx => Format::Docx,
+            ExportFormat::Html => Format::Html,
             ExportFormat::Json => Format::Json,
         }
     }

@@ -483,6 +483,10 @@ fn check_preview_save_draft_new_export_import() {
     let (status, head, pdf) = desk.call("POST", "/api/export/pdf", seed.as_bytes());
     assert_eq!(status, 200);
     assert!(head.contains("application/pdf") && pdf.starts_with(b"%PDF-"));
+    // The web page too, to publish on the agency's site.
+    let (status, head, page) = desk.call("POST", "/api/export/html", seed.as_bytes());
+    assert_eq!(status, 200);
+    assert!(head.contains("text/html") && String::from_utf8_lossy(&page).contains("一、总体情况"));
     let (status, refused) = desk.json("POST", "/api/export/docx", report.to_string().as_bytes());
     assert_eq!(status, 409);
     // Said in the desk's words: the dialog asks to go on; no command-line flag.
