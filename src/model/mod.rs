@@ -21,7 +21,7 @@ pub(crate) use json::insert;
 pub use json::{to_json, to_json_text};
 pub use locate::locate;
 pub use parse::{decode, parse_bytes, parse_str};
-pub use totals::fill_totals;
+pub use totals::{fill_totals, zero_blanks};
 pub use validate::{validate, Invalid};
 
 use crate::form::{self, Version};

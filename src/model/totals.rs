@@ -1,8 +1,33 @@
 //! Blank totals filled from their parts: what the desk's 补全合计 does,
-//! by the same rules the checks and the layout print by.
+//! by the same rules the checks and the layout print by; and blanks to 0
+//! (空白补零).
 
 use super::{Applications, Counts, Report, Written};
 use crate::form::applications::{self, LineRole};
+
+/// Writes 0 in every blank part of the three tables (a new report's ~200
+/// blank cells, for an agency with nothing to report in most of them),
+/// then fills the blank totals ([`fill_totals`]). A written value is
+/// never changed.
+pub fn zero_blanks(report: &mut Report) {
+    for values in &mut report.proactive.rows {
+        for v in values {
+            match v {
+                super::Value::Count(c @ None) => *c = Some(0),
+                super::Value::Signed(s @ None) => *s = Some(0),
+                super::Value::Amount(a @ None) => *a = Some("0".into()),
+                _ => {}
+            }
+        }
+    }
+    let rows = report.applications.rows.iter_mut().flatten().chain(&mut report.review_litigation.groups);
+    for counts in rows {
+        for part in &mut counts.parts {
+            part.get_or_insert(0);
+        }
+    }
+    fill_totals(report);
+}
 
 /// Fills every blank total of tables B and C from its parts; a written
 /// total is never overwritten.

@@ -562,6 +562,14 @@ pub fn fill_totals(text: &str) -> Result<String, DeskError> {
     Ok(model::to_json_text(&report))
 }
 
+/// The report with every blank table cell 0 and its totals filled, as
+/// canonical JSON (空白补零).
+pub fn zero_blanks(text: &str) -> Result<String, DeskError> {
+    let mut report = model::parse_str(text)?;
+    model::zero_blanks(&mut report);
+    Ok(model::to_json_text(&report))
+}
+
 /// What the page can download.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(try_from = "String")]

@@ -34,8 +34,8 @@ mod extract;
 
 pub use desk::{
     check, create, export, fill_totals, import, list, open, parts, preview, preview_pages, save, save_draft,
-    ExportFormat, FormFinding, FormPart, FormPartKind, FormState, Held, Listed, Opened, PageRange, Preview,
-    PreviewPage, Writing, PREVIEW_PAGES,
+    zero_blanks, ExportFormat, FormFinding, FormPart, FormPartKind, FormState, Held, Listed, Opened, PageRange,
+    Preview, PreviewPage, Writing, PREVIEW_PAGES,
 };
 pub use error::DeskError;
 pub use extract::{json_body, Body, BodyTimeout, JsonBody, Param, Params, Text};
@@ -340,6 +340,7 @@ fn router(desk: Arc<Desk>) -> Router {
         .route("/api/check", post(check_text))
         .route("/api/preview", post(preview_text))
         .route("/api/fill-totals", post(fill_totals_of))
+        .route("/api/zero-blanks", post(zero_blanks_of))
         .route("/api/new", post(new))
         .route("/api/export/{format}", post(export_as))
         .route("/api/import/{file}", post(import_file))
@@ -488,6 +489,13 @@ async fn preview_text(
 /// The report with its blank totals filled, as canonical JSON.
 async fn fill_totals_of(Text(text): Text) -> Result<Response, DeskError> {
     let filled = blocking(move || fill_totals(&text)).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], filled).into_response())
+}
+
+/// The report with its blank cells 0 and its totals filled, as canonical
+/// JSON.
+async fn zero_blanks_of(Text(text): Text) -> Result<Response, DeskError> {
+    let filled = blocking(move || zero_blanks(&text)).await?;
     Ok(([(header::CONTENT_TYPE, "application/json")], filled).into_response())
 }
 

@@ -192,6 +192,15 @@ try:
     assert cell(driver, "/applications/results/total/0").get_attribute("value") == "2", "总计 from the result rows"
     assert cell(driver, "/applications/carried_over/6").get_attribute("value") == written
     assert "/api/fill-totals" in driver.execute_script("return window.calls"), "filled by the server"
+    # 空白补零: a blank cell becomes 0 once the writer confirms.
+    type_into(driver, "/applications/received/1", Keys.BACKSPACE)
+    wait(driver, lambda d: cell(d, "/applications/received/1").get_attribute("value") == "", "the cell made blank")
+    time.sleep(1)  # the edit reaches the page's report (it is debounced)
+    driver.find_element(By.ID, "zero-blanks").click()
+    WebDriverWait(driver, 20).until(expected_conditions.alert_is_present())
+    driver.switch_to.alert.accept()
+    wait(driver, lambda d: cell(d, "/applications/received/1").get_attribute("value") == "0", "the blank made 0")
+    assert "/api/zero-blanks" in driver.execute_script("return window.calls"), "zeroed by the server"
     shot(driver, "totals-filled")
 
     # A long report's pages come five at a time; the others on demand.

@@ -348,6 +348,19 @@ async function fillTotals() {
   }
 }
 
+// Every blank table cell 0 (an agency with nothing to report in most
+// rows), totals filled; a written value is never changed.
+async function zeroBlanks() {
+  if (!confirm($("#zero-blanks").dataset.confirm)) return;
+  try {
+    state.report = await api("POST", "/api/zero-blanks", JSON.stringify(state.report));
+    draw();
+    changed("/applications");
+  } catch (e) {
+    status("没有补零：" + (e.data?.path ? e.data.path + "：" : "") + e.message);
+  }
+}
+
 // ---------------------------------------------------------------- preview
 
 // A few pages at a time (the server sends at most five): after an edit,
@@ -449,6 +462,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#back").addEventListener("click", () => { $("#editor").hidden = true; $("#home").hidden = false; loadList(); });
   $("#save").addEventListener("click", save);
   $("#fill-totals").addEventListener("click", fillTotals);
+  $("#zero-blanks").addEventListener("click", zeroBlanks);
   $("#pages-prev").addEventListener("click", () => preview({ from: Math.max(0, view.from - PAGES) }));
   $("#pages-next").addEventListener("click", () => preview({ from: view.from + PAGES }));
   document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => download(b.dataset.export)));
