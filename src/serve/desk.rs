@@ -229,6 +229,8 @@ pub enum FormPartKind {
     Field,
     Prose,
     Table,
+    /// The 落款: the agency and the date, printed at the right after 六.
+    Signature,
 }
 
 /// The parts the form edits, in document order: the form's own fields,
@@ -242,6 +244,7 @@ pub fn parts() -> Vec<FormPart> {
             let (title, kind) = match p.key {
                 "year" | "agency" | "title" => (p.label, FormPartKind::Field),
                 "preamble" | "overview" | "problems" | "other_matters" => (p.label, FormPartKind::Prose),
+                "signature" => (p.label, FormPartKind::Signature),
                 key => (form::TABLE_SECTIONS.iter().find(|(k, _)| *k == key)?.1, FormPartKind::Table),
             };
             Some(FormPart { key: p.key, title, kind, heading: form::SECTIONS.contains(&title) })

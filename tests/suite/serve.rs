@@ -357,9 +357,12 @@ fn headings_and_totals_come_from_the_server() {
             "applications",
             "review_litigation",
             "problems",
-            "other_matters"
+            "other_matters",
+            "signature"
         ]
     );
+    assert_eq!(parts.last().unwrap()["kind"], "signature");
+    assert_eq!(parts.last().unwrap()["title"], "落款");
     let printed: Vec<String> = checked["document"]["blocks"]
         .as_array()
         .unwrap()

@@ -140,6 +140,8 @@ function draw() {
       fields.append(field(part), document.createElement("br"));
     } else if (part.kind === "prose") {
       form.append(prose(part.key, part.title));
+    } else if (part.kind === "signature") {
+      form.append(signature(part.title));
     } else {
       const s = section(part.title);
       s.append(prose(`table_prose/${part.key}/before`, "表格前的文字", true));
@@ -165,6 +167,26 @@ function field(part) {
   });
   const l = document.createElement("label"); l.append(label + " ", input);
   return l;
+}
+
+// The signature part: the agency and the date; both blank, none.
+function signature(title) {
+  const s = section(title);
+  for (const [key, label] of [["agency", "机关"], ["date", "日期"]]) {
+    const input = document.createElement("input");
+    input.type = "text"; input.dataset.path = "/signature/" + key;
+    input.value = state.report.signature?.[key] ?? "";
+    input.setAttribute("aria-label", title + label);
+    input.addEventListener("input", () => {
+      const sig = state.report.signature ?? { agency: "", date: "" };
+      sig[key] = input.value;
+      if (sig.agency.trim() === "" && sig.date.trim() === "") delete state.report.signature; else state.report.signature = sig;
+      changed("/signature");
+    });
+    const l = document.createElement("label"); l.append(label + " ", input);
+    s.append(l, document.createElement("br"));
+  }
+  return s;
 }
 
 function section(title) {
