@@ -1,11 +1,16 @@
 //! The workbook of a 汇总: one row per agency, one column per value cell of
 //! tables A, B and C headed by the official labels, frozen header row and
 //! agency column, whole-number formats, and the sum as the last row with
-//! formulas (their results written too, so that any reader shows them).
+//! formulas (their results written too, so that any reader shows them);
+//! then the sum's three tables in the official layout, a sheet each, as the
+//! report prints them (the layout's own grid: merged cells, labels, blanks).
 
-use rust_xlsxwriter::{ColNum, DocProperties, ExcelDateTime, Format, Formula, Workbook, XlsxError};
+use rust_xlsxwriter::{
+    ColNum, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Formula, Workbook, Worksheet, XlsxError,
+};
 
 use super::{cells, Member};
+use crate::layout::{self, CellRole, Element};
 use crate::model::Report;
 
 /// Column letters of a 0-based column (A, B, … Z, AA …).
@@ -63,7 +68,52 @@ pub fn workbook(inputs: &[&Member], sum: &Report) -> Result<Vec<u8>, XlsxError> 
         let format = if cell.number.is_some_and(|n| n.fract() != 0.0) { &decimal } else { &whole };
         sheet.write_formula_with_format(last, col, formula, format)?;
     }
+    let document = layout::build(sum);
+    let tables = document.blocks.iter().filter_map(|b| if let Element::Table(t) = b { Some(t) } else { None });
+    for (name, table) in ["表二", "表三", "表四"].into_iter().zip(tables) {
+        official(book.add_worksheet().set_name(name)?, table)?;
+    }
     book.save_to_buffer()
+}
+
+/// A table as the report prints it: every cell of the layout's grid in its
+/// place, merged cells merged, ruled, labels left and numbers centred.
+fn official(sheet: &mut Worksheet, table: &layout::Table) -> Result<(), XlsxError> {
+    let ruled = Format::new().set_border(FormatBorder::Thin).set_text_wrap().set_align(FormatAlign::VerticalCenter);
+    let label = ruled.clone().set_align(FormatAlign::Left);
+    let centred = ruled.clone().set_align(FormatAlign::Center);
+    // Column widths in characters: about two of 11 pt a centimetre.
+    let widths: Vec<f64> = table.columns.iter().map(|mm| mm / 5.0 * 2.2).collect();
+    for (c, w) in widths.iter().enumerate() {
+        sheet.set_column_width(c as ColNum, *w)?;
+    }
+    // Each row as tall as its longest wrapped cell (a Chinese character is
+    // about two of those widths), and the table one page wide in print.
+    let mut lines = vec![1usize; table.rows];
+    for cell in table.cells.iter().filter(|c| c.rowspan == 1) {
+        let width: f64 = widths[cell.col..cell.col + cell.colspan].iter().sum();
+        let per_line = (width / 2.0).floor().max(1.0) as usize;
+        let n = cell.text().chars().count().div_ceil(per_line);
+        lines[cell.row] = lines[cell.row].max(n);
+    }
+    for (r, n) in lines.iter().enumerate() {
+        sheet.set_row_height(r as u32, 15.0 * *n as f64)?;
+    }
+    sheet.set_print_fit_to_pages(1, 0);
+    for cell in &table.cells {
+        let (r, c) = (cell.row as u32, cell.col as ColNum);
+        let format = if cell.role == CellRole::Label { &label } else { &centred };
+        let text = cell.text();
+        if cell.rowspan > 1 || cell.colspan > 1 {
+            let (r1, c1) = (r + cell.rowspan as u32 - 1, c + cell.colspan as ColNum - 1);
+            sheet.merge_range(r, c, r1, c1, &text, format)?;
+        } else if let Some(n) = (cell.role == CellRole::Number).then(|| text.parse::<f64>().ok()).flatten() {
+            sheet.write_number_with_format(r, c, n, format)?;
+        } else {
+            sheet.write_string_with_format(r, c, &text, format)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -133,6 +133,23 @@ fn sum_adds_up_generated_reports_and_passes_check() {
     let check = run(bin().arg("check").arg(&total));
     assert_eq!(check.status.code(), Some(1), "{}", stderr(&check));
     assert!(stderr(&check).contains("占位文字"), "{}", stderr(&check));
+    // The sum's tables in the official layout, a sheet each: merged cells
+    // as the report prints them, the official labels, the sums as numbers.
+    let parts = unzip(&std::fs::read(&sheet).unwrap());
+    let part = |name: &str| String::from_utf8(parts.iter().find(|(n, _)| n == name).unwrap().1.clone()).unwrap();
+    let book = part("xl/workbook.xml");
+    for name in ["汇总", "表二", "表三", "表四"] {
+        assert!(book.contains(&format!("name=\"{name}\"")), "{name}: {book}");
+    }
+    let strings = part("xl/sharedStrings.xml");
+    for label in ["第二十条第（一）项", "申请人情况", "（七）总计", "四、结转下年度继续办理", "行政复议"]
+    {
+        assert!(strings.contains(label), "{label} in the workbook");
+    }
+    let table_b = part("xl/worksheets/sheet3.xml");
+    assert!(table_b.contains("<mergeCell ") && table_b.matches("<mergeCell ").count() > 10, "表三's merged cells");
+    let total = summed["applications"]["received"][6].as_u64().unwrap();
+    assert!(table_b.contains(&format!("<v>{total}</v>")), "表三 holds the summed total {total}");
     // The workbook, read by LibreOffice: a row per agency and the sum last.
     let lo = scratch("sum-generated-lo");
     let csv = libreoffice(&sheet, "csv:Text - txt - csv (StarCalc):44,34,76", &lo);
