@@ -557,19 +557,12 @@ pub fn save_draft(
     crate::write::write_atomic(&draft, text.as_bytes()).map_err(|e| DeskError::Internal(format!("草稿无法写入：{e}")))
 }
 
-/// The report with its blank totals filled from their parts
-/// ([`model::fill_totals`]), as canonical JSON text.
-pub fn fill_totals(text: &str) -> Result<String, DeskError> {
+/// The report with one of the model's edits made — its blank totals filled
+/// ([`model::fill_totals`], 补全合计) or its blanks made 0
+/// ([`model::zero_blanks`], 空白补零) — as canonical JSON text.
+pub fn edited(text: &str, edit: fn(&mut Report)) -> Result<String, DeskError> {
     let mut report = model::parse_str(text)?;
-    model::fill_totals(&mut report);
-    Ok(model::to_json_text(&report))
-}
-
-/// The report with every blank table cell 0 and its totals filled, as
-/// canonical JSON (空白补零).
-pub fn zero_blanks(text: &str) -> Result<String, DeskError> {
-    let mut report = model::parse_str(text)?;
-    model::zero_blanks(&mut report);
+    edit(&mut report);
     Ok(model::to_json_text(&report))
 }
 

@@ -33,9 +33,9 @@ mod error;
 mod extract;
 
 pub use desk::{
-    check, create, export, fill_totals, import, list, open, parts, preview, preview_pages, save, save_draft,
-    zero_blanks, ExportFormat, FormFinding, FormPart, FormPartKind, FormState, Held, Listed, Opened, PageRange,
-    Preview, PreviewPage, Writing, PREVIEW_PAGES,
+    check, create, edited, export, import, list, open, parts, preview, preview_pages, save, save_draft, ExportFormat,
+    FormFinding, FormPart, FormPartKind, FormState, Held, Listed, Opened, PageRange, Preview, PreviewPage, Writing,
+    PREVIEW_PAGES,
 };
 pub use error::DeskError;
 pub use extract::{json_body, Body, BodyTimeout, JsonBody, Param, Params, Text};
@@ -339,8 +339,8 @@ fn router(desk: Arc<Desk>) -> Router {
         .route("/api/draft/{name}", put(save_draft_of))
         .route("/api/check", post(check_text))
         .route("/api/preview", post(preview_text))
-        .route("/api/fill-totals", post(fill_totals_of))
-        .route("/api/zero-blanks", post(zero_blanks_of))
+        .route("/api/fill-totals", post(|Text(text): Text| edit(text, crate::model::fill_totals)))
+        .route("/api/zero-blanks", post(|Text(text): Text| edit(text, crate::model::zero_blanks)))
         .route("/api/new", post(new))
         .route("/api/export/{format}", post(export_as))
         .route("/api/import/{file}", post(import_file))
@@ -486,17 +486,11 @@ async fn preview_text(
     .map(Json)
 }
 
-/// The report with its blank totals filled, as canonical JSON.
-async fn fill_totals_of(Text(text): Text) -> Result<Response, DeskError> {
-    let filled = blocking(move || fill_totals(&text)).await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], filled).into_response())
-}
-
-/// The report with its blank cells 0 and its totals filled, as canonical
-/// JSON.
-async fn zero_blanks_of(Text(text): Text) -> Result<Response, DeskError> {
-    let filled = blocking(move || zero_blanks(&text)).await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], filled).into_response())
+/// The report with one of the model's edits made (补全合计, 空白补零), as
+/// canonical JSON.
+async fn edit(text: String, how: fn(&mut crate::model::Report)) -> Result<Response, DeskError> {
+    let edited = blocking(move || edited(&text, how)).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], edited).into_response())
 }
 
 /// What the new-report form sends.

@@ -377,8 +377,7 @@ impl Roll {
 /// county's name before it, or left out), or they are written nearly
 /// alike.
 fn alike(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-    let (a, b) = (norm(a), norm(b));
+    let (a, b) = (squeezed(a), squeezed(b));
     let shorter = a.chars().count().min(b.chars().count());
     (shorter >= 3 && (a.contains(&b) || b.contains(&a))) || crate::form::variants::likeness(&a, &b) >= 0.8
 }
@@ -400,8 +399,13 @@ pub fn roster_text(bytes: &[u8]) -> Result<String, String> {
 }
 
 /// Who is missing from a roster, and who reported without being on it.
+/// An agency name without its spaces, as names are compared.
+fn squeezed(name: &str) -> String {
+    name.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 fn roster(roster: &[String], agencies: &[&str]) -> (Vec<String>, Vec<String>) {
-    let norm = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let norm = squeezed;
     let reported: Vec<String> = agencies.iter().map(|a| norm(a)).collect();
     let listed: Vec<String> = roster.iter().map(|a| norm(a)).collect();
     let missing = roster.iter().filter(|r| !reported.contains(&norm(r))).cloned().collect();

@@ -360,26 +360,22 @@ function paste(e, input, table) {
 
 // Blank totals filled by the server, by the rule the checks use; a written
 // total is never overwritten.
-async function fillTotals() {
-  try {
-    state.report = await api("POST", "/api/fill-totals", JSON.stringify(state.report));
-    draw();
-    changed("/applications");
-  } catch (e) {
-    status("没有补全：" + (e.data?.path ? e.data.path + "：" : "") + e.message);
-  }
-}
+const fillTotals = () => serverEdit("/api/fill-totals", "没有补全：");
 
 // Every blank table cell 0 (an agency with nothing to report in most
 // rows), totals filled; a written value is never changed.
-async function zeroBlanks() {
-  if (!confirm($("#zero-blanks").dataset.confirm)) return;
+function zeroBlanks() {
+  if (confirm($("#zero-blanks").dataset.confirm)) serverEdit("/api/zero-blanks", "没有补零：");
+}
+
+// The report as the server edited it, drawn again.
+async function serverEdit(url, failed) {
   try {
-    state.report = await api("POST", "/api/zero-blanks", JSON.stringify(state.report));
+    state.report = await api("POST", url, JSON.stringify(state.report));
     draw();
     changed("/applications");
   } catch (e) {
-    status("没有补零：" + (e.data?.path ? e.data.path + "：" : "") + e.message);
+    status(failed + (e.data?.path ? e.data.path + "：" : "") + e.message);
   }
 }
 
