@@ -39,6 +39,7 @@ pub mod import;
 pub mod io_error;
 pub mod layout;
 pub mod model;
+pub mod office;
 pub mod pdf;
 pub mod pipeline;
 pub mod render;

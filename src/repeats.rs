@@ -36,12 +36,25 @@ fn sentences(text: &str) -> Vec<&str> {
 /// The share of `now` (0–100) found again in `before`, and the longest
 /// passage the two share.
 pub fn repeated(now: &str, before: &str) -> (u32, String) {
-    let total: usize = now.chars().count();
-    if total == 0 || before.is_empty() {
+    if now.is_empty() || before.is_empty() {
         return (0, String::new());
     }
+    (sentence_share(now, before), longest_common(now, before))
+}
+
+/// The share (0–100) of `now`'s text whose sentences stand again in
+/// `before`'s.
+pub fn share(now: &[Block], before: &[Block]) -> u32 {
+    sentence_share(&text(now), &text(before))
+}
+
+fn sentence_share(now: &str, before: &str) -> u32 {
+    let total = now.chars().count();
+    if total == 0 || before.is_empty() {
+        return 0;
+    }
     let repeated: usize = sentences(now).iter().filter(|s| before.contains(**s)).map(|s| s.chars().count()).sum();
-    ((repeated * 100 / total) as u32, longest_common(now, before))
+    (repeated * 100 / total) as u32
 }
 
 /// The most characters of each section the longest passage is looked for

@@ -39,44 +39,48 @@ pub fn repeats<'a>(reports: impl IntoIterator<Item = (usize, &'a Report)>, thres
 /// one year, a finding per column where the carried-over count differs.
 pub fn findings<'a>(reports: impl IntoIterator<Item = (usize, &'a Report)>, strict: bool) -> Vec<(usize, Finding)> {
     let reports: Vec<(usize, &Report)> = reports.into_iter().collect();
+    pairs(&reports)
+        .into_iter()
+        .flat_map(|(i, this, last)| carried(this, last, strict).into_iter().map(move |f| (i, f)))
+        .collect()
+}
+
+/// A finding per column where this year's 上年结转 differs from last
+/// year's 结转下年度继续办理 (refusals when `strict`, else notes).
+pub fn carried(this: &Report, last: &Report, strict: bool) -> Vec<Finding> {
     let severity = if strict { Severity::Refusal } else { Severity::Note };
     let mut out = Vec::new();
-    for (i, this, last) in pairs(&reports) {
-        let (Some((line, now)), Some((_, before))) =
-            (row(this, LineRole::CarriedOver), row(last, LineRole::CarriedForward))
-        else {
+    let (Some((line, now)), Some((_, before))) =
+        (row(this, LineRole::CarriedOver), row(last, LineRole::CarriedForward))
+    else {
+        return out;
+    };
+    let cols = applications::APPLICANTS;
+    let label = applications::lines(this.applications.version)[line].name();
+    for (c, (a, b)) in now.iter().zip(&before).enumerate() {
+        if a == b {
             continue;
-        };
-        let cols = applications::APPLICANTS;
-        let label = applications::lines(this.applications.version)[line].name();
-        for (c, (a, b)) in now.iter().zip(&before).enumerate() {
-            if a == b {
-                continue;
-            }
-            let show = |v: &Option<u128>| v.map_or("空白".to_string(), |n| n.to_string());
-            let path = match &this.applications.rows[line] {
-                Some(counts) => counts.pointer(
-                    &format!("/applications/{}", applications::lines(this.applications.version)[line].path),
-                    &cols,
-                    c,
-                ),
-                None => "/applications/carried_over".into(),
-            };
-            out.push((
-                i,
-                Finding {
-                    severity,
-                    place: format!("{label} · {}", cols.label(c)),
-                    path,
-                    message: format!(
-                        "本年上年结转为 {}，但 {} 年报告的“四、结转下年度继续办理”为 {}",
-                        show(a),
-                        last.year,
-                        show(b)
-                    ),
-                },
-            ));
         }
+        let show = |v: &Option<u128>| v.map_or("空白".to_string(), |n| n.to_string());
+        let path = match &this.applications.rows[line] {
+            Some(counts) => counts.pointer(
+                &format!("/applications/{}", applications::lines(this.applications.version)[line].path),
+                &cols,
+                c,
+            ),
+            None => "/applications/carried_over".into(),
+        };
+        out.push(Finding {
+            severity,
+            place: format!("{label} · {}", cols.label(c)),
+            path,
+            message: format!(
+                "本年上年结转为 {}，但 {} 年报告的“四、结转下年度继续办理”为 {}",
+                show(a),
+                last.year,
+                show(b)
+            ),
+        });
     }
     out
 }

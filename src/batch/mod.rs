@@ -10,7 +10,7 @@
 
 mod continuity;
 
-pub use continuity::findings as carried_over;
+pub use continuity::{carried, findings as carried_over};
 mod progress;
 
 pub use progress::Progress;

@@ -433,15 +433,7 @@ pub fn create(
     format: Option<&str>,
     from: Option<&str>,
 ) -> Result<String, DeskError> {
-    let format = match format.map(str::trim).filter(|f| !f.is_empty()) {
-        None => Version::for_year(year),
-        Some(f) => Version::parse(f).ok_or_else(|| DeskError::Request {
-            message: format!("模板版本只能是 2019 或 2021，不是“{f}”"),
-            path: Some("/format".into()),
-            line: None,
-            column: None,
-        })?,
-    };
+    let format = template(format, year)?;
     let last = match from.filter(|f| !f.is_empty()) {
         None => None,
         Some(from) => {
@@ -457,6 +449,20 @@ pub fn create(
     };
     let report = model::blank(agency.trim(), year, format, last.as_ref(), None);
     Ok(serde_json::to_string_pretty(&report).expect("JSON serializes"))
+}
+
+/// The template a new report of `year` is written in: `format` as the
+/// form names it (`2019`, `2021`), or the year's when blank.
+pub fn template(format: Option<&str>, year: i64) -> Result<Version, DeskError> {
+    match format.map(str::trim).filter(|f| !f.is_empty()) {
+        None => Ok(Version::for_year(year)),
+        Some(f) => Version::parse(f).ok_or_else(|| DeskError::Request {
+            message: format!("模板版本只能是 2019 或 2021，不是“{f}”"),
+            path: Some("/format".into()),
+            line: None,
+            column: None,
+        }),
+    }
 }
 
 /// The names being written: a save or a draft of a report holds its name

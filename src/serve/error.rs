@@ -59,6 +59,16 @@ pub enum DeskError {
     /// No token, another `Host`, a write from another `Origin`.
     #[error("{0}")]
     Forbidden(String),
+    /// Not signed in, or the session is over (the office).
+    #[error("{0}")]
+    SignIn(String),
+    /// Too many failed sign-ins: try again later (the office).
+    #[error("{0}")]
+    TooMany(String),
+    /// Someone else saved the report since this version was opened: the
+    /// save is refused and theirs is sent back beside it (the office).
+    #[error("{message}")]
+    Clash { message: String, theirs: Value },
     /// The machine's fault: I/O, a task that panicked.
     #[error("{0}")]
     Internal(String),
@@ -82,13 +92,17 @@ impl DeskError {
                 StatusCode::BAD_REQUEST
             }
             DeskError::Forbidden(_) => StatusCode::FORBIDDEN,
+            DeskError::SignIn(_) => StatusCode::UNAUTHORIZED,
+            DeskError::TooMany(_) => StatusCode::TOO_MANY_REQUESTS,
             DeskError::NotFound(_) => StatusCode::NOT_FOUND,
             DeskError::TooLarge | DeskError::FileTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             DeskError::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             DeskError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            DeskError::Changed | DeskError::Exists | DeskError::StaleDraft | DeskError::Refused(_) => {
-                StatusCode::CONFLICT
-            }
+            DeskError::Changed
+            | DeskError::Exists
+            | DeskError::StaleDraft
+            | DeskError::Refused(_)
+            | DeskError::Clash { .. } => StatusCode::CONFLICT,
             DeskError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -106,6 +120,9 @@ impl DeskError {
                     out.insert(key.into(), json!(n));
                 }
             }
+        }
+        if let DeskError::Clash { theirs, .. } = self {
+            out.insert("theirs".into(), theirs.clone());
         }
         Value::Object(out)
     }

@@ -31,23 +31,24 @@
 mod desk;
 mod error;
 mod extract;
+pub(crate) mod http;
+pub(crate) mod tools;
 
 pub use desk::{
-    check, create, edited, export, import, list, open, parts, preview, preview_pages, save, save_draft, ExportFormat,
-    FormFinding, FormPart, FormPartKind, FormState, Held, Listed, Opened, PageRange, Preview, PreviewPage, Writing,
-    PREVIEW_PAGES,
+    check, create, edited, export, import, list, open, parts, preview, preview_pages, save, save_draft, template,
+    ExportFormat, FormFinding, FormPart, FormPartKind, FormState, Held, Listed, Opened, PageRange, Preview,
+    PreviewPage, Writing, PREVIEW_PAGES,
 };
 pub use error::DeskError;
 pub use extract::{json_body, Body, BodyTimeout, JsonBody, Param, Params, Text};
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use axum::extract::{DefaultBodyLimit, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post, put};
@@ -57,6 +58,8 @@ use serde_json::json;
 
 use crate::fonts::Fonts;
 use crate::model::limits::MAX_INPUT_BYTES;
+use http::{blocking, cookie, hosts, same, serve, token, Arrived, Timeouts};
+use tools::HasFonts;
 
 const INDEX: &str = include_str!("assets/index.html");
 const APP_JS: &str = include_str!("assets/app.js");
@@ -94,28 +97,6 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-/// How long a client may take: to send a request's head (also the time
-/// an idle kept-alive connection stays open), and to send its body.
-#[derive(Clone, Copy, Debug)]
-struct Timeouts {
-    head: Duration,
-    body: Duration,
-}
-
-impl Timeouts {
-    /// 10 s for a head, 60 s for a body; `NIANBAO_DESK_HEADER_TIMEOUT_MS`
-    /// and `NIANBAO_DESK_BODY_TIMEOUT_MS` say otherwise (for tests).
-    fn from_env() -> Timeouts {
-        let ms = |name: &str, default: u64| {
-            Duration::from_millis(std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default).max(1))
-        };
-        Timeouts {
-            head: ms("NIANBAO_DESK_HEADER_TIMEOUT_MS", 10_000),
-            body: ms("NIANBAO_DESK_BODY_TIMEOUT_MS", 60_000),
-        }
-    }
-}
-
 struct Desk {
     dir: PathBuf,
     token: String,
@@ -135,10 +116,6 @@ struct Desk {
     /// The one-time code of the browser's address, until used or stale.
     opening: Mutex<Option<(String, Instant)>>,
 }
-
-/// The local address a request arrived at (its connection's).
-#[derive(Clone, Copy, Debug)]
-struct Arrived(SocketAddr);
 
 impl Desk {
     /// Whether `host` (a `Host` header) names this desk, for a request
@@ -168,57 +145,6 @@ impl Desk {
         }
         good
     }
-}
-
-/// Whether two secrets are equal, in a time that does not tell where they
-/// differ.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
-}
-
-/// A per-run secret: 128 bits from the operating system's random source,
-/// in hex.
-fn token() -> std::io::Result<String> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(format!("系统随机数不可用：{e}")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-/// Sets its flag when dropped.
-struct CancelOnDrop(Arc<AtomicBool>);
-
-impl Drop for CancelOnDrop {
-    fn drop(&mut self) {
-        self.0.store(true, Ordering::Relaxed);
-    }
-}
-
-/// Runs `f` on the blocking pool: file I/O and typesetting never hold the
-/// runtime's threads. A task that panicked is an internal error.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, DeskError> + Send + 'static,
-) -> Result<T, DeskError> {
-    tokio::task::spawn_blocking(f).await?
-}
-
-/// The names a request may give in `Host` for a desk listening at
-/// `addr`: the address itself, and for loopback `localhost`; on every
-/// address (`0.0.0.0`, `::`), the loopback names (and, per request, the
-/// address it arrived at).
-fn hosts(addr: SocketAddr) -> Vec<String> {
-    let port = addr.port();
-    let ip = addr.ip();
-    let mut hosts = Vec::new();
-    if ip.is_unspecified() {
-        hosts.push(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port).to_string());
-        hosts.push(SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port).to_string());
-    } else {
-        hosts.push(addr.to_string());
-    }
-    if ip.is_unspecified() || ip.is_loopback() {
-        hosts.push(format!("localhost:{port}"));
-    }
-    hosts
 }
 
 /// Binds, then calls `ready` with the addresses to open, then serves until
@@ -262,73 +188,6 @@ pub fn run(options: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&Started)) -> 
     })
 }
 
-/// Serves each connection with hyper's HTTP/1 (a request's head must
-/// arrive within `timeouts.head`, which also closes an idle kept-alive
-/// connection), each request told the address it arrived at, until
-/// Ctrl-C; then the connections finish what they answer (for at most 5
-/// seconds).
-async fn serve(listener: tokio::net::TcpListener, app: Router, timeouts: Timeouts) -> std::io::Result<()> {
-    let (stop, stopping) = tokio::sync::watch::channel(());
-    let mut ctrl_c = std::pin::pin!(async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    });
-    loop {
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            () = &mut ctrl_c => break,
-        };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
-            Err(e) => {
-                use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
-                // Out of file descriptors, say: wait for some to close.
-                if !matches!(e.kind(), ConnectionAborted | ConnectionRefused | ConnectionReset) {
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-                continue;
-            }
-        };
-        let Ok(local) = stream.local_addr() else { continue };
-        tokio::spawn(connection(stream, local, app.clone(), timeouts, stopping.clone()));
-    }
-    drop(listener);
-    drop(stopping);
-    let _ = stop.send(());
-    let _ = tokio::time::timeout(Duration::from_secs(5), stop.closed()).await;
-    Ok(())
-}
-
-/// One connection, until it closes or the desk stops.
-async fn connection(
-    stream: tokio::net::TcpStream,
-    local: SocketAddr,
-    app: Router,
-    timeouts: Timeouts,
-    mut stopping: tokio::sync::watch::Receiver<()>,
-) {
-    let app = hyper_util::service::TowerToHyperService::new(app);
-    let service = hyper::service::service_fn(move |mut request: hyper::Request<hyper::body::Incoming>| {
-        request.extensions_mut().insert(Arrived(local));
-        request.extensions_mut().insert(BodyTimeout(timeouts.body));
-        hyper::service::Service::call(&app, request)
-    });
-    let mut builder = hyper::server::conn::http1::Builder::new();
-    builder.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(timeouts.head);
-    let mut conn = std::pin::pin!(builder.serve_connection(hyper_util::rt::TokioIo::new(stream), service));
-    let mut stopped = false;
-    loop {
-        tokio::select! {
-            _ = conn.as_mut() => break,
-            _ = stopping.changed(), if !stopped => {
-                stopped = true;
-                conn.as_mut().graceful_shutdown();
-            }
-        }
-    }
-}
-
 fn router(desk: Arc<Desk>) -> Router {
     Router::new()
         .route("/", get(index))
@@ -337,13 +196,8 @@ fn router(desk: Arc<Desk>) -> Router {
         .route("/api/reports", get(list_reports))
         .route("/api/report/{name}", get(open_report).put(save_report))
         .route("/api/draft/{name}", put(save_draft_of))
-        .route("/api/check", post(check_text))
-        .route("/api/preview", post(preview_text))
-        .route("/api/fill-totals", post(|Text(text): Text| edit(text, crate::model::fill_totals)))
-        .route("/api/zero-blanks", post(|Text(text): Text| edit(text, crate::model::zero_blanks)))
         .route("/api/new", post(new))
-        .route("/api/export/{format}", post(export_as))
-        .route("/api/import/{file}", post(import_file))
+        .merge(tools::routes())
         .layer(DefaultBodyLimit::max(MAX_INPUT_BYTES))
         .layer(middleware::from_fn_with_state(desk.clone(), guard))
         .with_state(desk)
@@ -352,16 +206,6 @@ fn router(desk: Arc<Desk>) -> Router {
 /// A request the guard turns away.
 fn refuse(message: impl Into<String>) -> Response {
     DeskError::Forbidden(message.into()).into_response()
-}
-
-/// The value of cookie `name`.
-fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|h| h.to_str().ok())
-        .flat_map(|cookies| cookies.split(';'))
-        .find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('='))
 }
 
 /// A redirect to the page that sets the token's cookie.
@@ -457,42 +301,6 @@ async fn save_draft_of(
     Ok(StatusCode::NO_CONTENT)
 }
 
-async fn check_text(State(desk): State<Arc<Desk>>, Text(text): Text) -> Result<Json<FormState>, DeskError> {
-    blocking(move || check(&text, &desk.fonts)).await.map(Json)
-}
-
-#[derive(Deserialize)]
-struct PreviewQuery {
-    focus: Option<String>,
-    from: Option<usize>,
-    to: Option<usize>,
-}
-
-/// A window of the pages: around the focus, or the range asked, or the
-/// first ones; with the number of pages.
-async fn preview_text(
-    State(desk): State<Arc<Desk>>,
-    Params(q): Params<PreviewQuery>,
-    Text(text): Text,
-) -> Result<Json<Preview>, DeskError> {
-    blocking(move || {
-        let out = preview_pages(&text, q.focus.as_deref(), PageRange { from: q.from, to: q.to }, &desk.fonts);
-        // Keep recent memo entries (the next edit reuses them), so memory
-        // stays flat over a long session.
-        typst::comemo::evict(10);
-        out
-    })
-    .await
-    .map(Json)
-}
-
-/// The report with one of the model's edits made (补全合计, 空白补零), as
-/// canonical JSON.
-async fn edit(text: String, how: fn(&mut crate::model::Report)) -> Result<Response, DeskError> {
-    let edited = blocking(move || edited(&text, how)).await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], edited).into_response())
-}
-
 /// What the new-report form sends.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -513,27 +321,8 @@ async fn new(
     Ok(Json(json!({ "text": text })))
 }
 
-#[derive(Deserialize)]
-struct ExportQuery {
-    #[serde(default)]
-    allow_inconsistent: bool,
-}
-
-async fn export_as(
-    State(desk): State<Arc<Desk>>,
-    Param(format): Param<ExportFormat>,
-    Params(q): Params<ExportQuery>,
-    Text(text): Text,
-) -> Result<Response, DeskError> {
-    let (mime, bytes) = blocking(move || export(&text, format, q.allow_inconsistent, &desk.fonts)).await?;
-    Ok(([(header::CONTENT_TYPE, mime)], bytes).into_response())
-}
-
-async fn import_file(Param(file): Param<String>, Body(body): Body) -> Result<Json<serde_json::Value>, DeskError> {
-    // Dropped with this handler when the client goes away (or the desk
-    // shuts down): the import stops instead of reading on for no one.
-    let cancel = CancelOnDrop(Arc::new(AtomicBool::new(false)));
-    let flag = cancel.0.clone();
-    let (text, reader) = blocking(move || import(&file, &body, &flag)).await?;
-    Ok(Json(json!({ "text": text, "reader": reader })))
+impl HasFonts for Desk {
+    fn fonts(&self) -> &Fonts {
+        &self.fonts
+    }
 }

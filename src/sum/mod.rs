@@ -359,10 +359,10 @@ pub struct Roll {
 }
 
 impl Roll {
-    /// Calls the roster file's `text` (see [`read_roster`]) against every
+    /// Calls the roster file's `text` (see [`roster_names`]) against every
     /// report read, whether or not it went into the sum.
     pub fn call(text: &str, members: &[Member]) -> Roll {
-        let listed = read_roster(text);
+        let listed = roster_names(text);
         let agencies: Vec<&str> = members.iter().map(|m| m.report.agency.as_str()).collect();
         let (missing, extra) = roster(&listed, &agencies);
         let maybe = missing
@@ -377,9 +377,20 @@ impl Roll {
 /// county's name before it, or left out), or they are written nearly
 /// alike.
 fn alike(a: &str, b: &str) -> bool {
+    holds_name(a, b) || crate::form::variants::likeness(&squeezed(a), &squeezed(b)) >= 0.8
+}
+
+/// Whether two agency names are the same but for spaces.
+pub fn same_name(a: &str, b: &str) -> bool {
+    squeezed(a) == squeezed(b)
+}
+
+/// Whether one agency name holds the other, of three characters at least
+/// (`行政审批局` and `某县行政审批局`).
+pub fn holds_name(a: &str, b: &str) -> bool {
     let (a, b) = (squeezed(a), squeezed(b));
     let shorter = a.chars().count().min(b.chars().count());
-    (shorter >= 3 && (a.contains(&b) || b.contains(&a))) || crate::form::variants::likeness(&a, &b) >= 0.8
+    shorter >= 3 && (a.contains(&b) || b.contains(&a))
 }
 
 /// A roster file's text: UTF-8 (with or without a byte order mark), or
@@ -413,27 +424,49 @@ fn roster(roster: &[String], agencies: &[&str]) -> (Vec<String>, Vec<String>) {
     (missing, extra)
 }
 
-/// A roster file: one agency a line, or a CSV whose header names an agency
-/// column (`机关`, `机关名称`, `单位`, `单位名称`, `部门`, `agency`); else its
-/// first column.
-fn read_roster(text: &str) -> Vec<String> {
+/// The agency names of a roster file's text: one agency a line, or a CSV
+/// (fields in double quotes may hold commas and doubled quotes) whose
+/// header names an agency column (`机关`, `机关名称`, `单位`, `单位名称`,
+/// `部门`, `agency`); else its first column.
+pub fn roster_names(text: &str) -> Vec<String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let Some(first) = lines.first() else { return Vec::new() };
-    if !first.contains(',') {
-        return lines.iter().map(|l| l.to_string()).collect();
-    }
-    let header: Vec<&str> = first.split(',').map(|h| h.trim().trim_matches('"')).collect();
     let names = ["机关", "机关名称", "单位", "单位名称", "部门", "agency"];
-    let (column, skip) = match header.iter().position(|h| names.contains(h)) {
+    let header = csv_fields(first);
+    if !first.contains(',') {
+        let skip = usize::from(names.contains(&header[0].as_str()));
+        return lines[skip..].iter().map(|l| csv_fields(l).swap_remove(0)).filter(|v| !v.is_empty()).collect();
+    }
+    let (column, skip) = match header.iter().position(|h| names.contains(&h.as_str())) {
         Some(c) => (c, 1),
         None => (0, 0),
     };
-    lines[skip..]
-        .iter()
-        .filter_map(|l| l.split(',').nth(column).map(|v| v.trim().trim_matches('"').to_string()))
-        .filter(|v| !v.is_empty())
-        .collect()
+    lines[skip..].iter().filter_map(|l| csv_fields(l).into_iter().nth(column)).filter(|v| !v.is_empty()).collect()
+}
+
+/// The fields of one CSV line (RFC 4180: a field in double quotes may
+/// hold commas, and `""` for a quote), each trimmed.
+fn csv_fields(line: &str) -> Vec<String> {
+    let mut fields = vec![String::new()];
+    let (mut quoted, mut chars) = (false, line.chars().peekable());
+    while let Some(c) = chars.next() {
+        let field = fields.last_mut().expect("one field at least");
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            '"' if quoted => quoted = false,
+            '"' if field.trim().is_empty() => {
+                field.clear();
+                quoted = true;
+            }
+            ',' if !quoted => fields.push(String::new()),
+            c => field.push(c),
+        }
+    }
+    fields.into_iter().map(|f| f.trim().to_string()).collect()
 }
 
 #[cfg(test)]
@@ -452,8 +485,12 @@ mod tests {
 
     #[test]
     fn rosters_as_lines_or_csv() {
-        assert_eq!(read_roster("甲局\n乙局\n\n"), vec!["甲局", "乙局"]);
-        assert_eq!(read_roster("序号,单位名称,联系人\n1,甲局,张\n2,\"乙局\",李\n"), vec!["甲局", "乙局"]);
+        assert_eq!(roster_names("甲局\n乙局\n\n"), vec!["甲局", "乙局"]);
+        assert_eq!(roster_names("单位名称\n甲局\n乙局\n"), vec!["甲局", "乙局"]);
+        assert_eq!(roster_names("序号,单位名称,联系人\n1,甲局,张\n2,\"乙局\",李\n"), vec!["甲局", "乙局"]);
+        let quoted =
+            "\u{feff}序号,\"单位名称\",备注\n1,\"某县\"\"放管服\"\"办公室\",\"含逗号,的备注\"\n2,\" 丙局 \",\n";
+        assert_eq!(roster_names(quoted), vec!["某县\"放管服\"办公室", "丙局"]);
         let (missing, extra) = roster(&["甲局".into(), "乙局".into()], &["乙 局", "丙局"]);
         assert_eq!((missing, extra), (vec!["甲局".to_string()], vec!["丙局".to_string()]));
     }

@@ -20,6 +20,7 @@ mod hardening;
 mod html;
 mod import;
 mod january;
+mod office;
 mod printed;
 mod properties;
 mod render;

@@ -13,6 +13,33 @@ use nianbao::format::Format;
 use nianbao::pdf::PdfStandard;
 use nianbao::render::Settings;
 
+/// 审核平台的数据库。
+#[derive(clap::Args)]
+pub struct OfficeDb {
+    /// 数据库文件（SQLite），没有时新建；默认 nianbao-office.db。
+    #[arg(long, global = true, default_value = "nianbao-office.db")]
+    pub db: PathBuf,
+}
+
+/// `office` 的子命令。
+#[derive(Subcommand)]
+pub enum OfficeAction {
+    /// 建立数据库和第一个管理员账号；密码从终端输入（或由标准输入读入一行）。
+    Init {
+        /// 管理员的登录账号。
+        #[arg(long)]
+        login: String,
+        /// 管理员的姓名；默认同账号。
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// 服务运行时也可以做：把数据库完整、一致地复制到一个新文件。
+    Backup {
+        /// 备份文件；不能已经存在。
+        out: PathBuf,
+    },
+}
+
 /// 政府信息公开工作年度报告排版：按正式格式排出 PDF、可编辑的 Word 文件和网页，
 /// 核对勾稽关系，导入往年已发布的报告，汇总各单位的报告。
 #[derive(Parser)]
@@ -106,6 +133,23 @@ pub enum Command {
         /// 不打开浏览器，只打印网址。
         #[arg(long)]
         no_browser: bool,
+        #[command(flatten)]
+        fonts: FontArgs,
+    },
+    /// 政务公开办的审核平台：各机关在网页上填报、提交，审核人退回或通过，
+    /// 地区的汇总随之更新；多人使用，要登录。不带子命令即启动服务。
+    Office {
+        #[command(subcommand)]
+        action: Option<OfficeAction>,
+        #[command(flatten)]
+        db: OfficeDb,
+        /// 监听的地址，默认 127.0.0.1:8791；放在反向代理（https）后面时仍用本机地址。
+        #[arg(long, default_value = "127.0.0.1:8791")]
+        listen: std::net::SocketAddr,
+        /// 大家访问平台用的网址（例如 https://gongkai.example.gov.cn），用于邀请链接和
+        /// 来源核对；是 https 时登录 Cookie 只经 https 发送。默认为监听地址。
+        #[arg(long, value_name = "URL")]
+        public_url: Option<String>,
         #[command(flatten)]
         fonts: FontArgs,
     },

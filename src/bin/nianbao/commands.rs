@@ -16,7 +16,9 @@ use nianbao::{example, model, schema, write};
 
 use crate::args::{FontArgs, Output};
 use crate::error::Error;
-use crate::plan::{not_the_input, BatchTask, CheckTask, ImportTask, NewTask, RenderTask, ServeTask, SumTask, Task};
+use crate::plan::{
+    not_the_input, BatchTask, CheckTask, ImportTask, NewTask, OfficeTask, RenderTask, ServeTask, SumTask, Task,
+};
 
 pub fn run(task: Task) -> Result<(), Error> {
     match task {
@@ -25,6 +27,7 @@ pub fn run(task: Task) -> Result<(), Error> {
         Task::Batch(task) => run_batch(&task),
         Task::Import(task) => import(&task),
         Task::Serve(task) => serve(task),
+        Task::Office(task) => office(task),
         Task::Sum(task) => sum(&task),
         Task::Schema => write_stdout(format!("{}\n", schema::schema_json()).as_bytes()),
         Task::Example { count, seed, dir } => write_examples(count, seed, &dir),
@@ -217,6 +220,95 @@ fn serve(task: ServeTask) -> Result<(), Error> {
         }
     })
     .map_err(Error::usage)
+}
+
+fn office(task: OfficeTask) -> Result<(), Error> {
+    match task {
+        OfficeTask::Serve { config, fonts } => {
+            let fonts = load_fonts(&fonts)?;
+            let db = config.db.clone();
+            nianbao::office::run(config, fonts, |url| {
+                // The first line on stdout is the address, for scripts and tests.
+                let _ = write_stdout(format!("{url}/\n").as_bytes());
+                eprintln!("审核平台已就绪（数据库 {}）；按 Ctrl-C 停止", db.display());
+            })
+            .map_err(Error::usage)
+        }
+        OfficeTask::Init { db, login, name } => {
+            let password = read_password()?;
+            nianbao::office::init(&db, &login, &name, &password).map_err(Error::usage)?;
+            eprintln!(
+                "已建立管理员账号“{login}”（数据库 {}）；用 nianbao office --db {} 启动平台",
+                db.display(),
+                db.display()
+            );
+            Ok(())
+        }
+        OfficeTask::Backup { db, out } => {
+            nianbao::office::backup(&db, &out).map_err(Error::usage)?;
+            eprintln!("{} → {}", db.display(), out.display());
+            Ok(())
+        }
+    }
+}
+
+/// A new password: typed twice at the terminal, not shown; or one line of
+/// standard input when it is not a terminal (scripts).
+fn read_password() -> Result<String, Error> {
+    use std::io::{BufRead, IsTerminal};
+    let stdin = std::io::stdin();
+    let line = |prompt: &str| -> Result<String, Error> {
+        if stdin.is_terminal() {
+            eprint!("{prompt}");
+        }
+        let mut line = String::new();
+        let hidden = Echo::off(stdin.is_terminal());
+        stdin.lock().read_line(&mut line).map_err(|e| Error::usage(format!("读不到密码：{}", describe(&e))))?;
+        drop(hidden);
+        if stdin.is_terminal() {
+            eprintln!();
+        }
+        Ok(line.trim_end_matches(['\n', '\r']).to_string())
+    };
+    let password = line("管理员密码：")?;
+    if stdin.is_terminal() && line("再输入一次：")? != password {
+        return Err(Error::usage("两次输入的密码不一样"));
+    }
+    Ok(password)
+}
+
+/// The terminal's echo, off until dropped.
+struct Echo(Option<libc::termios>);
+
+impl Echo {
+    fn off(terminal: bool) -> Echo {
+        if !terminal {
+            return Echo(None);
+        }
+        // SAFETY: tcgetattr and tcsetattr on standard input with a termios
+        // of our own; a failure leaves the echo as it was.
+        unsafe {
+            let mut t: libc::termios = std::mem::zeroed();
+            if libc::tcgetattr(libc::STDIN_FILENO, &mut t) != 0 {
+                return Echo(None);
+            }
+            let saved = t;
+            t.c_lflag &= !libc::ECHO;
+            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &t);
+            Echo(Some(saved))
+        }
+    }
+}
+
+impl Drop for Echo {
+    fn drop(&mut self) {
+        if let Some(saved) = &self.0 {
+            // SAFETY: restores the settings read in `off`.
+            unsafe {
+                libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, saved);
+            }
+        }
+    }
 }
 
 /// Opens the URL in the desktop's browser, if there is one. It stands in

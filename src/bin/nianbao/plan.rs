@@ -9,7 +9,7 @@ use nianbao::format::Format;
 use nianbao::pipeline::Plan;
 use nianbao::write;
 
-use crate::args::{Command, FontArgs, Output, RenderArgs};
+use crate::args::{Command, FontArgs, OfficeAction, OfficeDb, Output, RenderArgs};
 use crate::error::Error;
 
 /// One command, resolved.
@@ -19,6 +19,7 @@ pub enum Task {
     Batch(BatchTask),
     Import(ImportTask),
     Serve(ServeTask),
+    Office(OfficeTask),
     Sum(SumTask),
     New(NewTask),
     Schema,
@@ -77,6 +78,13 @@ pub struct ServeTask {
     pub fonts: FontArgs,
 }
 
+/// `office`: the office's desk, or its setup.
+pub enum OfficeTask {
+    Serve { config: nianbao::office::Config, fonts: FontArgs },
+    Init { db: PathBuf, login: String, name: String },
+    Backup { db: PathBuf, out: PathBuf },
+}
+
 /// `sum`: many reports added up.
 pub struct SumTask {
     pub inputs: Vec<PathBuf>,
@@ -120,6 +128,13 @@ impl TryFrom<Command> for Task {
             Command::Serve { dir, listen, no_browser, fonts } => {
                 Task::Serve(ServeTask { config: nianbao::serve::Config { dir, listen }, no_browser, fonts })
             }
+            Command::Office { action, db: OfficeDb { db }, listen, public_url, fonts } => Task::Office(match action {
+                None => OfficeTask::Serve { config: nianbao::office::Config { db, listen, public_url }, fonts },
+                Some(OfficeAction::Init { name, login }) => {
+                    OfficeTask::Init { db, name: name.unwrap_or_else(|| login.clone()), login }
+                }
+                Some(OfficeAction::Backup { out }) => OfficeTask::Backup { db, out },
+            }),
             Command::Sum { inputs, output, agency, roster, compare, sheet, allow_inconsistent } => {
                 Task::Sum(SumTask { inputs, output, agency, roster, compare, sheet, allow_inconsistent })
             }

@@ -1,0 +1,156 @@
+// The desk's page in the office: beside app.js (whose `state`, `api`,
+// `start`, `openReport` and `status` it uses), it shows who is signed in,
+// the report's state and the reviewer's comments at their cells, and lets
+// the writer submit. On /review/ID it opens that report read-only for
+// the reviewer, who comments at a cell or paragraph, returns, approves or
+// publishes. User text only ever goes into text nodes.
+"use strict";
+
+(() => {
+  const office = { report: null, me: null, review: location.pathname.startsWith("/review/") };
+
+  async function who() {
+    office.me = await api("GET", "/api/office/me");
+    const where = office.me.agency ? office.me.agency.name : office.me.region ? office.me.region.name : "";
+    $("#office-who").textContent = `${office.me.name}（${office.me.role_title}${where ? "，" + where : ""}）`;
+  }
+
+  // What the office knows of the open report: its state, comments, what
+  // the account may do.
+  async function load(id) {
+    office.report = await api("GET", `/api/office/reports/${id}`);
+    const r = office.report;
+    $("#office-state").textContent = `${r.agency_name} ${r.year} 年 · ${r.state_title} · 第 ${r.version} 版`;
+    $("#office-submit").hidden = !r.may.submit;
+    showComments();
+    return r;
+  }
+
+  function showComments() {
+    const r = office.report;
+    const box = $("#office-comments");
+    const list = box.querySelector("ul");
+    list.replaceChildren();
+    box.hidden = !(r.comments.length || r.may.comment);
+    for (const c of r.comments) {
+      const li = document.createElement("li");
+      const where = document.createElement("button");
+      where.type = "button"; where.className = "link";
+      where.textContent = label(c.path);
+      where.addEventListener("click", () => document.querySelector(`[data-path="${CSS.escape(c.path)}"]`)?.focus());
+      li.append(where, `：${c.body}（${c.author}，第 ${c.version} 版）`);
+      list.append(li);
+    }
+    mark();
+    if (r.may.comment) commentForm(box);
+    if (r.may.review || r.may.publish) reviewButtons(box);
+  }
+
+  // The name of a place as the form shows it (its label), else its path.
+  function label(path) {
+    const input = document.querySelector(`[data-path="${CSS.escape(path)}"]`);
+    return input?.getAttribute("aria-label") || input?.closest("label")?.textContent?.trim() || path;
+  }
+
+  // Cells with comments are marked, the comment as their title.
+  function mark() {
+    if (!office.report) return;
+    for (const c of office.report.comments) {
+      const input = document.querySelector(`[data-path="${CSS.escape(c.path)}"]`);
+      if (input) { input.classList.add("commented"); input.title = c.body; }
+    }
+    if (office.review) for (const input of document.querySelectorAll("#form input, #form textarea")) input.readOnly = true;
+  }
+
+  let focused = null;
+  function commentForm(box) {
+    if (box.querySelector("form")) return;
+    const form = document.createElement("form");
+    form.id = "comment-form";
+    const where = document.createElement("p");
+    where.id = "comment-where";
+    where.textContent = "点表格的格子或正文的段落，在那里写意见";
+    const text = document.createElement("textarea");
+    text.name = "text"; text.rows = 3; text.required = true;
+    const send = document.createElement("button");
+    send.type = "submit"; send.textContent = "写意见";
+    form.append(where, text, send);
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      if (!focused) { status("先点要写意见的格子或段落"); return; }
+      try {
+        await api("POST", `/api/office/reports/${office.report.id}/comments`, { version: office.report.version, path: focused, text: text.value });
+        text.value = "";
+        await load(office.report.id);
+        status("意见已写上");
+      } catch (err) { status(err.message); }
+    });
+    box.append(form);
+    document.addEventListener("focusin", (e) => {
+      const path = e.target.closest?.("#form [data-path]")?.dataset.path;
+      if (path) { focused = path; where.textContent = "意见写在：" + label(path); }
+    });
+  }
+
+  function reviewButtons(box) {
+    box.querySelector("#review-buttons")?.remove();
+    const r = office.report;
+    const bar = document.createElement("p");
+    bar.id = "review-buttons";
+    const steps = r.may.review ? [["return", "退回修改"], ["approve", "审核通过"]] : [["publish", "标为已发布"]];
+    for (const [step, title] of steps) {
+      const b = document.createElement("button");
+      b.type = "button"; b.textContent = title; b.dataset.step = step;
+      b.addEventListener("click", async () => {
+        try {
+          await api("POST", `/api/office/reports/${r.id}/${step}?version=${r.version}`);
+          await load(r.id);
+          status(`已${title}`);
+        } catch (err) { status(err.message); }
+      });
+      bar.append(b);
+    }
+    box.append(bar);
+  }
+
+  async function submit() {
+    if (!confirm("提交的是已保存的版本；提交后不能再改，除非审核人退回。提交吗？")) return;
+    try {
+      await api("POST", `/api/office/reports/${office.report.id}/submit?version=${state.version}`);
+      await load(office.report.id);
+      status("已提交审核");
+    } catch (err) { status(err.message); }
+  }
+
+  // The writer's desk: after a report opens or is saved, what the office
+  // knows of it.
+  function follow() {
+    const open = window.openReport;
+    window.openReport = async (name) => {
+      await open(name);
+      const listed = await api("GET", "/api/reports");
+      const found = listed.find((r) => r.name === name);
+      if (found) await load(found.id);
+    };
+    new MutationObserver(mark).observe($("#form"), { childList: true, subtree: true });
+  }
+
+  async function review() {
+    const id = Number(location.pathname.split("/").pop());
+    const r = await load(id);
+    state.name = `${r.year}.json`; state.version = String(r.version);
+    await start(r.text);
+    for (const sel of ["#save", "#fill-totals", "#zero-blanks", "#file-name", "#draft-banner"]) { const el = $(sel); if (el) el.hidden = true; }
+    $("#back").textContent = "返回审核台";
+    $("#back").addEventListener("click", () => { location.href = "/board"; });
+    new MutationObserver(mark).observe($("#form"), { childList: true, subtree: true });
+    showComments();
+    status("");
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    $("#office-logout").addEventListener("click", async () => { await api("POST", "/api/office/logout"); location.href = "/login"; });
+    $("#office-submit").addEventListener("click", submit);
+    who().then(() => (office.review ? review() : follow())).catch((e) => status(e.message));
+  });
+})();

@@ -1,0 +1,395 @@
+//! The reviewer's view of a region: every agency of its roster (and of
+//! the regions below) with its report's state, findings, continuity with
+//! last year and the share of 一 and 五 repeated from it; the region's
+//! 汇总 over the approved reports, with the agencies still missing named;
+//! one zip of every approved report's frozen files and the 汇总; and last
+//! year's published reports brought in, matched to the roster by name.
+
+use std::io::{Read, Write};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, PoisonError};
+
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+use super::access::{may_read, may_review, Place};
+use super::reports::attachment;
+use super::store::{Account, BoardRow, Region, State as Stage};
+use super::{Office, Who};
+use crate::check::{self, Severity};
+use crate::model::{self, Report};
+use crate::serve::http::blocking;
+use crate::serve::{export, Body, DeskError, ExportFormat, Params};
+use crate::sum::{self, Member};
+
+pub fn routes() -> Router<Arc<Office>> {
+    Router::new()
+        .route("/api/office/board", get(board))
+        .route("/api/office/sum", get(summed))
+        .route("/api/office/archive", get(archive))
+        .route("/api/office/past", post(past).layer(DefaultBodyLimit::max(super::MAX_UPLOAD)))
+}
+
+/// What the board shows of one version of a report.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    /// Why its text cannot be read, if it cannot.
+    unreadable: Option<String>,
+    refusals: Vec<String>,
+    notes: usize,
+    /// Columns where this year's 上年结转 differs from last year's 结转.
+    carried: Vec<String>,
+    /// The share (0–100) of 一、总体情况 and of 五、存在的主要问题 repeated
+    /// from last year.
+    repeated_overview: Option<u32>,
+    repeated_problems: Option<u32>,
+}
+
+impl Summary {
+    fn of(body: &str, last: Option<&str>) -> Summary {
+        let report = match model::parse_str(body) {
+            Ok(r) => r,
+            Err(e) => {
+                return Summary {
+                    unreadable: Some(e.to_string()),
+                    refusals: Vec::new(),
+                    notes: 0,
+                    carried: Vec::new(),
+                    repeated_overview: None,
+                    repeated_problems: None,
+                }
+            }
+        };
+        let findings = check::findings(&report);
+        let last = last.and_then(|l| model::parse_str(l).ok());
+        Summary {
+            unreadable: None,
+            refusals: findings.iter().filter(|f| f.severity == Severity::Refusal).map(|f| f.to_string()).collect(),
+            notes: findings.iter().filter(|f| f.severity == Severity::Note).count(),
+            carried: last.as_ref().map_or(Vec::new(), |l| {
+                crate::batch::carried(&report, l, false).iter().map(|f| f.to_string()).collect()
+            }),
+            repeated_overview: last.as_ref().map(|l| crate::repeats::share(&report.overview, &l.overview)),
+            repeated_problems: last.as_ref().map(|l| crate::repeats::share(&report.problems, &l.problems)),
+        }
+    }
+}
+
+/// The board's findings by (version, last year's version): a version
+/// never changes, so neither do they.
+pub type Summaries = std::collections::HashMap<(i64, Option<i64>), Arc<Summary>>;
+
+/// A region the account may oversee (its board, 汇总 and archive).
+fn region(office: &Office, who: &Account, id: i64) -> Result<(Region, Place), DeskError> {
+    let missing = || DeskError::NotFound(format!("编号为 {id} 的地区"));
+    let found = office.store.region(id)?.ok_or_else(missing)?;
+    let place = Place { agency: None, regions: office.store.region_chain(id)? };
+    if !may_read(who, &place) {
+        return Err(missing());
+    }
+    Ok((found, place))
+}
+
+#[derive(Deserialize)]
+struct RegionYear {
+    region: i64,
+    year: i64,
+}
+
+/// Each row's findings, computed once per version.
+fn summary(office: &Office, row: &BoardRow) -> Option<Arc<Summary>> {
+    let (report, body) = (row.report.as_ref()?, row.body.as_deref()?);
+    let key = (report.head, row.last_year.as_ref().map(|l| l.0));
+    let cached = office.summaries.lock().unwrap_or_else(PoisonError::into_inner).get(&key).cloned();
+    if let Some(s) = cached {
+        return Some(s);
+    }
+    let made = Arc::new(Summary::of(body, row.last_year.as_ref().map(|l| l.1.as_str())));
+    let mut cache = office.summaries.lock().unwrap_or_else(PoisonError::into_inner);
+    if cache.len() > 20_000 {
+        cache.clear();
+    }
+    cache.insert(key, made.clone());
+    Some(made)
+}
+
+/// The board of a region for a year.
+async fn board(
+    State(office): State<Arc<Office>>,
+    Who(who): Who,
+    Params(q): Params<RegionYear>,
+) -> Result<Json<Value>, DeskError> {
+    blocking(move || {
+        let (found, _) = region(&office, &who, q.region)?;
+        let rows = office.store.board(q.region, q.year)?;
+        let regions: std::collections::HashMap<i64, String> =
+            office.store.regions()?.into_iter().map(|r| (r.id, r.name)).collect();
+        let mut counts = std::collections::BTreeMap::<&str, usize>::new();
+        let list: Vec<Value> = rows
+            .iter()
+            .map(|row| {
+                let state = row.report.as_ref().map(|r| r.state);
+                *counts.entry(state.map_or("not_started", |s| s.as_str())).or_default() += 1;
+                json!({
+                    "agency": row.agency,
+                    "agency_name": row.agency_name,
+                    "region_name": regions.get(&row.region),
+                    "report": row.report.as_ref().map(|r| r.id),
+                    "version": row.report.as_ref().map(|r| r.head),
+                    "state": state.map_or("not_started", |s| s.as_str()),
+                    "state_title": state.map_or("未开始", |s| s.title()),
+                    "updated": row.report.as_ref().map(|r| r.updated),
+                    "author": row.author,
+                    "has_last_year": row.last_year.is_some(),
+                    "summary": summary(&office, row).as_deref(),
+                })
+            })
+            .collect();
+        Ok(Json(json!({ "region": found, "year": q.year, "counts": counts, "rows": list })))
+    })
+    .await
+}
+
+/// The approved reports of a region's year, and the roster's agencies
+/// without one.
+fn approved(office: &Office, region: i64, year: i64) -> Result<(Vec<Member>, Vec<String>), DeskError> {
+    let mut members = Vec::new();
+    let mut missing = Vec::new();
+    for row in office.store.board(region, year)? {
+        match (&row.report, &row.body) {
+            (Some(r), Some(body)) if r.state.approved() => {
+                let report = model::parse_str(body)?;
+                members.push(Member { name: format!("{}（第 {} 版）", row.agency_name, r.head), report });
+            }
+            _ => missing.push(row.agency_name),
+        }
+    }
+    Ok((members, missing))
+}
+
+/// The 汇总's name: the region's own.
+fn sum_of(found: &Region, members: &[Member]) -> Result<sum::Summed, DeskError> {
+    sum::sum(members, &found.name, false).map_err(|e| DeskError::Refused(e.to_string()))
+}
+
+#[derive(Deserialize)]
+struct SumQuery {
+    region: i64,
+    year: i64,
+    /// `json` (the default, with who is missing), `pdf`, `xlsx`.
+    format: Option<String>,
+}
+
+/// The region's 汇总 over the approved reports of the year.
+async fn summed(
+    State(office): State<Arc<Office>>,
+    Who(who): Who,
+    Params(q): Params<SumQuery>,
+) -> Result<Response, DeskError> {
+    blocking(move || {
+        let (found, _) = region(&office, &who, q.region)?;
+        let (members, missing) = approved(&office, q.region, q.year)?;
+        let format = q.format.as_deref().unwrap_or("json");
+        if members.is_empty() {
+            return match format {
+                "json" => Ok(Json(json!({ "included": [], "missing": missing, "report": null })).into_response()),
+                _ => Err(DeskError::Refused("还没有通过审核的报告，没有可汇总的".into())),
+            };
+        }
+        let summed = sum_of(&found, &members)?;
+        let name = format!("{}-{}-汇总", found.name, q.year);
+        match format {
+            "json" => Ok(Json(json!({
+                "included": summed.included, "left_out": summed.left_out, "missing": missing,
+                "figures": sum::cells(&summed.report).into_iter().map(|(name, c)| json!([name, c.text()])).collect::<Vec<_>>(),
+                "report": serde_json::from_str::<Value>(&model::to_json_text(&summed.report)).ok(),
+            }))
+            .into_response()),
+            "pdf" => {
+                let (mime, bytes) = export(&model::to_json_text(&summed.report), ExportFormat::Pdf, true, &office.fonts)?;
+                Ok(download(mime, &format!("{name}.pdf"), bytes))
+            }
+            "xlsx" => {
+                let used = summed.used(&members);
+                let bytes = sum::workbook(&used, &summed.report).map_err(|e| DeskError::Internal(e.to_string()))?;
+                let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+                Ok(download(mime, &format!("{name}.xlsx"), bytes))
+            }
+            other => Err(DeskError::request(format!("汇总只能下载为 json、pdf 或 xlsx，不是“{other}”"))),
+        }
+    })
+    .await
+}
+
+fn download(mime: &str, name: &str, bytes: Vec<u8>) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, mime.to_string())], bytes).into_response();
+    response.headers_mut().insert(header::CONTENT_DISPOSITION, attachment(name));
+    response
+}
+
+/// A name safe as one part of a path in a zip.
+fn entry_name(name: &str) -> String {
+    name.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '\0') || c.is_control() { '_' } else { c }).collect()
+}
+
+/// Every approved report's frozen files, and the 汇总 (JSON, PDF, Excel),
+/// as one zip.
+async fn archive(
+    State(office): State<Arc<Office>>,
+    Who(who): Who,
+    Params(q): Params<RegionYear>,
+) -> Result<Response, DeskError> {
+    blocking(move || {
+        let (found, _) = region(&office, &who, q.region)?;
+        let rows = office.store.board(q.region, q.year)?;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .last_modified_time(zip::DateTime::default());
+        let fail = |e: &dyn std::fmt::Display| DeskError::Internal(format!("压缩包没有做成：{e}"));
+        let mut put = |name: &str, bytes: &[u8]| -> Result<(), DeskError> {
+            zip.start_file(name, options).map_err(|e| fail(&e))?;
+            zip.write_all(bytes).map_err(|e| fail(&e))
+        };
+        for row in
+            rows.iter().filter(|r| r.report.as_ref().is_some_and(|r| r.state.approved() && r.state != Stage::Past))
+        {
+            let report = row.report.as_ref().expect("filtered");
+            for ext in ["pdf", "docx", "html"] {
+                if let Some(f) = office.store.frozen(report.id, ext)? {
+                    let name = entry_name(&format!("{}-{}", row.agency_name, q.year));
+                    put(&format!("{name}/{name}.{ext}"), &f.bytes)?;
+                }
+            }
+        }
+        let (members, missing) = approved(&office, q.region, q.year)?;
+        if !members.is_empty() {
+            let summed = sum_of(&found, &members)?;
+            let text = model::to_json_text(&summed.report);
+            let name = entry_name(&format!("{}-{}-汇总", found.name, q.year));
+            put(&format!("{name}.json"), text.as_bytes())?;
+            let (_, pdf) = export(&text, ExportFormat::Pdf, true, &office.fonts)?;
+            put(&format!("{name}.pdf"), &pdf)?;
+            let used = summed.used(&members);
+            let sheet = sum::workbook(&used, &summed.report).map_err(|e| DeskError::Internal(e.to_string()))?;
+            put(&format!("{name}.xlsx"), &sheet)?;
+        }
+        if !missing.is_empty() {
+            put("未通过审核或未报送的机关.txt", format!("{}\n", missing.join("\n")).as_bytes())?;
+        }
+        let bytes = zip.finish().map_err(|e| fail(&e))?.into_inner();
+        Ok(download("application/zip", &format!("{}-{}.zip", found.name, q.year), bytes))
+    })
+    .await
+}
+
+/// The most files an upload of past reports may hold, and the most any
+/// one of them and all of them may unpack to.
+const MAX_FILES: usize = 500;
+const MAX_FILE: u64 = 32 << 20;
+const MAX_TOTAL: u64 = 512 << 20;
+
+#[derive(Deserialize)]
+struct PastQuery {
+    region: i64,
+    /// The upload's file name: a `.zip` of reports, or one report.
+    file: String,
+}
+
+/// The files of an upload: the members of a zip (by their base names;
+/// folders skipped; bounded in count and size, so a zip bomb is refused
+/// unread), or the one file.
+fn unpack(file: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, DeskError> {
+    if !file.to_lowercase().ends_with(".zip") {
+        return Ok(vec![(file.to_string(), bytes.to_vec())]);
+    }
+    let bad = |m: String| DeskError::invalid(format!("{file}：{m}"));
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(format!("不是能读的 zip：{e}")))?;
+    if zip.len() > MAX_FILES {
+        return Err(bad(format!("有 {} 个文件，一次最多 {MAX_FILES} 个", zip.len())));
+    }
+    let (mut out, mut total) = (Vec::new(), 0u64);
+    for i in 0..zip.len() {
+        let entry = zip.by_index(i).map_err(|e| bad(e.to_string()))?;
+        if entry.is_dir() {
+            continue;
+        }
+        let raw = entry.name().map_err(|e| bad(e.to_string()))?.replace('\\', "/");
+        let base = raw.rsplit('/').next().unwrap_or_default().to_string();
+        if base.is_empty() || base.starts_with('.') || raw.starts_with("__MACOSX/") {
+            continue;
+        }
+        let mut data = Vec::new();
+        entry.take(MAX_FILE + 1).read_to_end(&mut data).map_err(|e| bad(format!("{raw} 解不开：{e}")))?;
+        if data.len() as u64 > MAX_FILE {
+            return Err(bad(format!("{raw} 解压后超过 {} MB，不像一份报告", MAX_FILE >> 20)));
+        }
+        total += data.len() as u64;
+        if total > MAX_TOTAL {
+            return Err(bad(format!("解压后超过 {} MB", MAX_TOTAL >> 20)));
+        }
+        out.push((base, data));
+    }
+    Ok(out)
+}
+
+/// Last year's published reports brought in: each file imported and
+/// matched to the roster agency of the same name (spaces aside, or the
+/// one whose name holds the report's or is held in it); unmatched and
+/// unreadable files are listed, and nothing of them is stored. A report
+/// the agency already has for its year is left as it is.
+async fn past(
+    State(office): State<Arc<Office>>,
+    Who(who): Who,
+    Params(q): Params<PastQuery>,
+    Body(body): Body,
+) -> Result<Json<Value>, DeskError> {
+    blocking(move || {
+        // Who may, before anything of the upload is unpacked.
+        let (_, place) = region(&office, &who, q.region)?;
+        if !may_review(&who, &place) {
+            return Err(DeskError::Forbidden("只有审核人或管理员可以导入往年报告".into()));
+        }
+        let files = unpack(&q.file, &body)?;
+        let roster = office.store.agencies_under(q.region)?;
+        let (mut matched, mut unmatched) = (Vec::new(), Vec::new());
+        let never = AtomicBool::new(false);
+        for (name, bytes) in files {
+            let imported = crate::serve::import(&name, &bytes, &never);
+            let (text, report): (String, Report) =
+                match imported.and_then(|(t, _)| Ok((t.clone(), model::parse_str(&t)?))) {
+                    Ok(read) => read,
+                    Err(e) => {
+                        unmatched.push(json!({ "file": name, "error": e.to_string() }));
+                        continue;
+                    }
+                };
+            let agency = report.agency.trim().to_string();
+            let exact: Vec<_> = roster.iter().filter(|a| sum::same_name(&a.name, &agency)).collect();
+            let hits = if exact.is_empty() {
+                roster.iter().filter(|a| sum::holds_name(&a.name, &agency)).collect()
+            } else {
+                exact
+            };
+            let [one] = hits.as_slice() else {
+                let why = if hits.is_empty() {
+                    "名单里没有这个机关".to_string()
+                } else {
+                    "名单里有几个机关都像它".to_string()
+                };
+                unmatched.push(json!({ "file": name, "agency": agency, "error": why }));
+                continue;
+            };
+            let created =
+                office.store.create_report(one.id, report.year, Stage::Past, &text, Some(who.id), "imported")?;
+            matched.push(json!({ "file": name, "agency": one.name, "year": report.year, "stored": created.is_some() }));
+        }
+        Ok(Json(json!({ "matched": matched, "unmatched": unmatched })))
+    })
+    .await
+}
