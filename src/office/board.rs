@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 use super::access::{may_read, may_review, Place};
 use super::reports::attachment;
 use super::store::{Account, BoardRow, Region, State as Stage};
-use super::{Office, Who};
+use super::{chart, Office, Who};
 use crate::check::{self, Severity};
 use crate::model::{self, Report};
 use crate::serve::http::blocking;
@@ -32,6 +32,7 @@ pub fn routes() -> Router<Arc<Office>> {
         .route("/api/office/board", get(board))
         .route("/api/office/sum", get(summed))
         .route("/api/office/archive", get(archive))
+        .route("/api/office/chart", get(chart))
         .route("/api/office/past", post(past).layer(DefaultBodyLimit::max(super::MAX_UPLOAD)))
 }
 
@@ -164,7 +165,7 @@ fn approved(office: &Office, region: i64, year: i64) -> Result<(Vec<Member>, Vec
         match (&row.report, &row.body) {
             (Some(r), Some(body)) if r.state.approved() => {
                 let report = model::parse_str(body)?;
-                members.push(Member { name: format!("{}（第 {} 版）", row.agency_name, r.head), report });
+                members.push(Member { name: row.agency_name.clone(), report });
             }
             _ => missing.push(row.agency_name),
         }
@@ -232,6 +233,33 @@ fn download(mime: &str, name: &str, bytes: Vec<u8>) -> Response {
     response
 }
 
+#[derive(Deserialize)]
+struct RegionQuery {
+    region: i64,
+}
+
+/// The region's main figures over the years, as SVG: each year's 汇总 of
+/// the approved and past published reports.
+async fn chart(
+    State(office): State<Arc<Office>>,
+    Who(who): Who,
+    Params(q): Params<RegionQuery>,
+) -> Result<Response, DeskError> {
+    blocking(move || {
+        let (found, _) = region(&office, &who, q.region)?;
+        let mut years = Vec::new();
+        for year in office.store.years_under(q.region)? {
+            let (members, _) = approved(&office, q.region, year)?;
+            if let Ok(summed) = sum::sum(&members, &found.name, false) {
+                years.push(chart::Year::of(&summed.report));
+            }
+        }
+        let title = format!("{}：依申请公开与复议、诉讼（已通过和往年已发布的报告）", found.name);
+        Ok(([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], chart::svg(&title, &years)).into_response())
+    })
+    .await
+}
+
 /// A name safe as one part of a path in a zip.
 fn entry_name(name: &str) -> String {
     name.chars().map(|c| if matches!(c, '/' | '\\' | ':' | '\0') || c.is_control() { '_' } else { c }).collect()
@@ -256,9 +284,7 @@ async fn archive(
             zip.start_file(name, options).map_err(|e| fail(&e))?;
             zip.write_all(bytes).map_err(|e| fail(&e))
         };
-        for row in
-            rows.iter().filter(|r| r.report.as_ref().is_some_and(|r| r.state.approved() && r.state != Stage::Past))
-        {
+        for row in rows.iter().filter(|r| r.report.as_ref().is_some_and(|r| r.state.approved())) {
             let report = row.report.as_ref().expect("filtered");
             for ext in ["pdf", "docx", "html"] {
                 if let Some(f) = office.store.frozen(report.id, ext)? {

@@ -141,7 +141,7 @@ async fn save(
                         message: format!(
                             "{} 在你打开之后保存了第 {} 版，你的修改没有覆盖它（已留作草稿）；请重新打开报告，对照后再改",
                             theirs.author.as_deref().unwrap_or("别人"),
-                            theirs.id
+                            theirs.number
                         ),
                         theirs: json!(theirs),
                     });

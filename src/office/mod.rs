@@ -26,6 +26,7 @@ pub mod access;
 mod api;
 pub mod auth;
 mod board;
+mod chart;
 mod desk;
 mod pages;
 mod reports;

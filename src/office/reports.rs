@@ -142,6 +142,7 @@ async fn open(
             "state": report.state,
             "state_title": report.state.title(),
             "version": head.id,
+            "number": head.number,
             "text": head.body,
             "author": head.author,
             "at": head.at,
@@ -211,7 +212,7 @@ async fn save(
                 message: format!(
                     "{} 在你打开之后保存了第 {} 版；你的修改没有覆盖它。两份都在下面，请对照后在最新版上再改",
                     theirs.author.as_deref().unwrap_or("别人"),
-                    theirs.id
+                    theirs.number
                 ),
                 theirs: json!(theirs),
             }),
@@ -290,9 +291,8 @@ async fn step(
         }
         if !from.contains(&report.state) || report.head != at.version {
             return Err(DeskError::Refused(format!(
-                "报告现在是“{}”（第 {} 版），不能这样做；请刷新后再看",
-                report.state.title(),
-                report.head
+                "报告现在是“{}”，或在你打开之后又保存过，不能这样做；请刷新后再看",
+                report.state.title()
             )));
         }
         let body = office.store.version(id, report.head)?.map(|v| v.body).unwrap_or_default();

@@ -15,6 +15,7 @@ import tempfile
 import time
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -53,7 +54,7 @@ def shot(driver, name):
 
 def wait(driver, condition, what, timeout=20):
     try:
-        return WebDriverWait(driver, timeout).until(lambda d: condition(d))
+        return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: condition(d))
     except Exception:
         shot(driver, "failed")
         raise AssertionError(f"timed out waiting for: {what}\nstatus: {driver.find_element(By.ID, 'status').text}")

@@ -20,7 +20,7 @@
   async function load(id) {
     office.report = await api("GET", `/api/office/reports/${id}`);
     const r = office.report;
-    $("#office-state").textContent = `${r.agency_name} ${r.year} 年 · ${r.state_title} · 第 ${r.version} 版`;
+    $("#office-state").textContent = `${r.agency_name} ${r.year} 年 · ${r.state_title} · 第 ${r.number} 版`;
     $("#office-submit").hidden = !r.may.submit;
     showComments();
     return r;
@@ -38,7 +38,8 @@
       where.type = "button"; where.className = "link";
       where.textContent = label(c.path);
       where.addEventListener("click", () => document.querySelector(`[data-path="${CSS.escape(c.path)}"]`)?.focus());
-      li.append(where, `：${c.body}（${c.author}，第 ${c.version} 版）`);
+      const number = r.history.findIndex((h) => h.id === c.version) + 1;
+      li.append(where, `：${c.body}（${c.author}，第 ${number} 版）`);
       list.append(li);
     }
     mark();
@@ -46,10 +47,14 @@
     if (r.may.review || r.may.publish) reviewButtons(box);
   }
 
-  // The name of a place as the form shows it (its label), else its path.
+  // The name of a place as the form shows it: its part's heading and its
+  // own label (both from the server), else its path.
   function label(path) {
     const input = document.querySelector(`[data-path="${CSS.escape(path)}"]`);
-    return input?.getAttribute("aria-label") || input?.closest("label")?.textContent?.trim() || path;
+    if (!input) return path;
+    const own = input.getAttribute("aria-label") || input.closest("label")?.textContent?.trim() || path;
+    const part = input.closest("section")?.querySelector("h2")?.textContent?.trim();
+    return part && !own.startsWith(part) ? `${part} · ${own}` : own;
   }
 
   // Cells with comments are marked, the comment as their title.
@@ -59,7 +64,9 @@
       const input = document.querySelector(`[data-path="${CSS.escape(c.path)}"]`);
       if (input) { input.classList.add("commented"); input.title = c.body; }
     }
-    if (office.review) for (const input of document.querySelectorAll("#form input, #form textarea")) input.readOnly = true;
+    if (!office.review) return;
+    for (const input of document.querySelectorAll("#form input, #form textarea")) input.readOnly = true;
+    for (const control of document.querySelectorAll("#form button, #form select")) control.disabled = true;
   }
 
   let focused = null;
@@ -122,16 +129,20 @@
     } catch (err) { status(err.message); }
   }
 
-  // The writer's desk: after a report opens or is saved, what the office
-  // knows of it.
+  // What the office knows of the report the desk has open, by its name.
+  async function refresh() {
+    const listed = await api("GET", "/api/reports");
+    const found = listed.find((r) => r.name === state.name);
+    if (found) await load(found.id);
+  }
+
+  // The writer's desk: after a report opens or is saved (the desk says
+  // so in its status line), what the office knows of it.
   function follow() {
     const open = window.openReport;
-    window.openReport = async (name) => {
-      await open(name);
-      const listed = await api("GET", "/api/reports");
-      const found = listed.find((r) => r.name === name);
-      if (found) await load(found.id);
-    };
+    window.openReport = async (name) => { await open(name); await refresh(); };
+    new MutationObserver(() => { if ($("#status").textContent.startsWith("已保存")) refresh().catch(() => {}); })
+      .observe($("#status"), { childList: true, characterData: true, subtree: true });
     new MutationObserver(mark).observe($("#form"), { childList: true, subtree: true });
   }
 

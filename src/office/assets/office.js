@@ -111,6 +111,7 @@ async function loadBoard() {
     $("#sum-pdf").href = "/api/office/sum?" + q + "&format=pdf";
     $("#sum-xlsx").href = "/api/office/sum?" + q + "&format=xlsx";
     $("#archive").href = "/api/office/archive?" + q;
+    $("#chart").src = `/api/office/chart?region=${encodeURIComponent(board.region)}&t=${Date.now()}`;
     status("");
   } catch (err) { status(err.message); }
 }

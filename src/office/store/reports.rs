@@ -90,6 +90,9 @@ pub struct ReportRow {
 #[derive(Clone, Debug, Serialize)]
 pub struct VersionRow {
     pub id: i64,
+    /// Its place among the report's versions, from 1: what people call
+    /// it (第 N 版).
+    pub number: i64,
     pub parent: Option<i64>,
     pub author: Option<String>,
     pub at: i64,
@@ -148,7 +151,8 @@ fn report(row: &Row) -> rusqlite::Result<ReportRow> {
     })
 }
 
-const VERSION: &str = "SELECT v.id, v.parent, a.name, v.at, v.source, v.body
+const VERSION: &str = "SELECT v.id, v.parent, a.name, v.at, v.source, v.body,
+                       (SELECT COUNT(*) FROM versions w WHERE w.report = v.report AND w.id <= v.id)
                        FROM versions v LEFT JOIN accounts a ON a.id = v.author";
 
 fn version(row: &Row) -> rusqlite::Result<VersionRow> {
@@ -159,6 +163,7 @@ fn version(row: &Row) -> rusqlite::Result<VersionRow> {
         at: row.get(3)?,
         source: row.get(4)?,
         body: row.get(5)?,
+        number: row.get(6)?,
     })
 }
 
@@ -312,8 +317,9 @@ impl Store {
     pub fn history(&self, report: i64) -> Result<Vec<VersionRow>, StoreError> {
         self.with(|c| {
             let mut q = c.prepare_cached(
-                "SELECT v.id, v.parent, a.name, v.at, v.source, '' FROM versions v
-                 LEFT JOIN accounts a ON a.id = v.author WHERE v.report = ? ORDER BY v.id",
+                "SELECT v.id, v.parent, a.name, v.at, v.source, '',
+                        (SELECT COUNT(*) FROM versions w WHERE w.report = v.report AND w.id <= v.id)
+                 FROM versions v LEFT JOIN accounts a ON a.id = v.author WHERE v.report = ? ORDER BY v.id",
             )?;
             let rows = q.query_map([report], version)?;
             Ok(rows.collect::<Result<_, _>>()?)
@@ -401,6 +407,23 @@ impl Store {
                 })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
+        })
+    }
+
+    /// The years that have a report of an agency under `region`, oldest
+    /// first.
+    pub fn years_under(&self, region: i64) -> Result<Vec<i64>, StoreError> {
+        self.with(|c| {
+            let mut years = std::collections::BTreeSet::new();
+            let mut q = c.prepare_cached(
+                "SELECT DISTINCT r.year FROM reports r JOIN agencies g ON g.id = r.agency WHERE g.region = ?",
+            )?;
+            for r in subtree(c, region)? {
+                for y in q.query_map([r], |row| row.get(0))? {
+                    years.insert(y?);
+                }
+            }
+            Ok(years.into_iter().collect())
         })
     }
 

@@ -99,6 +99,12 @@ fn a_report_goes_from_writer_to_archive() {
     assert_eq!(sum["missing"], json!(["某县民政局", "某县财政局"]));
     assert_eq!(sum["report"]["agency"], json!("某县"));
 
+    // The chart of the years: drawn by the server, the year's figures in it.
+    let (status, head, svg) = office.call(Some(&reviewer), "GET", &format!("/api/office/chart?region={region}"), b"");
+    let svg = String::from_utf8(svg).unwrap();
+    assert!(status == 200 && head.contains("image/svg+xml"), "{head}");
+    assert!(svg.contains("2024 年 本年新收：") && svg.contains("（一）予以公开"), "{svg:.300}");
+
     // The archive: the frozen files and the 汇总, its PDFs readable.
     let (status, head, zip) =
         office.call(Some(&reviewer), "GET", &format!("/api/office/archive?region={region}&year=2024"), b"");

@@ -91,6 +91,8 @@ fn every_endpoint_for_every_role_and_place() {
         ("GET", format!("/api/office/sum?region={city2}&year=2024"), String::new(), overseers2.to_vec()),
         ("GET", format!("/api/office/archive?region={county}&year=2024"), String::new(), overseers1.to_vec()),
         ("GET", format!("/api/office/archive?region={city2}&year=2024"), String::new(), overseers2.to_vec()),
+        ("GET", format!("/api/office/chart?region={city1}"), String::new(), overseers1.to_vec()),
+        ("GET", format!("/api/office/chart?region={city2}"), String::new(), overseers2.to_vec()),
         ("POST", format!("/api/office/past?region={county}&file=x.txt"), "不是报告".into(), overseers1.to_vec()),
         ("POST", format!("/api/office/past?region={city2}&file=x.txt"), "不是报告".into(), overseers2.to_vec()),
         ("GET", format!("/api/office/regions/{county}/agencies"), String::new(), overseers1.to_vec()),

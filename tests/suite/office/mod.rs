@@ -3,6 +3,7 @@
 //! role × own or another's), sessions and sign-in, hostile input, and
 //! saves that survive `kill -9`.
 
+mod browser;
 mod crash;
 mod flow;
 mod hostile;
@@ -195,7 +196,14 @@ pub fn session_cookie(head: &str) -> Option<String> {
 
 /// The fixture report as `agency`'s for `year`, edited.
 pub fn report_text(agency: &str, year: i64, edit: impl FnOnce(&mut Value)) -> String {
-    let mut report: Value = serde_json::from_str(&fixture_text("beiguan-2023.json")).unwrap();
+    report_from("beiguan-2023.json", agency, year, edit)
+}
+
+/// Fixture `name` as `agency`'s report for `year`, edited.
+pub fn report_from(name: &str, agency: &str, year: i64, edit: impl FnOnce(&mut Value)) -> String {
+    let mut report: Value = serde_json::from_str(&fixture_text(name)).unwrap();
+    // The title the template makes from the agency and the year.
+    report.as_object_mut().unwrap().remove("title");
     report["agency"] = json!(agency);
     report["year"] = json!(year);
     edit(&mut report);
