@@ -57,6 +57,18 @@ fn sentence_share(now: &str, before: &str) -> u32 {
     (repeated * 100 / total) as u32
 }
 
+/// A section's sentences, each with whether it stands in the other text.
+pub type Sentences = Vec<(String, bool)>;
+
+/// Two years' text of a section side by side, sentence by sentence: this
+/// year's sentences, each with whether it stands in last year's text, and
+/// last year's, each with whether it stands in this year's.
+pub fn by_sentence(now: &[Block], before: &[Block]) -> (Sentences, Sentences) {
+    let (now, before) = (text(now), text(before));
+    let mark = |a: &str, b: &str| sentences(a).into_iter().map(|s| (s.to_string(), b.contains(s))).collect();
+    (mark(&now, &before), mark(&before, &now))
+}
+
 /// The most characters of each section the longest passage is looked for
 /// in: the search takes time in the product of the two lengths.
 const MAX_COMPARED: usize = 8_000;
@@ -115,6 +127,15 @@ pub fn findings(this: &Report, last: &Report, threshold: u32) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sentences_side_by_side() {
+        let now = [Block::Paragraph("网站更新及时。新建了台账。".into())];
+        let before = [Block::Paragraph("网站更新不够及时。网站更新及时。".into())];
+        let (this, last) = by_sentence(&now, &before);
+        assert_eq!(this, [("网站更新及时。".to_string(), true), ("新建了台账。".to_string(), false)]);
+        assert_eq!(last, [("网站更新不够及时。".to_string(), false), ("网站更新及时。".to_string(), true)]);
+    }
 
     #[test]
     fn shares_of_repeated_text() {

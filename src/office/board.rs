@@ -182,7 +182,8 @@ fn sum_of(found: &Region, members: &[Member]) -> Result<sum::Summed, DeskError> 
 struct SumQuery {
     region: i64,
     year: i64,
-    /// `json` (the default, with who is missing), `pdf`, `xlsx`.
+    /// `json` (the default: the board's view, with who is missing),
+    /// `report` (the 汇总 as contract JSON, to download), `pdf`, `xlsx`.
     format: Option<String>,
 }
 
@@ -211,6 +212,10 @@ async fn summed(
                 "report": serde_json::from_str::<Value>(&model::to_json_text(&summed.report)).ok(),
             }))
             .into_response()),
+            "report" => {
+                let text = model::to_json_text(&summed.report);
+                Ok(download("application/json", &format!("{name}.json"), text.into_bytes()))
+            }
             "pdf" => {
                 let (mime, bytes) = export(&model::to_json_text(&summed.report), ExportFormat::Pdf, true, &office.fonts)?;
                 Ok(download(mime, &format!("{name}.pdf"), bytes))
@@ -221,7 +226,7 @@ async fn summed(
                 let mime = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
                 Ok(download(mime, &format!("{name}.xlsx"), bytes))
             }
-            other => Err(DeskError::request(format!("汇总只能下载为 json、pdf 或 xlsx，不是“{other}”"))),
+            other => Err(DeskError::request(format!("汇总只能下载为 report（JSON）、pdf 或 xlsx，不是“{other}”"))),
         }
     })
     .await

@@ -139,7 +139,7 @@ async fn save(
                 Saved::Clash(theirs) => {
                     return Err(DeskError::Clash {
                         message: format!(
-                            "{} 在你打开之后保存了第 {} 版，你的修改没有覆盖它（已留作草稿）；请重新打开报告，对照后再改",
+                            "{} 在你打开之后保存了第 {} 版，你的修改没有覆盖它，还在页面上；两份的不同之处列在下面，请选择",
                             theirs.author.as_deref().unwrap_or("别人"),
                             theirs.number
                         ),

@@ -28,6 +28,7 @@ pub fn routes() -> Router<Arc<Office>> {
         .route("/api/office/reports/{id}", get(open).put(save))
         .route("/api/office/reports/{id}/versions/{version}", get(version))
         .route("/api/office/reports/{id}/comments", post(comment))
+        .route("/api/office/reports/{id}/compare", get(compare))
         .route("/api/office/reports/{id}/{step}", post(step))
         .route("/api/office/reports/{id}/files/{format}", get(file))
 }
@@ -217,6 +218,57 @@ async fn save(
                 theirs: json!(theirs),
             }),
         }
+    })
+    .await
+}
+
+/// The report beside the agency's report of the year before: every table
+/// cell (named in the form's words) with both years' values, and the
+/// prose parts sentence by sentence, each marked when it stands in the
+/// other year's text.
+async fn compare(
+    State(office): State<Arc<Office>>,
+    Who(who): Who,
+    Param(id): Param<i64>,
+) -> Result<Json<Value>, DeskError> {
+    blocking(move || {
+        let (report, _) = readable(&office, &who, id)?;
+        let Some(last) = office.store.report_of(report.agency, report.year - 1)? else {
+            return Ok(Json(json!({ "last_year": null })));
+        };
+        let body = |r: &ReportRow| -> Result<model::Report, DeskError> {
+            let v = office.store.version(r.id, r.head)?.ok_or_else(|| DeskError::Internal("报告没有版本".into()))?;
+            Ok(model::parse_str(&v.body)?)
+        };
+        let (now, before) = (body(&report)?, body(&last)?);
+        let earlier: std::collections::HashMap<String, String> =
+            crate::sum::cells(&before).into_iter().map(|(name, c)| (name, c.text())).collect();
+        let cells: Vec<Value> = crate::sum::cells(&now)
+            .into_iter()
+            .map(|(name, c)| {
+                let was = earlier.get(&name);
+                json!({ "name": name, "now": c.text(), "before": was, "changed": was != Some(&c.text()) })
+            })
+            .collect();
+        let texts: Vec<Value> = crate::form::PARTS
+            .iter()
+            .filter_map(|p| {
+                let (this, that) = match p.key {
+                    "preamble" => (&now.preamble, &before.preamble),
+                    "overview" => (&now.overview, &before.overview),
+                    "problems" => (&now.problems, &before.problems),
+                    "other_matters" => (&now.other_matters, &before.other_matters),
+                    _ => return None,
+                };
+                let (this, that) = crate::repeats::by_sentence(this, that);
+                Some(json!({ "title": p.label, "now": this, "before": that }))
+            })
+            .collect();
+        Ok(Json(json!({
+            "last_year": { "id": last.id, "year": last.year, "state_title": last.state.title() },
+            "cells": cells,
+            "texts": texts,
+        })))
     })
     .await
 }

@@ -15,6 +15,7 @@ read back with pdftotext. Each step is asserted and photographed
 (SCREENSHOT_DIR/office-NN-step.png).
 """
 import io
+import json
 import os
 import shutil
 import subprocess
@@ -103,6 +104,16 @@ def take_invitation(driver, link, password):
     wait(driver, lambda d: "/invite/" not in d.current_url, "the invitation taken up")
 
 
+def api(url, driver, method, path, body=None):
+    """A request with the browser's session, as another tab of it would send."""
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    origin = url.rstrip("/")
+    request = urllib.request.Request(origin + path, method=method, data=body.encode() if body else None,
+                                     headers={"Cookie": cookie, "Origin": origin})
+    with urllib.request.urlopen(request) as r:
+        return json.loads(r.read())
+
+
 def board(driver, url, year):
     driver.get(url + f"board?region=1&year={year}")
     wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#board tbody tr"), "the board's rows")
@@ -170,12 +181,17 @@ def main():
         driver.find_element(By.CSS_SELECTOR, "#past-form button").click()
         wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#past-result li")) == len(PAST), "last year's reports brought in")
         result = text_of(driver, "#past-result")
-        assert "→ 某县财政局 2023 年" in result and "→ 某县民政局 2023 年" in result, result
+        assert "→ 某县教育局 2023 年" in result and "→ 某县民政局 2023 年" in result, result
         driver.find_element(By.LINK_TEXT, "某县教育局").click()
         paragraph = '#form textarea[data-path="/overview/0"]'
         wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, paragraph), "the report read-only")
         first = driver.find_element(By.CSS_SELECTOR, paragraph)
         assert first.get_attribute("readonly") is not None, "the reviewer cannot type into the report"
+        driver.find_element(By.ID, "compare-last-year").click()
+        wait(driver, lambda d: "与 2023 年报告" in text_of(d, "#office-compare h2"), "last year's report beside")
+        assert "两年相同" in text_of(driver, "#office-compare"), text_of(driver, "#office-compare")[:300]
+        shot(driver, "review-compare")
+        driver.find_element(By.ID, "compare-last-year").click()
         first.click()
         wait(driver, lambda d: "意见写在" in text_of(d, "#comment-where"), "the place of the comment")
         driver.find_element(By.CSS_SELECTOR, "#comment-form textarea").send_keys("第一段请写明本年度的新做法，<b>不要</b>照抄去年。")
@@ -198,9 +214,20 @@ def main():
         shot(driver, "writer-sees-comment")
         first.click()
         first.send_keys("本年度新建了依申请公开办理台账。")
+        # Meanwhile a colleague saves the report from another computer.
+        other = api(url, driver, "GET", "/api/report/2024.json")
+        theirs = json.loads(other["text"])
+        theirs["preamble"] = ["同事在另一台电脑上改写的前言。"]
+        api(url, driver, "PUT", "/api/report/2024.json?version=" + other["version"], json.dumps(theirs, ensure_ascii=False))
         driver.find_element(By.ID, "save").click()
-        wait(driver, lambda d: "已保存" in text_of(d, "#status"), "the fix saved")
-        wait(driver, lambda d: "已退回" in text_of(d, "#office-state") and "第 2 版" in text_of(d, "#office-state"), "the new version")
+        wait(driver, lambda d: d.find_element(By.ID, "clash-banner").is_displayed(), "both versions shown")
+        differences = text_of(driver, "#clash-banner tbody")
+        assert "同事在另一台电脑上改写的前言" in differences and "办理台账" in differences, differences
+        shot(driver, "writer-clash")
+        driver.find_element(By.ID, "clash-mine").click()
+        # The status line is shared with the checks; the office's own line
+        # says which version the report is at.
+        wait(driver, lambda d: "已退回" in text_of(d, "#office-state") and "第 3 版" in text_of(d, "#office-state"), "mine saved over theirs as version 3")
         driver.find_element(By.ID, "office-submit").click()
         accept_alert(driver)
         wait(driver, lambda d: "已提交" in text_of(d, "#office-state"), "the report resubmitted")

@@ -99,11 +99,64 @@
     });
   }
 
+  // This year beside last year: the table cells that differ, and the
+  // prose sentence by sentence, those standing in both years marked.
+  async function compare() {
+    let panel = $("#office-compare");
+    if (panel) { panel.remove(); return; }
+    const data = await api("GET", `/api/office/reports/${office.report.id}/compare`);
+    panel = document.createElement("aside");
+    panel.id = "office-compare";
+    panel.setAttribute("aria-label", "与上年对照");
+    const h = document.createElement("h2");
+    panel.append(h);
+    if (!data.last_year) { h.textContent = "本机关没有上一年的报告"; $("#office-comments").after(panel); return; }
+    h.textContent = `与 ${data.last_year.year} 年报告（${data.last_year.state_title}）对照`;
+    const changed = data.cells.filter((c) => c.changed);
+    const note = document.createElement("p");
+    note.textContent = `表格共 ${data.cells.length} 格，${changed.length} 格与上年不同：`;
+    const table = document.createElement("table");
+    const head = table.createTHead().insertRow();
+    for (const t of ["", "上年", "本年"]) { const th = document.createElement("th"); th.textContent = t; head.append(th); }
+    const body = table.createTBody();
+    for (const c of changed) {
+      const tr = body.insertRow();
+      for (const t of [c.name, c.before ?? "（无此格）", c.now]) tr.insertCell().textContent = t;
+    }
+    panel.append(note, table);
+    for (const t of data.texts) {
+      const h3 = document.createElement("h3");
+      h3.textContent = t.title;
+      const pair = document.createElement("div");
+      pair.className = "compare-pair";
+      for (const [side, sentences] of [["本年", t.now], ["上年", t.before]]) {
+        const col = document.createElement("div");
+        const label = document.createElement("strong");
+        const same = sentences.filter(([, both]) => both).length;
+        label.textContent = `${side}（${sentences.length} 句，${same} 句两年相同）`;
+        col.append(label, document.createElement("br"));
+        for (const [sentence, both] of sentences) {
+          const span = document.createElement("span");
+          span.textContent = sentence;
+          if (both) { span.className = "same"; span.title = "两年相同"; }
+          col.append(span);
+        }
+        pair.append(col);
+      }
+      panel.append(h3, pair);
+    }
+    $("#office-comments").after(panel);
+  }
+
   function reviewButtons(box) {
     box.querySelector("#review-buttons")?.remove();
     const r = office.report;
     const bar = document.createElement("p");
     bar.id = "review-buttons";
+    const last = document.createElement("button");
+    last.type = "button"; last.textContent = "与上年对照"; last.id = "compare-last-year";
+    last.addEventListener("click", () => compare().catch((e) => status(e.message)));
+    bar.append(last);
     const steps = r.may.review ? [["return", "退回修改"], ["approve", "审核通过"]] : [["publish", "标为已发布"]];
     for (const [step, title] of steps) {
       const b = document.createElement("button");

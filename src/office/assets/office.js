@@ -108,6 +108,7 @@ async function loadBoard() {
     const body = $("#sum-figures tbody");
     body.replaceChildren();
     for (const [label, value] of sum.figures ?? []) { const tr = document.createElement("tr"); cell(tr, label); cell(tr, value); body.append(tr); }
+    $("#sum-json").href = "/api/office/sum?" + q + "&format=report";
     $("#sum-pdf").href = "/api/office/sum?" + q + "&format=pdf";
     $("#sum-xlsx").href = "/api/office/sum?" + q + "&format=xlsx";
     $("#archive").href = "/api/office/archive?" + q;

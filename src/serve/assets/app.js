@@ -431,12 +431,38 @@ async function save() {
     status("已保存 " + name);
   } catch (e) {
     saveDraft();
-    if (e.status === 409) {
+    if (e.status === 409 && e.data?.theirs) clash(e.message, e.data.theirs);
+    else if (e.status === 409) {
       status(e.message);
       const other = prompt(e.message + "\n另存为：", name.replace(/\.json$/, "") + "-副本.json");
       if (other) { $("#file-name").value = other; state.name = null; state.version = null; await save(); }
     } else status("没有保存：" + e.message);
   }
+}
+
+// Someone else saved the report since it was opened (a server that keeps
+// versions sends theirs back): both are shown, value by value, and the
+// writer chooses — theirs, or theirs overwritten by theirs' mine knowingly.
+function clash(message, theirs) {
+  const other = JSON.parse(theirs.body);
+  const leaves = (value, path, out) => {
+    if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) leaves(v, `${path}/${k}`, out);
+    else out.set(path, value);
+    return out;
+  };
+  const mine = leaves(state.report, "", new Map()), them = leaves(other, "", new Map());
+  const body = $("#clash-banner tbody");
+  body.replaceChildren();
+  for (const path of new Set([...mine.keys(), ...them.keys()])) {
+    if (mine.get(path) === them.get(path)) continue;
+    const tr = body.insertRow();
+    const place = document.querySelector(`[data-path="${CSS.escape(path)}"]`);
+    for (const t of [place?.getAttribute("aria-label") || path, mine.get(path) ?? "（无）", them.get(path) ?? "（无）"]) tr.insertCell().textContent = String(t);
+  }
+  $("#clash-message").textContent = message;
+  $("#clash-banner").hidden = false;
+  $("#clash-theirs").onclick = async () => { $("#clash-banner").hidden = true; state.version = String(theirs.id); await start(theirs.body); status("已换成对方保存的版本"); };
+  $("#clash-mine").onclick = async () => { $("#clash-banner").hidden = true; state.version = String(theirs.id); await save(); };
 }
 
 async function download(format, allow) {

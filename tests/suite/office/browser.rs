@@ -24,7 +24,7 @@ fn the_review_in_a_real_browser() {
     };
     let html = page("pingtan-2023.json", "某县教育局", 2024, "2024");
     let past = [
-        page("pingtan-2023.json", "某县财政局", 2023, "财政局2023年报告"),
+        page("pingtan-2023.json", "某县教育局", 2023, "教育局2023年报告"),
         page("pdf/zonghe_2025_b_break_repeat.json", "某县民政局", 2023, "民政局2023年报告"),
     ];
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

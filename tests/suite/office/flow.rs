@@ -21,6 +21,17 @@ fn a_report_goes_from_writer_to_archive() {
     assert_eq!(status, 200, "{board}");
     assert_eq!(board["counts"], json!({ "not_started": 3 }));
 
+    // Last year's report as it was published, brought in by the reviewer.
+    let last_year = report_text(agency, 2023, |_| {});
+    let (status, _, body) = office.call(
+        Some(&reviewer),
+        "POST",
+        &format!("/api/office/past?region={region}&file=2023.json"),
+        last_year.as_bytes(),
+    );
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!((status, &body["matched"][0]["agency"]), (200, &json!(agency)), "{body}");
+
     let (id, v2) = office.write_report(writer, agency, 2024);
     // A second tab saving over the version it opened, after the first
     // saved: refused, theirs sent back whole, nothing overwritten.
@@ -98,6 +109,28 @@ fn a_report_goes_from_writer_to_archive() {
     assert_eq!(sum["included"].as_array().unwrap().len(), 1, "{sum}");
     assert_eq!(sum["missing"], json!(["某县民政局", "某县财政局"]));
     assert_eq!(sum["report"]["agency"], json!("某县"));
+    let (status, head, text) =
+        office.call(Some(&reviewer), "GET", &format!("/api/office/sum?region={region}&year=2024&format=report"), b"");
+    assert!(status == 200 && head.contains("attachment"), "{head}");
+    let summed = nianbao::model::parse_str(std::str::from_utf8(&text).unwrap()).expect("the 汇总 follows the contract");
+    assert_eq!((summed.agency.as_str(), summed.year), ("某县", 2024));
+
+    // Beside last year's: the cells, and the text sentence by sentence.
+    let (status, compared) =
+        office.json(Some(&reviewer), "GET", &format!("/api/office/reports/{id}/compare"), &Value::Null);
+    assert_eq!((status, &compared["last_year"]["year"]), (200, &json!(2023)), "{compared}");
+    assert!(
+        compared["cells"].as_array().unwrap().len() > 100
+            && compared["cells"].as_array().unwrap().iter().all(|c| c["changed"] == json!(false))
+    );
+    let overview =
+        &compared["texts"].as_array().unwrap().iter().find(|t| t["title"] == json!("一、总体情况")).unwrap()["now"];
+    assert_eq!(overview, &json!([["已按审核意见核对。", false]]), "this year's own sentence, not in last year's");
+    let (_, board) =
+        office.json(Some(&reviewer), "GET", &format!("/api/office/board?region={region}&year=2024"), &Value::Null);
+    let row = board["rows"].as_array().unwrap().iter().find(|r| r["agency_name"] == json!(agency)).unwrap();
+    assert_eq!((&row["has_last_year"], &row["summary"]["carried"]), (&json!(true), &json!([])), "{row}");
+    assert_eq!(row["summary"]["repeated_problems"], json!(100), "五 copied whole from last year: {row}");
 
     // The chart of the years: drawn by the server, the year's figures in it.
     let (status, head, svg) = office.call(Some(&reviewer), "GET", &format!("/api/office/chart?region={region}"), b"");
