@@ -14,8 +14,8 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::reports::started;
-use super::store::{Account, ReportRow, Saved, State as Stage};
+use super::reports::{next_version, same_year, started};
+use super::store::{Account, ReportRow, State as Stage};
 use super::{Office, Who};
 use crate::serve::http::blocking;
 use crate::serve::{template, DeskError, JsonBody, Param, Params, Text};
@@ -112,17 +112,10 @@ async fn save(
     let from = at.number()?;
     blocking(move || {
         let year = year_of(&name)?;
-        if parsed.year != year {
-            return Err(DeskError::Invalid {
-                message: format!("这是 {year} 年的报告，年度不能写成 {}", parsed.year),
-                path: Some("/year".into()),
-                line: None,
-                column: None,
-            });
-        }
         let mine = agency(&who)?;
         let version = match (office.store.report_of(mine, year)?, from) {
             (None, None) => {
+                same_year(year, &parsed)?;
                 let id = office
                     .store
                     .create_report(mine, year, Stage::Draft, &canonical, Some(who.id), "saved")?
@@ -131,22 +124,7 @@ async fn save(
             }
             (None, Some(_)) => return Err(DeskError::Changed),
             (Some(_), None) => return Err(DeskError::Exists),
-            (Some(r), Some(from)) => match office.store.save(r.id, from, &canonical, who.id)? {
-                Saved::Stored(v) => v,
-                Saved::Locked(state) => {
-                    return Err(DeskError::Refused(format!("报告{}，不能再修改", state.title())));
-                }
-                Saved::Clash(theirs) => {
-                    return Err(DeskError::Clash {
-                        message: format!(
-                            "{} 在你打开之后保存了第 {} 版，你的修改没有覆盖它，还在页面上；两份的不同之处列在下面，请选择",
-                            theirs.author.as_deref().unwrap_or("别人"),
-                            theirs.number
-                        ),
-                        theirs: json!(theirs),
-                    });
-                }
-            },
+            (Some(r), Some(from)) => next_version(&office, &r, from, &parsed, &canonical, &who)?,
         };
         Ok(Json(json!({ "version": version.to_string() })))
     })

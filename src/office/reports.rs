@@ -198,28 +198,50 @@ async fn save(
         if !may_write(&who, &place) {
             return Err(DeskError::Forbidden("只有本机关的填报人可以修改这份报告".into()));
         }
-        if parsed.year != report.year {
-            return Err(DeskError::Invalid {
-                message: format!("这是 {} 年的报告，年度不能改为 {}", report.year, parsed.year),
-                path: Some("/year".into()),
-                line: None,
-                column: None,
-            });
-        }
-        match office.store.save(id, at.version, &canonical, who.id)? {
-            Saved::Stored(v) => Ok(Json(json!({ "version": v }))),
-            Saved::Locked(state) => Err(DeskError::Refused(format!("报告{}，不能再修改", state.title()))),
-            Saved::Clash(theirs) => Err(DeskError::Clash {
-                message: format!(
-                    "{} 在你打开之后保存了第 {} 版；你的修改没有覆盖它。两份都在下面，请对照后在最新版上再改",
-                    theirs.author.as_deref().unwrap_or("别人"),
-                    theirs.number
-                ),
-                theirs: json!(theirs),
-            }),
-        }
+        let version = next_version(&office, &report, at.version, &parsed, &canonical, &who)?;
+        Ok(Json(json!({ "version": version })))
     })
     .await
+}
+
+/// A text saved as the report of `year` must stay of that year.
+pub(super) fn same_year(year: i64, parsed: &model::Report) -> Result<(), DeskError> {
+    if parsed.year == year {
+        return Ok(());
+    }
+    Err(DeskError::Invalid {
+        message: format!("这是 {year} 年的报告，年度不能写成 {}", parsed.year),
+        path: Some("/year".into()),
+        line: None,
+        column: None,
+    })
+}
+
+/// Stores `canonical` (the text of `parsed`) as `report`'s next version
+/// from `from`, by `who`: the new version's id; refused when the year is
+/// changed, the report is no longer the writer's to change, or someone
+/// saved since `from` (theirs sent back whole).
+pub(super) fn next_version(
+    office: &Office,
+    report: &ReportRow,
+    from: i64,
+    parsed: &model::Report,
+    canonical: &str,
+    who: &Account,
+) -> Result<i64, DeskError> {
+    same_year(report.year, parsed)?;
+    match office.store.save(report.id, from, canonical, who.id)? {
+        Saved::Stored(v) => Ok(v),
+        Saved::Locked(state) => Err(DeskError::Refused(format!("报告{}，不能再修改", state.title()))),
+        Saved::Clash(theirs) => Err(DeskError::Clash {
+            message: format!(
+                "{} 在你打开之后保存了第 {} 版，你的修改没有覆盖它，还在页面上；两份的不同之处列在下面，请选择",
+                theirs.author.as_deref().unwrap_or("别人"),
+                theirs.number
+            ),
+            theirs: json!(theirs),
+        }),
+    }
 }
 
 /// The report beside the agency's report of the year before: every table

@@ -4,10 +4,10 @@
 //! late drafts, errors in one shape; and in a real headless Chromium
 //! (tests/browser/desk.py).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::process::Child;
 
 use crate::common::*;
 
@@ -27,17 +27,8 @@ impl Desk {
 
     /// Listening on `listen`, with `env` set.
     pub fn start_with(dir: &Path, listen: &str, env: &[(&str, &str)]) -> Desk {
-        let mut child = bin()
-            .args(["serve", "--listen", listen, "--no-browser"])
-            .arg(dir)
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let url = line.trim().to_string();
+        let (child, url) =
+            spawn_server(bin().args(["serve", "--listen", listen, "--no-browser"]).arg(dir).envs(env.iter().copied()));
         let host = url.trim_start_matches("http://").split('/').next().unwrap().to_string();
         let port = host.rsplit(':').next().unwrap().parse().unwrap();
         let token = url.split("token=").nth(1).unwrap().to_string();

@@ -10,7 +10,7 @@ mod hostile;
 mod matrix;
 mod sessions;
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 
@@ -51,17 +51,9 @@ impl Office {
     }
 
     pub fn start_with(db: &Path, args: &[&str], env: &[(&str, &str)]) -> Office {
-        let mut child = bin()
-            .args(["office", "--listen", "127.0.0.1:0", "--db"])
-            .arg(db)
-            .args(args)
-            .envs(env.iter().copied())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let (child, line) = spawn_server(
+            bin().args(["office", "--listen", "127.0.0.1:0", "--db"]).arg(db).args(args).envs(env.iter().copied()),
+        );
         assert!(line.starts_with("http"), "the office did not start: {line:?}");
         // The address it listens at (the public one may differ).
         let host = listening(child.id());
