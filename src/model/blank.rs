@@ -2,13 +2,15 @@
 
 use serde_json::{json, Map, Value as Json};
 
-use super::Report;
+use super::{Block, Report};
 use crate::form::{applications, proactive, review_litigation, Version};
 
 /// A new report: every table cell blank, no prose yet, the headings in
 /// place when rendered; signed by the agency on `date` where given. From
 /// last year's report of the same agency, 四、结转下年度继续办理 becomes this
-/// year's 二、上年结转.
+/// year's 二、上年结转, and the prose sections keep last year's structure —
+/// their sub-headings, and their run-in leads with the text after them
+/// left to write — without last year's paragraphs.
 pub fn blank(agency: &str, year: i64, format: Version, last_year: Option<&Report>, date: Option<&str>) -> Json {
     let mut proactive = Map::new();
     for (item, row) in proactive::rows(format) {
@@ -47,8 +49,25 @@ pub fn blank(agency: &str, year: i64, format: Version, last_year: Option<&Report
         "problems": [],
         "other_matters": [],
     });
+    if let Some(last) = last_year {
+        for (key, blocks) in
+            [("overview", &last.overview), ("problems", &last.problems), ("other_matters", &last.other_matters)]
+        {
+            report[key] = blocks.iter().filter_map(structure).collect();
+        }
+    }
     if let Some(date) = date {
         report["signature"] = json!({ "agency": agency, "date": date });
     }
     report
+}
+
+/// What a block of last year's leaves for this year's: a sub-heading as
+/// it was, a run-in lead with its text to write, nothing of a paragraph.
+fn structure(block: &Block) -> Option<Json> {
+    match block {
+        Block::Heading(heading) => Some(json!({ "heading": heading })),
+        Block::Lead { lead, .. } => Some(json!({ "lead": lead, "text": "" })),
+        Block::Paragraph(_) => None,
+    }
 }

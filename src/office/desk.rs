@@ -171,7 +171,8 @@ struct NewReport {
 }
 
 /// A new report's text for the writer's agency: from last year's report
-/// when the agency has one (its 结转下年度 as 上年结转, its signature).
+/// when the agency has one (its 结转下年度 as 上年结转, its prose's
+/// sub-headings and run-in leads).
 async fn new(
     State(office): State<Arc<Office>>,
     Who(who): Who,

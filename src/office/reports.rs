@@ -84,9 +84,8 @@ struct Start {
     format: Option<String>,
 }
 
-/// Starts the writer's agency's report for a year: from last year's
-/// report of the agency when there is one (its 结转下年度 as this year's
-/// 上年结转, its signature and headings).
+/// Starts the writer's agency's report for a year, from last year's when
+/// there is one ([`started`]).
 async fn start(
     State(office): State<Arc<Office>>,
     Who(who): Who,
@@ -111,8 +110,8 @@ async fn start(
 }
 
 /// A new report's text for `agency` and `year`: from last year's report
-/// of the agency when there is one (its 结转下年度 as 上年结转, its
-/// signature).
+/// of the agency when there is one (its 结转下年度 as 上年结转, its prose's
+/// sub-headings and run-in leads).
 pub(super) fn started(office: &Office, agency: i64, year: i64, format: Version) -> Result<String, DeskError> {
     let found = office.store.agency(agency)?.ok_or_else(|| DeskError::NotFound("本机关".into()))?;
     let last = match office.store.report_of(agency, year - 1)? {

@@ -120,6 +120,17 @@ fn a_blank_report_starts_from_last_years() {
     assert_eq!(report.applications.printed(role(CarriedOver)), last.applications.printed(role(CarriedForward)));
     assert!(report.applications.printed(role(Received)).iter().all(Option::is_none));
     assert_eq!(report.signature.as_ref().map(|s| s.date.as_str()), Some("2025年1月20日"));
+    // The prose keeps last year's structure, not its words: the run-in
+    // leads of 一 with their text to write.
+    use nianbao::model::Block;
+    let leads: Vec<&Block> = last.overview.iter().filter(|b| !matches!(b, Block::Paragraph(_))).collect();
+    assert!(leads.len() >= 5 && report.overview.len() == leads.len(), "{:?}", report.overview);
+    for (now, then) in report.overview.iter().zip(leads) {
+        match (now, then) {
+            (Block::Lead { lead, text }, Block::Lead { lead: was, .. }) => assert!(lead == was && text.is_empty()),
+            (now, then) => assert_eq!(now, then),
+        }
+    }
     // It checks (with notes on what is still empty) and renders.
     let check = run(bin().arg("check").arg(&target));
     assert!(check.status.success() && stderr(&check).contains("这一部分是空的"), "{}", stderr(&check));
