@@ -40,6 +40,15 @@ impl fmt::Display for Finding {
     }
 }
 
+/// How a note on a rule left unchecked for blanks ends.
+const UNCHECKED: &str = "未核对";
+
+/// Whether a finding only says a rule was left unchecked because cells
+/// are blank (a new report has dozens): the desk folds these.
+pub fn about_blanks(finding: &Finding) -> bool {
+    finding.severity == Severity::Note && finding.message.ends_with(UNCHECKED)
+}
+
 /// Whether any finding refuses the report.
 pub fn refuses<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> bool {
     findings.into_iter().any(|f| f.severity == Severity::Refusal)
@@ -97,11 +106,11 @@ impl Findings {
     /// blank total leaves the rule unchecked.
     fn sum_rule(&mut self, place: String, path: String, total: Option<u128>, addends: &[Option<u128>], what: &str) {
         let Some(total) = total else {
-            self.push(Severity::Note, place, path, format!("{what}为空白，未核对"));
+            self.push(Severity::Note, place, path, format!("{what}为空白，{UNCHECKED}"));
             return;
         };
         if addends.iter().all(Option::is_none) {
-            self.push(Severity::Note, place, path, format!("{what}为 {total}，其各组成项均为空白，未核对"));
+            self.push(Severity::Note, place, path, format!("{what}为 {total}，其各组成项均为空白，{UNCHECKED}"));
             return;
         }
         for _ in addends.iter().filter(|a| a.is_none()) {

@@ -62,19 +62,24 @@ struct Credentials {
     password: String,
 }
 
-/// The address a request came from: the connection's peer, or, when
-/// that is a proxy on this machine, the address it says it forwards
-/// for (the last of `X-Forwarded-For`, the one the proxy added).
-fn peer(headers: &HeaderMap, Peer(connected): Peer) -> IpAddr {
+/// The address a request came from: the connection's peer; behind a
+/// proxy on this machine (a public address was given), the address the
+/// proxy says it forwards for — the last of `X-Forwarded-For`'s last
+/// line, the one the proxy itself added.
+fn peer(office: &Office, headers: &HeaderMap, Peer(connected): Peer) -> IpAddr {
     let forwarded = || {
-        let list = headers.get("x-forwarded-for")?.to_str().ok()?;
+        let list = headers.get_all("x-forwarded-for").iter().next_back()?.to_str().ok()?;
         list.rsplit(',').next()?.trim().parse::<IpAddr>().ok()
     };
     match connected.ip() {
-        ip if ip.is_loopback() => forwarded().unwrap_or(ip),
+        ip if ip.is_loopback() && office.proxied => forwarded().unwrap_or(ip),
         ip => ip,
     }
 }
+
+/// Argon2 takes 19 MiB and tens of milliseconds a hash: at most this many
+/// at once, however many sign-ins arrive.
+pub(super) const HASHING: usize = 2;
 
 /// Starts a fresh session for `account` (ending the one the request came
 /// with, if any): the answer carries its cookie.
@@ -87,7 +92,7 @@ async fn sign_in(office: &Arc<Office>, headers: &HeaderMap, account: Account) ->
         if let Some(old) = old {
             o.store.end_session(&old)?;
         }
-        Ok(o.store.add_session(&id, who.id)?)
+        Ok(o.store.add_session(&id, who.id, o.idle, o.longest)?)
     })
     .await?;
     let mut response = Json(json!({ "name": account.name, "role": account.role })).into_response();
@@ -101,17 +106,23 @@ async fn login(
     headers: HeaderMap,
     JsonBody(c): JsonBody<Credentials>,
 ) -> Result<Response, DeskError> {
-    let from = peer(&headers, connected);
+    let from = peer(&office, &headers, connected);
     let login = c.login.trim().to_string();
-    if let Some(wait) = office.throttle.wait(&login, from) {
+    // A name no account can have is counted against the address only.
+    let account_key = good_login(&login).then_some(login.as_str());
+    // Sign-ins are checked one hashing slot at a time, the count read
+    // after the slot is had: parallel guesses queue, and are counted.
+    let _slot = office.hashing.acquire().await.map_err(|_| DeskError::Internal("服务正在停止".into()))?;
+    if let Err(wait) = office.throttle.attempt(account_key, from) {
         return Err(DeskError::TooMany(format!(
             "登录失败的次数太多，请 {} 分钟后再试",
             wait.as_secs().div_ceil(60).max(1)
         )));
     }
     let o = office.clone();
+    let name = login.clone();
     let (account, good) = blocking(move || {
-        let found = o.store.account_by_login(&login)?;
+        let found = if good_login(&name) { o.store.account_by_login(&name)? } else { None };
         let hash = found.as_ref().and_then(|(_, h)| h.clone());
         let good = auth::verify_password(hash.as_deref(), &c.password);
         Ok((found.map(|(a, _)| a), good))
@@ -119,13 +130,10 @@ async fn login(
     .await?;
     match account.filter(|_| good) {
         Some(account) => {
-            office.throttle.succeeded(&account.login);
+            office.throttle.succeeded(account_key, from);
             sign_in(&office, &headers, account).await
         }
-        None => {
-            office.throttle.failed(c.login.trim(), from);
-            Err(DeskError::SignIn("账号或密码不对".into()))
-        }
+        None => Err(DeskError::SignIn("账号或密码不对".into())),
     }
 }
 
@@ -150,19 +158,36 @@ struct Acceptance {
 /// the person signed in.
 async fn accept(
     State(office): State<Arc<Office>>,
+    Extension(connected): Extension<Peer>,
     headers: HeaderMap,
     JsonBody(a): JsonBody<Acceptance>,
 ) -> Result<Response, DeskError> {
     if let Some(why) = auth::weak(&a.password) {
         return Err(DeskError::Request { message: why, path: Some("/password".into()), line: None, column: None });
     }
+    let from = peer(&office, &headers, connected);
+    let _slot = office.hashing.acquire().await.map_err(|_| DeskError::Internal("服务正在停止".into()))?;
+    if let Err(wait) = office.throttle.attempt(None, from) {
+        return Err(DeskError::TooMany(format!(
+            "失败的次数太多，请 {} 分钟后再试",
+            wait.as_secs().div_ceil(60).max(1)
+        )));
+    }
     let o = office.clone();
+    let invitation = auth::stored(a.secret.trim());
     let account = blocking(move || {
+        // The link is looked up before a password is hashed for it.
+        if !o.store.invitation_open(&invitation)? {
+            return Ok(None);
+        }
         let hash = auth::hash_password(&a.password)?;
-        Ok(o.store.accept_invitation(&auth::stored(a.secret.trim()), &hash)?)
+        Ok(o.store.accept_invitation(&invitation, &hash)?)
     })
-    .await?
-    .ok_or_else(|| DeskError::Forbidden("这个邀请链接已经用过或已过期：请向管理员要一个新的".into()))?;
+    .await?;
+    let Some(account) = account else {
+        return Err(DeskError::Forbidden("这个邀请链接已经用过或已过期：请向管理员要一个新的".into()));
+    };
+    office.throttle.succeeded(None, from);
     sign_in(&office, &headers, account).await
 }
 
@@ -251,20 +276,20 @@ async fn roster(
     Body(body): Body,
 ) -> Result<Json<Value>, DeskError> {
     admin_only(&who)?;
-    let text = crate::sum::roster_text(&body).map_err(DeskError::invalid)?;
-    let mut names = Vec::new();
-    for (i, name) in crate::sum::roster_names(&text).into_iter().enumerate() {
-        let name = plain_name("机关名称", &format!("第 {} 个名字", i + 1), &name)?;
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    if names.is_empty() {
-        return Err(DeskError::invalid("名单里没有机关名称"));
-    }
     let o = office.clone();
     let (added, had) = blocking(move || {
         o.store.region(id)?.ok_or_else(|| DeskError::NotFound(format!("地区 {id}")))?;
+        let text = crate::sum::roster_text(&body).map_err(DeskError::invalid)?;
+        let mut names: Vec<String> = Vec::new();
+        for (i, name) in crate::sum::roster_names(&text).into_iter().enumerate() {
+            let name = plain_name("机关名称", &format!("第 {} 个名字", i + 1), &name)?;
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+        if names.is_empty() {
+            return Err(DeskError::invalid("名单里没有机关名称"));
+        }
         Ok(o.store.add_agencies(id, &names)?)
     })
     .await?;

@@ -89,41 +89,71 @@ pub struct Throttle {
 }
 
 impl Throttle {
-    fn keys(login: &str, from: IpAddr) -> [(String, usize); 2] {
-        [(format!("login:{login}"), PER_ACCOUNT), (format!("ip:{}", from.to_canonical()), PER_ADDRESS)]
+    /// The counts a sign-in is held to: its account's (when it names a
+    /// possible one) and its address's (an IPv6 address by its /64, the
+    /// block one household or office is given).
+    fn keys(login: Option<&str>, from: IpAddr) -> Vec<(String, usize)> {
+        let address = match from.to_canonical() {
+            IpAddr::V6(v6) => {
+                let s = v6.segments();
+                format!("ip:{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+            v4 => format!("ip:{v4}"),
+        };
+        let mut keys = vec![(address, PER_ADDRESS)];
+        keys.extend(login.map(|l| (format!("login:{l}"), PER_ACCOUNT)));
+        keys
     }
 
-    /// How long to wait before trying again, if too many attempts failed
-    /// for this account or from this address.
-    pub fn wait(&self, login: &str, from: IpAddr) -> Option<Duration> {
+    /// Counts an attempt for this account (`None`: no account to count,
+    /// an invitation) and this address before it is tried — as failed
+    /// until [`Throttle::succeeded`] says otherwise — unless too many
+    /// failed already: then how long to wait. Checking and counting are
+    /// one step, so guesses sent all at once are held to the limit too.
+    pub fn attempt(&self, login: Option<&str>, from: IpAddr) -> Result<(), Duration> {
         let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
         let now = Instant::now();
-        Throttle::keys(login, from)
-            .into_iter()
+        let keys = Throttle::keys(login, from);
+        let wait = keys
+            .iter()
             .filter_map(|(key, most)| {
-                let times = failures.get_mut(&key)?;
+                let times = failures.get_mut(key)?;
                 times.retain(|t| now.duration_since(*t) < WINDOW);
-                (times.len() >= most).then(|| WINDOW - now.duration_since(times[times.len() - most]))
+                (times.len() >= *most).then(|| WINDOW - now.duration_since(times[times.len() - most]))
             })
-            .max()
-    }
-
-    pub fn failed(&self, login: &str, from: IpAddr) {
-        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        let now = Instant::now();
-        // Forget what is out of the window, so the map stays small.
+            .max();
+        if let Some(wait) = wait {
+            return Err(wait);
+        }
+        // Forget what is out of the window, so the map stays small; and
+        // never hold more than a bounded number of keys.
         failures.retain(|_, times| times.last().is_some_and(|t| now.duration_since(*t) < WINDOW));
-        for (key, _) in Throttle::keys(login, from) {
+        if failures.len() >= MAX_KEYS {
+            failures.clear();
+        }
+        for (key, _) in keys {
             failures.entry(key).or_default().push(now);
         }
+        Ok(())
     }
 
-    /// A sign-in that worked clears the account's count (not the
-    /// address's).
-    pub fn succeeded(&self, login: &str) {
-        self.failures.lock().unwrap_or_else(PoisonError::into_inner).remove(&format!("login:{login}"));
+    /// An attempt that worked: the account's count is cleared, and the
+    /// address's forgets this attempt.
+    pub fn succeeded(&self, login: Option<&str>, from: IpAddr) {
+        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(login) = login {
+            failures.remove(&format!("login:{login}"));
+        }
+        if let Some((key, _)) = Throttle::keys(None, from).into_iter().next() {
+            if let Some(times) = failures.get_mut(&key) {
+                times.pop();
+            }
+        }
     }
 }
+
+/// The most accounts and addresses the throttle remembers at once.
+const MAX_KEYS: usize = 100_000;
 
 #[cfg(test)]
 mod tests {
@@ -144,17 +174,24 @@ mod tests {
         let t = Throttle::default();
         let (a, b): (IpAddr, IpAddr) = ("127.0.0.1".parse().unwrap(), "127.0.0.2".parse().unwrap());
         for _ in 0..PER_ACCOUNT {
-            assert_eq!(t.wait("zhang", a), None);
-            t.failed("zhang", a);
+            assert_eq!(t.attempt(Some("zhang"), a), Ok(()));
         }
-        assert!(t.wait("zhang", a).is_some());
-        assert!(t.wait("zhang", b).is_some(), "another address does not help the account");
-        assert_eq!(t.wait("li", a), None, "another account from the address still may");
+        assert!(t.attempt(Some("zhang"), a).is_err());
+        assert!(t.attempt(Some("zhang"), b).is_err(), "another address does not help the account");
+        assert_eq!(t.attempt(Some("li"), a), Ok(()), "another account from the address still may");
+        t.succeeded(Some("li"), a);
         for i in 0..PER_ADDRESS {
-            t.failed(&format!("n{i}"), b);
+            assert_eq!(t.attempt(Some(&format!("n{i}")), b), Ok(()));
         }
-        assert!(t.wait("wang", b).is_some(), "one address trying many accounts is stopped");
-        t.succeeded("zhang");
-        assert_eq!(t.wait("zhang", a), None);
+        assert!(t.attempt(Some("wang"), b).is_err(), "one address trying many accounts is stopped");
+        assert!(t.attempt(None, b).is_err(), "or many invitations");
+        t.succeeded(Some("zhang"), a);
+        assert_eq!(t.attempt(Some("zhang"), a), Ok(()), "a success clears the account");
+        // An IPv6 address counts by its /64.
+        let (c, d): (IpAddr, IpAddr) = ("2001:db8:1:2::1".parse().unwrap(), "2001:db8:1:2::ffff".parse().unwrap());
+        for _ in 0..PER_ADDRESS {
+            assert_eq!(t.attempt(None, c), Ok(()));
+        }
+        assert!(t.attempt(None, d).is_err(), "the same /64");
     }
 }

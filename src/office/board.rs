@@ -6,10 +6,10 @@
 //! year's published reports brought in, matched to the roster by name.
 
 use std::io::{Read, Write};
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError};
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, FromRequest, Request, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -20,10 +20,10 @@ use serde_json::{json, Value};
 use super::access::{may_read, may_review, Place};
 use super::reports::attachment;
 use super::store::{Account, BoardRow, Region, State as Stage};
-use super::{chart, Office, Who};
+use super::{chart, Office, Who, Year};
 use crate::check::{self, Severity};
 use crate::model::{self, Report};
-use crate::serve::http::blocking;
+use crate::serve::http::{blocking, CancelOnDrop};
 use crate::serve::{export, Body, DeskError, ExportFormat, Params};
 use crate::sum::{self, Member};
 
@@ -99,7 +99,7 @@ fn region(office: &Office, who: &Account, id: i64) -> Result<(Region, Place), De
 #[derive(Deserialize)]
 struct RegionYear {
     region: i64,
-    year: i64,
+    year: Year,
 }
 
 /// Each row's findings, computed once per version.
@@ -127,7 +127,7 @@ async fn board(
 ) -> Result<Json<Value>, DeskError> {
     blocking(move || {
         let (found, _) = region(&office, &who, q.region)?;
-        let rows = office.store.board(q.region, q.year)?;
+        let rows = office.store.board(q.region, q.year.0)?;
         let regions: std::collections::HashMap<i64, String> =
             office.store.regions()?.into_iter().map(|r| (r.id, r.name)).collect();
         let mut counts = std::collections::BTreeMap::<&str, usize>::new();
@@ -151,7 +151,7 @@ async fn board(
                 })
             })
             .collect();
-        Ok(Json(json!({ "region": found, "year": q.year, "counts": counts, "rows": list })))
+        Ok(Json(json!({ "region": found, "year": q.year.0, "counts": counts, "rows": list })))
     })
     .await
 }
@@ -159,18 +159,38 @@ async fn board(
 /// The approved reports of a region's year, and the roster's agencies
 /// without one.
 fn approved(office: &Office, region: i64, year: i64) -> Result<(Vec<Member>, Vec<String>), DeskError> {
+    let rows = office.store.board(region, year)?;
+    let names = distinct_names(office, &rows)?;
     let mut members = Vec::new();
     let mut missing = Vec::new();
-    for row in office.store.board(region, year)? {
+    for (row, name) in rows.iter().zip(names) {
         match (&row.report, &row.body) {
             (Some(r), Some(body)) if r.state.approved() => {
-                let report = model::parse_str(body)?;
-                members.push(Member { name: row.agency_name.clone(), report });
+                let mut report = model::parse_str(body)?;
+                // Counted as the roster's agency it is, whatever the text
+                // calls it: two counties' 公安局 are two agencies.
+                report.agency = name.clone();
+                members.push(Member { name, report });
             }
-            _ => missing.push(row.agency_name),
+            _ => missing.push(name),
         }
     }
     Ok((members, missing))
+}
+
+/// The rows' agencies by name, those of one name in two regions (each
+/// county has its 公安局) told apart by their region's name.
+fn distinct_names(office: &Office, rows: &[BoardRow]) -> Result<Vec<String>, DeskError> {
+    let regions: std::collections::HashMap<i64, String> =
+        office.store.regions()?.into_iter().map(|r| (r.id, r.name)).collect();
+    let named = |name: &str| rows.iter().filter(|r| r.agency_name == name).count();
+    Ok(rows
+        .iter()
+        .map(|row| match named(&row.agency_name) {
+            1 => row.agency_name.clone(),
+            _ => format!("{}（{}）", row.agency_name, regions.get(&row.region).map_or("", String::as_str)),
+        })
+        .collect())
 }
 
 /// The 汇总's name: the region's own.
@@ -181,7 +201,7 @@ fn sum_of(found: &Region, members: &[Member]) -> Result<sum::Summed, DeskError> 
 #[derive(Deserialize)]
 struct SumQuery {
     region: i64,
-    year: i64,
+    year: Year,
     /// `json` (the default: the board's view, with who is missing),
     /// `report` (the 汇总 as contract JSON, to download), `pdf`, `xlsx`.
     format: Option<String>,
@@ -195,7 +215,7 @@ async fn summed(
 ) -> Result<Response, DeskError> {
     blocking(move || {
         let (found, _) = region(&office, &who, q.region)?;
-        let (members, missing) = approved(&office, q.region, q.year)?;
+        let (members, missing) = approved(&office, q.region, q.year.0)?;
         let format = q.format.as_deref().unwrap_or("json");
         if members.is_empty() {
             return match format {
@@ -204,7 +224,7 @@ async fn summed(
             };
         }
         let summed = sum_of(&found, &members)?;
-        let name = format!("{}-{}-汇总", found.name, q.year);
+        let name = format!("{}-{}-汇总", found.name, q.year.0);
         match format {
             "json" => Ok(Json(json!({
                 "included": summed.included, "left_out": summed.left_out, "missing": missing,
@@ -217,7 +237,8 @@ async fn summed(
                 Ok(download("application/json", &format!("{name}.json"), text.into_bytes()))
             }
             "pdf" => {
-                let (mime, bytes) = export(&model::to_json_text(&summed.report), ExportFormat::Pdf, true, &office.fonts)?;
+                let text = model::to_json_text(&summed.report);
+                let (mime, bytes) = office.typeset(|| export(&text, ExportFormat::Pdf, true, &office.fonts))?;
                 Ok(download(mime, &format!("{name}.pdf"), bytes))
             }
             "xlsx" => {
@@ -279,7 +300,7 @@ async fn archive(
 ) -> Result<Response, DeskError> {
     blocking(move || {
         let (found, _) = region(&office, &who, q.region)?;
-        let rows = office.store.board(q.region, q.year)?;
+        let rows = office.store.board(q.region, q.year.0)?;
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
@@ -289,22 +310,23 @@ async fn archive(
             zip.start_file(name, options).map_err(|e| fail(&e))?;
             zip.write_all(bytes).map_err(|e| fail(&e))
         };
-        for row in rows.iter().filter(|r| r.report.as_ref().is_some_and(|r| r.state.approved())) {
-            let report = row.report.as_ref().expect("filtered");
+        let names = distinct_names(&office, &rows)?;
+        for (row, agency) in rows.iter().zip(&names) {
+            let Some(report) = row.report.as_ref().filter(|r| r.state.approved()) else { continue };
             for ext in ["pdf", "docx", "html"] {
                 if let Some(f) = office.store.frozen(report.id, ext)? {
-                    let name = entry_name(&format!("{}-{}", row.agency_name, q.year));
+                    let name = entry_name(&format!("{agency}-{}", q.year.0));
                     put(&format!("{name}/{name}.{ext}"), &f.bytes)?;
                 }
             }
         }
-        let (members, missing) = approved(&office, q.region, q.year)?;
+        let (members, missing) = approved(&office, q.region, q.year.0)?;
         if !members.is_empty() {
             let summed = sum_of(&found, &members)?;
             let text = model::to_json_text(&summed.report);
-            let name = entry_name(&format!("{}-{}-汇总", found.name, q.year));
+            let name = entry_name(&format!("{}-{}-汇总", found.name, q.year.0));
             put(&format!("{name}.json"), text.as_bytes())?;
-            let (_, pdf) = export(&text, ExportFormat::Pdf, true, &office.fonts)?;
+            let (_, pdf) = office.typeset(|| export(&text, ExportFormat::Pdf, true, &office.fonts))?;
             put(&format!("{name}.pdf"), &pdf)?;
             let used = summed.used(&members);
             let sheet = sum::workbook(&used, &summed.report).map_err(|e| DeskError::Internal(e.to_string()))?;
@@ -314,7 +336,7 @@ async fn archive(
             put("未通过审核或未报送的机关.txt", format!("{}\n", missing.join("\n")).as_bytes())?;
         }
         let bytes = zip.finish().map_err(|e| fail(&e))?.into_inner();
-        Ok(download("application/zip", &format!("{}-{}.zip", found.name, q.year), bytes))
+        Ok(download("application/zip", &format!("{}-{}.zip", found.name, q.year.0), bytes))
     })
     .await
 }
@@ -323,28 +345,35 @@ async fn archive(
 /// one of them and all of them may unpack to.
 const MAX_FILES: usize = 500;
 const MAX_FILE: u64 = 32 << 20;
-const MAX_TOTAL: u64 = 512 << 20;
+const MAX_TOTAL: u64 = 256 << 20;
 
 #[derive(Deserialize)]
 struct PastQuery {
     region: i64,
+    /// The year the board shows: the reports brought in are of years
+    /// before it.
+    year: Year,
     /// The upload's file name: a `.zip` of reports, or one report.
     file: String,
 }
 
-/// The files of an upload: the members of a zip (by their base names;
-/// folders skipped; bounded in count and size, so a zip bomb is refused
-/// unread), or the one file.
-fn unpack(file: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, DeskError> {
+/// Calls `each` with every file of an upload, one at a time: the members
+/// of a zip (by their base names; folders skipped; bounded in count and
+/// size, so a zip bomb is refused as it unpacks), or the one file.
+fn each_file(
+    file: &str,
+    bytes: &[u8],
+    mut each: impl FnMut(&str, &[u8]) -> Result<(), DeskError>,
+) -> Result<(), DeskError> {
     if !file.to_lowercase().ends_with(".zip") {
-        return Ok(vec![(file.to_string(), bytes.to_vec())]);
+        return each(file, bytes);
     }
     let bad = |m: String| DeskError::invalid(format!("{file}：{m}"));
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(format!("不是能读的 zip：{e}")))?;
     if zip.len() > MAX_FILES {
         return Err(bad(format!("有 {} 个文件，一次最多 {MAX_FILES} 个", zip.len())));
     }
-    let (mut out, mut total) = (Vec::new(), 0u64);
+    let mut total = 0u64;
     for i in 0..zip.len() {
         let entry = zip.by_index(i).map_err(|e| bad(e.to_string()))?;
         if entry.is_dir() {
@@ -364,43 +393,58 @@ fn unpack(file: &str, bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, DeskError>
         if total > MAX_TOTAL {
             return Err(bad(format!("解压后超过 {} MB", MAX_TOTAL >> 20)));
         }
-        out.push((base, data));
+        each(&base, &data)?;
     }
-    Ok(out)
+    Ok(())
 }
 
-/// Last year's published reports brought in: each file imported and
-/// matched to the roster agency of the same name (spaces aside, or the
-/// one whose name holds the report's or is held in it); unmatched and
-/// unreadable files are listed, and nothing of them is stored. A report
-/// the agency already has for its year is left as it is.
+/// Published reports of years before the board's brought in: each file
+/// imported and matched to the roster agency of the same name (spaces
+/// aside, or the one whose name holds the report's or is held in it);
+/// unmatched, unreadable and not-past files are listed, and nothing of
+/// them is stored. A report the agency already has for its year is left
+/// as it is. Who may is checked before the upload is read; the import
+/// stops when the client leaves.
 async fn past(
     State(office): State<Arc<Office>>,
     Who(who): Who,
     Params(q): Params<PastQuery>,
-    Body(body): Body,
+    request: Request,
 ) -> Result<Json<Value>, DeskError> {
+    let (o, w) = (office.clone(), who.clone());
     blocking(move || {
-        // Who may, before anything of the upload is unpacked.
-        let (_, place) = region(&office, &who, q.region)?;
-        if !may_review(&who, &place) {
+        let (_, place) = region(&o, &w, q.region)?;
+        if !may_review(&w, &place) {
             return Err(DeskError::Forbidden("只有审核人或管理员可以导入往年报告".into()));
         }
-        let files = unpack(&q.file, &body)?;
+        Ok(())
+    })
+    .await?;
+    let Body(body) = Body::from_request(request, &office).await?;
+    let cancel = CancelOnDrop(Arc::new(AtomicBool::new(false)));
+    let stop = cancel.0.clone();
+    blocking(move || {
         let roster = office.store.agencies_under(q.region)?;
         let (mut matched, mut unmatched) = (Vec::new(), Vec::new());
-        let never = AtomicBool::new(false);
-        for (name, bytes) in files {
-            let imported = crate::serve::import(&name, &bytes, &never);
+        each_file(&q.file, &body, |name, bytes| {
+            if stop.load(Ordering::Relaxed) {
+                return Err(DeskError::Internal("导入已取消".into()));
+            }
+            let imported = crate::serve::import(name, bytes, &stop);
             let (text, report): (String, Report) =
                 match imported.and_then(|(t, _)| Ok((t.clone(), model::parse_str(&t)?))) {
                     Ok(read) => read,
                     Err(e) => {
                         unmatched.push(json!({ "file": name, "error": e.to_string() }));
-                        continue;
+                        return Ok(());
                     }
                 };
             let agency = report.agency.trim().to_string();
+            if report.year >= q.year.0 {
+                let why = format!("是 {} 年的报告，不是 {} 年以前的", report.year, q.year.0);
+                unmatched.push(json!({ "file": name, "agency": agency, "error": why }));
+                return Ok(());
+            }
             let exact: Vec<_> = roster.iter().filter(|a| sum::same_name(&a.name, &agency)).collect();
             let hits = if exact.is_empty() {
                 roster.iter().filter(|a| sum::holds_name(&a.name, &agency)).collect()
@@ -408,18 +452,16 @@ async fn past(
                 exact
             };
             let [one] = hits.as_slice() else {
-                let why = if hits.is_empty() {
-                    "名单里没有这个机关".to_string()
-                } else {
-                    "名单里有几个机关都像它".to_string()
-                };
+                let why =
+                    if hits.is_empty() { "名单里没有这个机关" } else { "名单里有几个机关都像它" };
                 unmatched.push(json!({ "file": name, "agency": agency, "error": why }));
-                continue;
+                return Ok(());
             };
             let created =
                 office.store.create_report(one.id, report.year, Stage::Past, &text, Some(who.id), "imported")?;
             matched.push(json!({ "file": name, "agency": one.name, "year": report.year, "stored": created.is_some() }));
-        }
+            Ok(())
+        })?;
         Ok(Json(json!({ "matched": matched, "unmatched": unmatched })))
     })
     .await

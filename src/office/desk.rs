@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 use super::reports::{next_version, same_year, started};
 use super::store::{Account, ReportRow, State as Stage};
-use super::{Office, Who};
+use super::{Office, Who, Year};
 use crate::serve::http::blocking;
 use crate::serve::{template, DeskError, JsonBody, Param, Params, Text};
 use crate::{model, pipeline};
@@ -107,10 +107,10 @@ async fn save(
     Params(at): Params<At>,
     Text(text): Text,
 ) -> Result<Json<Value>, DeskError> {
-    let parsed = model::parse_str(&text)?;
-    let canonical = model::to_json_text(&parsed);
     let from = at.number()?;
     blocking(move || {
+        let parsed = model::parse_str(&text)?;
+        let canonical = model::to_json_text(&parsed);
         let year = year_of(&name)?;
         let mine = agency(&who)?;
         let version = match (office.store.report_of(mine, year)?, from) {
@@ -164,7 +164,7 @@ async fn draft(
 struct NewReport {
     #[serde(rename = "agency")]
     _agency: Option<String>,
-    year: i64,
+    year: Year,
     format: Option<String>,
     #[serde(rename = "from")]
     _from: Option<String>,
@@ -178,6 +178,6 @@ async fn new(
     Who(who): Who,
     JsonBody(n): JsonBody<NewReport>,
 ) -> Result<Json<Value>, DeskError> {
-    let format = template(n.format.as_deref(), n.year)?;
-    blocking(move || Ok(Json(json!({ "text": started(&office, agency(&who)?, n.year, format)? })))).await
+    let format = template(n.format.as_deref(), n.year.0)?;
+    blocking(move || Ok(Json(json!({ "text": started(&office, agency(&who)?, n.year.0, format)? })))).await
 }

@@ -45,7 +45,7 @@ use axum::Router;
 
 use crate::fonts::Fonts;
 use crate::model::limits::MAX_INPUT_BYTES;
-use crate::serve::http::{blocking, cookie, hosts, serve, Timeouts};
+use crate::serve::http::{blocking, cookie, hosts, serve, Arrived, Timeouts};
 use crate::serve::tools::{self, HasFonts};
 use crate::serve::DeskError;
 use store::{Account, Store, StoreError};
@@ -90,12 +90,23 @@ pub struct Office {
     store: Arc<Store>,
     fonts: Arc<Fonts>,
     throttle: auth::Throttle,
+    /// Slots for Argon2 (see [`api::HASHING`]).
+    hashing: tokio::sync::Semaphore,
+    /// Typesetting (approval's files, the 汇总's PDF, the archive), one at
+    /// a time: a few of them would take every core and much memory.
+    typesetting: Mutex<()>,
+    /// Whether a proxy on this machine forwards to the office (a public
+    /// address was given): its `X-Forwarded-For` is believed.
+    proxied: bool,
     /// `https://host` or `http://host:port`, without a slash.
     public: String,
     /// Whether the public address is https: cookies are `Secure`.
     secure: bool,
     /// The `host:port` names requests may give.
     hosts: Vec<String>,
+    /// Listening on every address (`0.0.0.0`): a request may also name
+    /// the address it arrived at.
+    any_address: Option<u16>,
     /// Each version's findings for the board.
     summaries: Mutex<board::Summaries>,
     /// Idle and longest session, in seconds.
@@ -130,6 +141,13 @@ impl Office {
         HeaderValue::from_str(&value).expect("ASCII cookie")
     }
 
+    /// Runs `typeset` once no other typesetting runs (on the blocking
+    /// pool).
+    fn typeset<T>(&self, typeset: impl FnOnce() -> T) -> T {
+        let _held = self.typesetting.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        typeset()
+    }
+
     /// The session secret the request carries.
     fn session_secret<'a>(&self, headers: &'a axum::http::HeaderMap) -> Option<&'a str> {
         cookie(headers, self.cookie_name()).filter(|s| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()))
@@ -146,6 +164,24 @@ fn origin_of(url: &str) -> Option<(String, bool)> {
     };
     let good = !host.is_empty() && !host.contains(['/', '?', '#', '@', ' ']);
     good.then(|| (url.to_string(), secure))
+}
+
+/// A report year as a request names it: from 2008 (the first year of
+/// these reports) to 9999, refused otherwise where it is read.
+#[derive(Clone, Copy, Debug, serde::Deserialize)]
+#[serde(try_from = "i64")]
+pub struct Year(pub i64);
+
+impl TryFrom<i64> for Year {
+    type Error = String;
+
+    fn try_from(year: i64) -> Result<Year, String> {
+        if (2008..=9999).contains(&year) {
+            Ok(Year(year))
+        } else {
+            Err(format!("年度 {year} 不对：应在 2008 到 9999 之间"))
+        }
+    }
 }
 
 /// The signed-in account of a request; without one, the request is
@@ -184,7 +220,10 @@ pub fn run(config: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&str)) -> Resul
     let store = Arc::new(Store::open(&config.db)?);
     let timeouts = Timeouts::from_env();
     let secs = |name: &str, default: i64| std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default);
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    // A bounded blocking pool: the database, hashing and typesetting wait
+    // for a thread rather than each taking one.
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).max_blocking_threads(16).enable_all().build()?;
     runtime.block_on(async move {
         let listener =
             tokio::net::TcpListener::bind(config.listen).await.map_err(|e| OfficeError::Listen(config.listen, e))?;
@@ -202,9 +241,13 @@ pub fn run(config: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&str)) -> Resul
             store,
             fonts,
             throttle: auth::Throttle::default(),
+            hashing: tokio::sync::Semaphore::new(api::HASHING),
+            typesetting: Mutex::new(()),
+            proxied: config.public_url.is_some(),
             public: public.clone(),
             secure,
             hosts: names,
+            any_address: addr.ip().is_unspecified().then_some(addr.port()),
             summaries: Mutex::default(),
             idle: secs("NIANBAO_OFFICE_IDLE_SECS", IDLE),
             longest: secs("NIANBAO_OFFICE_LONGEST_SECS", LONGEST),
@@ -238,7 +281,12 @@ async fn signed_in(_: Who, request: Request, next: Next) -> Response {
 async fn guard(State(office): State<Arc<Office>>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    let names_me = |h: &str| office.hosts.iter().any(|n| n.eq_ignore_ascii_case(h));
+    let arrived = request
+        .extensions()
+        .get::<Arrived>()
+        .zip(office.any_address)
+        .map(|(a, port)| std::net::SocketAddr::new(a.0.ip().to_canonical(), port).to_string());
+    let names_me = |h: &str| office.hosts.iter().chain(arrived.as_ref()).any(|n| n.eq_ignore_ascii_case(h));
     if !names_me(host) {
         return DeskError::Forbidden(format!("请求的主机名“{host}”不是本服务的地址")).into_response();
     }

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 use super::access::{may_read, may_review, may_write, Place};
 use super::store::{Account, ReportRow, Saved, State as Stage};
-use super::{auth, Office, Who};
+use super::{auth, Office, Who, Year};
 use crate::form::Version;
 use crate::serve::http::blocking;
 use crate::serve::{export, template, DeskError, ExportFormat, JsonBody, Param, Params, Text};
@@ -79,7 +79,7 @@ fn summary(r: &ReportRow) -> Value {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Start {
-    year: i64,
+    year: Year,
     /// `2019`, `2021`, or none for the year's template.
     format: Option<String>,
 }
@@ -94,16 +94,14 @@ async fn start(
     let at =
         |path: &str, message: String| DeskError::Request { message, path: Some(path.into()), line: None, column: None };
     let agency = who.agency.ok_or_else(|| DeskError::Forbidden("只有填报人可以新建本机关的报告".into()))?;
-    if !(2008..=9999).contains(&s.year) {
-        return Err(at("/year", format!("年度 {} 不对", s.year)));
-    }
-    let format = template(s.format.as_deref(), s.year)?;
+    let year = s.year.0;
+    let format = template(s.format.as_deref(), year)?;
     let id = blocking(move || {
-        let text = started(&office, agency, s.year, format)?;
+        let text = started(&office, agency, year, format)?;
         office
             .store
-            .create_report(agency, s.year, Stage::Draft, &text, Some(who.id), "created")?
-            .ok_or_else(|| at("/year", format!("{} 年的报告已经有了", s.year)))
+            .create_report(agency, year, Stage::Draft, &text, Some(who.id), "created")?
+            .ok_or_else(|| at("/year", format!("{year} 年的报告已经有了")))
     })
     .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
@@ -190,13 +188,13 @@ async fn save(
     Params(at): Params<At>,
     Text(text): Text,
 ) -> Result<Json<Value>, DeskError> {
-    let parsed = model::parse_str(&text)?;
-    let canonical = model::to_json_text(&parsed);
     blocking(move || {
         let (report, place) = readable(&office, &who, id)?;
         if !may_write(&who, &place) {
             return Err(DeskError::Forbidden("只有本机关的填报人可以修改这份报告".into()));
         }
+        let parsed = model::parse_str(&text)?;
+        let canonical = model::to_json_text(&parsed);
         let version = next_version(&office, &report, at.version, &parsed, &canonical, &who)?;
         Ok(Json(json!({ "version": version })))
     })
@@ -321,6 +319,9 @@ async fn comment(
     if body.is_empty() || body.chars().count() > 2000 {
         return Err(at("/text", "意见要写 1 到 2000 个字"));
     }
+    if !c.path.starts_with('/') || c.path.len() > 200 {
+        return Err(at("/path", "意见要写在报告里的一个格子或一段文字上（path 是以 / 开头的位置）"));
+    }
     blocking(move || {
         let (_, place) = readable(&office, &who, id)?;
         if !may_review(&who, &place) {
@@ -385,10 +386,13 @@ async fn step(
                 }
             }
             Stage::Approved => {
-                for format in [ExportFormat::Pdf, ExportFormat::Docx, ExportFormat::Html] {
-                    let (_, bytes) = export(&body, format, false, &office.fonts)?;
-                    files.push((extension(format), auth::sha256(&bytes), bytes));
-                }
+                office.typeset(|| {
+                    for format in [ExportFormat::Pdf, ExportFormat::Docx, ExportFormat::Html] {
+                        let (_, bytes) = export(&body, format, false, &office.fonts)?;
+                        files.push((extension(format), auth::sha256(&bytes), bytes));
+                    }
+                    Ok::<_, DeskError>(())
+                })?;
             }
             _ => {}
         }

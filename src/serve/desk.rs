@@ -189,6 +189,8 @@ pub fn version(bytes: &[u8]) -> String {
 pub struct FormFinding {
     pub path: String,
     pub refusal: bool,
+    /// Only says a rule was left unchecked for blank cells.
+    pub blank: bool,
     pub place: String,
     pub message: String,
 }
@@ -268,6 +270,7 @@ pub fn check(text: &str, fonts: &Fonts) -> Result<FormState, DeskError> {
         .map(|l| FormFinding {
             path: l.finding.path.clone(),
             refusal: l.finding.severity == Severity::Refusal,
+            blank: crate::check::about_blanks(&l.finding),
             place: l.finding.place.clone(),
             message: l.finding.message.clone(),
         })

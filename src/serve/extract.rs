@@ -166,8 +166,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for Params<T> {
     type Rejection = DeskError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Params<T>, DeskError> {
-        Query::try_from_uri(&parts.uri)
-            .map(|Query(q)| Params(q))
-            .map_err(|_| DeskError::request(format!("地址的参数不对：{}", parts.uri.query().unwrap_or(""))))
+        Query::try_from_uri(&parts.uri).map(|Query(q)| Params(q)).map_err(|e| {
+            // What is wrong with which value, after axum's own words.
+            let text = e.body_text();
+            let why = text.split_once(": ").map_or(text.as_str(), |(_, why)| why);
+            DeskError::request(format!("地址的参数不对（{}）：{why}", parts.uri.query().unwrap_or("")))
+        })
     }
 }

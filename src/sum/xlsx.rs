@@ -55,13 +55,20 @@ fn shared_strings(xml: &[u8]) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-/// The column index of a cell reference (`C7` → 2).
-fn column(reference: &str) -> usize {
-    reference
-        .chars()
-        .take_while(char::is_ascii_alphabetic)
-        .fold(0, |n, c| n * 26 + (c.to_ascii_uppercase() as usize - 'A' as usize + 1))
-        .saturating_sub(1)
+/// The most columns a sheet has (Excel's `XFD`).
+const MAX_COLUMNS: usize = 16_384;
+
+/// The column index of a cell reference (`C7` → 2), if within a sheet's
+/// [`MAX_COLUMNS`].
+fn column(reference: &str) -> Option<usize> {
+    let mut n: usize = 0;
+    for c in reference.chars().take_while(char::is_ascii_alphabetic) {
+        n = n * 26 + (c.to_ascii_uppercase() as usize - 'A' as usize + 1);
+        if n > MAX_COLUMNS {
+            return None;
+        }
+    }
+    n.checked_sub(1)
 }
 
 /// The first sheet as text: a line a row, cells between commas (a comma
@@ -89,7 +96,11 @@ pub fn first_sheet_text(bytes: &[u8]) -> Result<String, String> {
                 let (mut at, mut kind) = (row.len(), Vec::new());
                 for a in e.attributes().flatten() {
                     match a.key.as_ref() {
-                        b"r" => at = column(&String::from_utf8_lossy(&a.value)),
+                        b"r" => {
+                            let reference = String::from_utf8_lossy(&a.value);
+                            at = column(&reference)
+                                .ok_or_else(|| format!("名单的 Excel 文件里的格子“{reference}”超出了工作表的列数"))?;
+                        }
                         b"t" => kind = a.value.to_vec(),
                         _ => {}
                     }
@@ -132,8 +143,11 @@ pub fn first_sheet_text(bytes: &[u8]) -> Result<String, String> {
 mod tests {
     #[test]
     fn cell_references_name_their_columns() {
-        assert_eq!(super::column("A1"), 0);
-        assert_eq!(super::column("C7"), 2);
-        assert_eq!(super::column("AA10"), 26);
+        assert_eq!(super::column("A1"), Some(0));
+        assert_eq!(super::column("C7"), Some(2));
+        assert_eq!(super::column("AA10"), Some(26));
+        assert_eq!(super::column("XFD1"), Some(16_383));
+        assert_eq!(super::column("XFE1"), None, "past Excel's last column");
+        assert_eq!(super::column("AAAAAAAAAAAAAAAAAAAA1"), None, "never a huge row");
     }
 }

@@ -204,6 +204,9 @@ try:
     assert cell(driver, "/applications/results/total/0").get_attribute("value") == "2", "总计 from the result rows"
     assert cell(driver, "/applications/carried_over/6").get_attribute("value") == written
     assert "/api/fill-totals" in driver.execute_script("return window.calls"), "filled by the server"
+    # From then on the filled total follows its parts: 3 becomes 4, 11 becomes 12.
+    type_into(driver, "/applications/received/0", "4")
+    wait(driver, lambda d: cell(d, "/applications/received/6").get_attribute("value") == "12", "the filled total following its part")
     # 空白补零: a blank cell becomes 0 once the writer confirms.
     type_into(driver, "/applications/received/1", Keys.BACKSPACE)
     wait(driver, lambda d: cell(d, "/applications/received/1").get_attribute("value") == "", "the cell made blank")
@@ -235,6 +238,25 @@ try:
     driver.find_element(By.ID, "pages-prev").click()
     wait(driver, lambda d: shown_pages(d) == [0, 1, 2, 3, 4], "back to the first five")
     assert driver.find_element(By.ID, "pages-prev").get_attribute("disabled")
+    # A new report: dozens of blank cells, their notes folded into one
+    # line beside the form, refusals (none yet) before notes.
+    driver.find_element(By.ID, "back").click()
+    wait(driver, lambda d: d.find_element(By.ID, "new-form").is_displayed(), "the list again")
+    new = driver.find_element(By.ID, "new-form")
+    new.find_element(By.NAME, "agency").send_keys("某县测试局")
+    new.find_element(By.NAME, "year").send_keys("2024")
+    new.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#findings li.blanks summary"), "the blank notes folded")
+    summary = driver.find_element(By.CSS_SELECTOR, "#findings li.blanks summary").text
+    assert "处空白未核对" in summary and int(summary.split("］")[1].split(" ")[0]) >= 20, summary
+    assert not driver.find_element(By.CSS_SELECTOR, "#findings li.blanks details").get_attribute("open")
+    top = driver.find_elements(By.CSS_SELECTOR, "#findings > ul > li")
+    assert len(top) < 15, f"{len(top)} lines beside the form"
+    kinds = [li.get_attribute("class") for li in top]
+    assert kinds == sorted(kinds, key=lambda k: ["refusal", "note", "blanks"].index(k)), kinds
+    findings = driver.find_element(By.ID, "findings")
+    assert findings.location["x"] > driver.find_element(By.ID, "form").location["x"] + 200, "beside the form, not below it"
+    shot(driver, "new-report-findings")
     print("browser steps passed:", step[0], "screenshots in", SHOTS)
 finally:
     driver.quit()

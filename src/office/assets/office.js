@@ -157,7 +157,7 @@ async function uploadPast(e) {
   list.replaceChildren();
   for (const file of e.target.file.files) {
     try {
-      const q = `region=${encodeURIComponent(board.region)}&file=${encodeURIComponent(file.name)}`;
+      const q = `region=${encodeURIComponent(board.region)}&year=${encodeURIComponent(board.year)}&file=${encodeURIComponent(file.name)}`;
       const result = await api("POST", "/api/office/past?" + q, new Blob([await file.arrayBuffer()]));
       for (const m of result.matched) { const li = document.createElement("li"); li.textContent = `${m.file} → ${m.agency} ${m.year} 年${m.stored ? "" : "（已有，未改动）"}`; list.append(li); }
       for (const u of result.unmatched) { const li = document.createElement("li"); li.className = "refused"; li.textContent = `${u.file}：${u.agency ? u.agency + "，" : ""}${u.error}`; list.append(li); }

@@ -1,6 +1,6 @@
 //! Regions, their rosters of agencies, accounts and their sessions.
 
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Connection, Row, TransactionBehavior};
 use serde::Serialize;
 
 use super::{now, optional, Store, StoreError};
@@ -116,20 +116,11 @@ impl Store {
     /// parent already has is refused.
     pub fn add_region(&self, parent: Option<i64>, name: &str) -> Result<Option<i64>, StoreError> {
         self.with(|c| {
-            let taken: bool = c.query_row(
-                "SELECT EXISTS (SELECT 1 FROM regions WHERE COALESCE(parent, 0) = COALESCE(?, 0) AND name = ?)",
-                params![parent, name],
-                |r| r.get(0),
-            )?;
-            if taken {
-                return Ok(None);
-            }
-            let id = c.query_row(
-                "INSERT INTO regions (parent, name, created) VALUES (?, ?, ?) RETURNING id",
+            optional(c.query_row(
+                "INSERT INTO regions (parent, name, created) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
                 params![parent, name, now()],
                 |r| r.get(0),
-            )?;
-            Ok(Some(id))
+            ))
         })
     }
 
@@ -158,7 +149,7 @@ impl Store {
     /// names it did not have yet, and how many it had already.
     pub fn add_agencies(&self, region: i64, names: &[String]) -> Result<(Vec<String>, usize), StoreError> {
         self.with(|c| {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let (mut added, mut had) = (Vec::new(), 0);
             {
                 let mut q = tx.prepare_cached(
@@ -259,33 +250,50 @@ impl Store {
         })
     }
 
+    /// Whether an invitation (by its hash) is still good.
+    pub fn invitation_open(&self, invitation: &str) -> Result<bool, StoreError> {
+        self.with(|c| {
+            Ok(c.query_row(
+                "SELECT EXISTS (SELECT 1 FROM accounts WHERE invitation = ? AND invited_until >= ?)",
+                params![invitation, now()],
+                |r| r.get(0),
+            )?)
+        })
+    }
+
     /// Takes up an invitation: sets the password of the account whose
     /// invitation hash is `invitation`, if still good, and ends the
     /// invitation. The account, or `None`.
     pub fn accept_invitation(&self, invitation: &str, password: &str) -> Result<Option<Account>, StoreError> {
         self.with(|c| {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let found = optional(tx.query_row(
                 &format!("{ACCOUNT}, password FROM accounts WHERE invitation = ? AND invited_until >= ?"),
                 params![invitation, now()],
                 account,
             ))?;
-            if let Some(a) = &found {
-                tx.execute(
-                    "UPDATE accounts SET password = ?, invitation = NULL, invited_until = NULL WHERE id = ?",
-                    params![password, a.id],
-                )?;
+            let Some(a) = found else { return Ok(None) };
+            // Used once, whatever the isolation: the update names the
+            // invitation it takes up.
+            let taken = tx.execute(
+                "UPDATE accounts SET password = ?, invitation = NULL, invited_until = NULL WHERE id = ? AND invitation = ?",
+                params![password, a.id, invitation],
+            )?;
+            if taken != 1 {
+                return Ok(None);
             }
             tx.commit()?;
-            Ok(found)
+            Ok(Some(a))
         })
     }
 
-    /// Starts a session `id` (a hash of the cookie's secret) for
-    /// `account`.
-    pub fn add_session(&self, id: &str, account: i64) -> Result<(), StoreError> {
+    /// Starts session `id` (a hash of the cookie's secret) for `account`;
+    /// sessions gone stale (idle past `idle` seconds, or begun more than
+    /// `longest` ago) are removed on the way.
+    pub fn add_session(&self, id: &str, account: i64, idle: i64, longest: i64) -> Result<(), StoreError> {
         let t = now();
         self.with(|c| {
+            c.execute("DELETE FROM sessions WHERE seen < ? OR created < ?", params![t - idle, t - longest])?;
             c.execute(
                 "INSERT INTO sessions (id, account, created, seen) VALUES (?, ?, ?, ?)",
                 params![id, account, t, t],
@@ -308,7 +316,9 @@ impl Store {
             ))?;
             match found {
                 Some((a, seen, created)) if t - seen <= idle && t - created <= longest => {
-                    if t > seen {
+                    // Marked used once a minute at most (sooner for short
+                    // idle limits): not a disk write per request.
+                    if t - seen >= (idle / 2).clamp(1, 60) {
                         c.execute("UPDATE sessions SET seen = ? WHERE id = ?", params![t, id])?;
                     }
                     Ok(Some(a))

@@ -2,7 +2,7 @@
 //! steps of their review, the reviewers' comments, and the files frozen
 //! at approval.
 
-use rusqlite::{params, Connection, Row};
+use rusqlite::{params, Connection, Row, TransactionBehavior};
 use serde::Serialize;
 
 use super::{now, optional, people::subtree, Store, StoreError};
@@ -167,6 +167,11 @@ fn version(row: &Row) -> rusqlite::Result<VersionRow> {
     })
 }
 
+/// Adds a version of `report` after `parent` and makes it the head, if
+/// the head is still `parent` (a report's first version: if it has none):
+/// the new version, or `None` (nothing written; the caller rolls back).
+/// The head moves by a conditional update, so two saves from one version
+/// cannot both land, whatever the database's isolation.
 fn insert_version(
     c: &Connection,
     report: i64,
@@ -174,15 +179,18 @@ fn insert_version(
     author: Option<i64>,
     source: &str,
     body: &str,
-) -> Result<i64, StoreError> {
+) -> Result<Option<i64>, StoreError> {
     let t = now();
     let id: i64 = c.query_row(
         "INSERT INTO versions (report, parent, author, at, source, body) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
         params![report, parent, author, t, source, body],
         |r| r.get(0),
     )?;
-    c.execute("UPDATE reports SET head = ?, updated = ? WHERE id = ?", params![id, t, report])?;
-    Ok(id)
+    let moved = c.execute(
+        "UPDATE reports SET head = ?, updated = ? WHERE id = ? AND COALESCE(head, 0) = COALESCE(?, 0)",
+        params![id, t, report, parent],
+    )?;
+    Ok((moved == 1).then_some(id))
 }
 
 fn event(c: &Connection, report: i64, account: Option<i64>, state: State, version: i64) -> Result<(), StoreError> {
@@ -236,7 +244,7 @@ impl Store {
         source: &str,
     ) -> Result<Option<i64>, StoreError> {
         self.with(|c| {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let id: Option<i64> = optional(tx.query_row(
                 "INSERT INTO reports (agency, year, state, updated) VALUES (?, ?, ?, ?)
                  ON CONFLICT (agency, year) DO NOTHING RETURNING id",
@@ -244,7 +252,7 @@ impl Store {
                 |r| r.get(0),
             ))?;
             let Some(id) = id else { return Ok(None) };
-            let v = insert_version(&tx, id, None, author, source, body)?;
+            let Some(v) = insert_version(&tx, id, None, author, source, body)? else { return Ok(None) };
             event(&tx, id, author, state, v)?;
             tx.commit()?;
             Ok(Some(id))
@@ -256,7 +264,7 @@ impl Store {
     /// changed.
     pub fn save(&self, report: i64, from: i64, body: &str, author: i64) -> Result<Saved, StoreError> {
         self.with(|c| {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let (state, head): (String, i64) =
                 tx.query_row("SELECT state, head FROM reports WHERE id = ?", [report], |r| Ok((r.get(0)?, r.get(1)?)))?;
             let state = State::parse(&state);
@@ -267,7 +275,14 @@ impl Store {
                 let theirs = tx.query_row(&format!("{VERSION} WHERE v.id = ?"), [head], version)?;
                 return Ok(Saved::Clash(theirs));
             }
-            let id = insert_version(&tx, report, Some(head), Some(author), "saved", body)?;
+            let Some(id) = insert_version(&tx, report, Some(head), Some(author), "saved", body)? else {
+                let theirs = tx.query_row(
+                    &format!("{VERSION} WHERE v.id = (SELECT head FROM reports WHERE id = ?)"),
+                    [report],
+                    version,
+                )?;
+                return Ok(Saved::Clash(theirs));
+            };
             tx.execute("DELETE FROM drafts WHERE report = ? AND account = ?", params![report, author])?;
             tx.commit()?;
             Ok(Saved::Stored(id))
@@ -279,7 +294,7 @@ impl Store {
     /// does not come back to life). Whether it was kept.
     pub fn put_draft(&self, report: i64, account: i64, based_on: i64, body: &str) -> Result<bool, StoreError> {
         self.with(|c| {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let head: i64 = tx.query_row("SELECT head FROM reports WHERE id = ?", [report], |r| r.get(0))?;
             if head != based_on {
                 return Ok(false);
@@ -340,13 +355,19 @@ impl Store {
         files: &[(&str, String, Vec<u8>)],
     ) -> Result<bool, StoreError> {
         self.with(|c| {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let (state, head): (String, i64) =
                 tx.query_row("SELECT state, head FROM reports WHERE id = ?", [report], |r| Ok((r.get(0)?, r.get(1)?)))?;
             if !from.contains(&State::parse(&state)) || head != at {
                 return Ok(false);
             }
-            tx.execute("UPDATE reports SET state = ?, updated = ? WHERE id = ?", params![to.as_str(), now(), report])?;
+            let moved = tx.execute(
+                "UPDATE reports SET state = ?, updated = ? WHERE id = ? AND state = ? AND head = ?",
+                params![to.as_str(), now(), report, state, at],
+            )?;
+            if moved != 1 {
+                return Ok(false);
+            }
             event(&tx, report, Some(account), to, head)?;
             for (format, sha, bytes) in files {
                 tx.execute(

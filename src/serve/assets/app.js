@@ -6,7 +6,7 @@
 "use strict";
 
 const $ = (sel) => document.querySelector(sel);
-const state = { name: null, version: null, report: null, document: null, kinds: {}, parts: [], draft: null, focus: null };
+const state = { name: null, version: null, report: null, document: null, kinds: {}, parts: [], draft: null, focus: null, filled: new Set() };
 const timers = {};
 
 function status(text) { $("#status").textContent = text; }
@@ -55,7 +55,7 @@ async function openReport(name) {
 async function start(text) {
   const checked = await check(text, true);
   if (!checked) return;
-  state.focus = null; view.from = 0;
+  state.focus = null; view.from = 0; state.filled.clear();
   state.report = checked.report;
   $("#home").hidden = true; $("#editor").hidden = false;
   $("#file-name").value = state.name || "";
@@ -97,11 +97,13 @@ function saveDraft() {
   });
 }
 
+// The findings beside the form: refusals first, then notes; the notes on
+// blank cells (many, in a new report) folded into one line that opens.
 function showFindings(findings) {
   document.querySelectorAll(".grid td.finding, .grid td.note").forEach((td) => { td.classList.remove("finding", "note"); td.removeAttribute("title"); });
   const list = $("#findings ul");
   list.replaceChildren();
-  for (const f of findings) {
+  const item = (f) => {
     const input = document.querySelector(`input[data-path="${CSS.escape(f.path)}"]`);
     if (input) { const td = input.parentElement; td.classList.add(f.refusal ? "finding" : "note"); td.title = f.message; }
     const li = document.createElement("li");
@@ -111,13 +113,35 @@ function showFindings(findings) {
     button.textContent = `${f.refusal ? "［不一致］" : "［提示］"}${f.place}：${f.message}`;
     button.addEventListener("click", () => { const target = document.querySelector(`[data-path="${CSS.escape(f.path)}"]`); target?.focus(); target?.scrollIntoView({ block: "center" }); });
     li.append(button);
+    return li;
+  };
+  const blanks = findings.filter((f) => f.blank);
+  list.append(...findings.filter((f) => f.refusal).map(item), ...findings.filter((f) => !f.refusal && !f.blank).map(item));
+  if (blanks.length) {
+    const li = document.createElement("li");
+    li.className = "blanks";
+    const fold = document.createElement("details");
+    const summary = document.createElement("summary");
+    summary.textContent = `［提示］${blanks.length} 处空白未核对`;
+    const inner = document.createElement("ul");
+    inner.append(...blanks.map(item));
+    fold.append(summary, inner);
+    li.append(fold);
     list.append(li);
   }
+  $("#findings h2").textContent = findings.some((f) => f.refusal) ? `检查结果：${findings.filter((f) => f.refusal).length} 处不一致` : "检查结果";
 }
 
 // ---------------------------------------------------------------- JSON paths
 
-function get(path) { return path.split("/").slice(1).reduce((at, k) => (at == null ? undefined : at[k]), state.report); }
+function get(path, from = state.report) { return path.split("/").slice(1).reduce((at, k) => (at == null ? undefined : at[k]), from); }
+
+// Every value of a JSON tree by its path.
+function leaves(value, path = "", out = new Map()) {
+  if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) leaves(v, `${path}/${k}`, out);
+  else out.set(path, value);
+  return out;
+}
 function set(path, value) {
   const keys = path.split("/").slice(1);
   let at = state.report;
@@ -307,7 +331,9 @@ function value_changed(input) {
   input.setAttribute("aria-invalid", String(!p.ok));
   if (!p.ok) { status(`“${input.value}”不是件数：只能填非负整数，或留空`); return; }
   set(input.dataset.path, p.value);
-  changed(input.dataset.path);
+  // A total the writer types is theirs; one the fill button filled follows its parts.
+  if (state.filled.delete(input.dataset.path) || !state.filled.size) changed(input.dataset.path);
+  else { changed(input.dataset.path); later("totals", 300, refreshTotals); }
 }
 
 function inputs(table) { return Array.from(table.querySelectorAll("input[data-path]")); }
@@ -359,8 +385,34 @@ function paste(e, input, table) {
 // ---------------------------------------------------------------- totals
 
 // Blank totals filled by the server, by the rule the checks use; a written
-// total is never overwritten.
-const fillTotals = () => serverEdit("/api/fill-totals", "没有补全：");
+// total is never overwritten. The totals it filled follow their parts
+// from then on (until the writer types one).
+async function fillTotals() {
+  const before = leaves(state.report);
+  if (!(await serverEdit("/api/fill-totals", "没有补全："))) return;
+  for (const [path, value] of leaves(state.report)) if (value != null && before.get(path) == null) state.filled.add(path);
+}
+
+// The totals the fill button filled, computed again from their parts as they now
+// are; only those cells change, the rest of the form (and the cell being
+// typed in) stays as it is.
+async function refreshTotals() {
+  const report = structuredClone(state.report);
+  for (const path of state.filled) {
+    const keys = path.split("/").slice(1);
+    const row = keys.slice(0, -1).reduce((at, k) => at?.[k], report);
+    if (row) row[keys[keys.length - 1]] = null;
+  }
+  try {
+    const edited = await api("POST", "/api/fill-totals", JSON.stringify(report));
+    for (const path of state.filled) {
+      set(path, get(path, edited) ?? null);
+      const input = document.querySelector(`input[data-path="${CSS.escape(path)}"]`);
+      if (input) input.value = get(path) ?? "";
+    }
+    changed("/applications");
+  } catch (e) { /* the checks say why */ }
+}
 
 // Every blank table cell 0 (an agency with nothing to report in most
 // rows), totals filled; a written value is never changed.
@@ -374,8 +426,10 @@ async function serverEdit(url, failed) {
     state.report = await api("POST", url, JSON.stringify(state.report));
     draw();
     changed("/applications");
+    return true;
   } catch (e) {
     status(failed + (e.data?.path ? e.data.path + "：" : "") + e.message);
+    return false;
   }
 }
 
@@ -444,13 +498,7 @@ async function save() {
 // versions sends theirs back): both are shown, value by value, and the
 // writer chooses — theirs, or theirs overwritten by theirs' mine knowingly.
 function clash(message, theirs) {
-  const other = JSON.parse(theirs.body);
-  const leaves = (value, path, out) => {
-    if (value !== null && typeof value === "object") for (const [k, v] of Object.entries(value)) leaves(v, `${path}/${k}`, out);
-    else out.set(path, value);
-    return out;
-  };
-  const mine = leaves(state.report, "", new Map()), them = leaves(other, "", new Map());
+  const mine = leaves(state.report), them = leaves(JSON.parse(theirs.body));
   const body = $("#clash-banner tbody");
   body.replaceChildren();
   for (const path of new Set([...mine.keys(), ...them.keys()])) {

@@ -26,7 +26,7 @@ fn a_report_goes_from_writer_to_archive() {
     let (status, _, body) = office.call(
         Some(&reviewer),
         "POST",
-        &format!("/api/office/past?region={region}&file=2023.json"),
+        &format!("/api/office/past?region={region}&year=2024&file=2023.json"),
         last_year.as_bytes(),
     );
     let body: Value = serde_json::from_slice(&body).unwrap();
@@ -170,4 +170,28 @@ fn a_report_goes_from_writer_to_archive() {
     let (_, opened) = copy.json(Some(&reviewer), "GET", &format!("/api/office/reports/{id}"), &Value::Null);
     assert_eq!(opened["state"], json!("approved"));
     assert_eq!(opened["version"], json!(v3));
+}
+
+/// Two counties each have a 公安局: the city's archive keeps both, told
+/// apart by their county.
+#[test]
+fn agencies_of_one_name_are_archived_apart() {
+    let office = super::Office::start(&super::init("office-namesakes"));
+    let admin = office.admin();
+    let city = office.region(&admin, None, "某市");
+    let reviewer = office.person(&admin, "rev", "reviewer", Some(city));
+    for (i, county) in ["甲县", "乙县"].into_iter().enumerate() {
+        let region = office.region(&admin, Some(city), county);
+        let agency = office.roster(&admin, region, "公安局\n".as_bytes())[0].1;
+        let writer = office.person(&admin, &format!("w{i}"), "writer", Some(agency));
+        let (id, v) = office.write_report(&writer, "公安局", 2024);
+        assert_eq!(office.step(&writer, id, "submit", v).0, 200);
+        assert_eq!(office.step(&reviewer, id, "approve", v).0, 200);
+    }
+    let (status, _, zip) =
+        office.call(Some(&reviewer), "GET", &format!("/api/office/archive?region={city}&year=2024"), b"");
+    assert_eq!(status, 200);
+    let names: Vec<String> = unzip(&zip).into_iter().map(|(n, _)| n).filter(|n| n.ends_with(".pdf")).collect();
+    assert!(names.contains(&"公安局（甲县）-2024/公安局（甲县）-2024.pdf".to_string()), "{names:?}");
+    assert!(names.contains(&"公安局（乙县）-2024/公安局（乙县）-2024.pdf".to_string()), "{names:?}");
 }

@@ -72,7 +72,7 @@ fn hostile_input_is_data_or_refused_whole() {
     let (status, _, _) = office.call(
         Some(&reviewer),
         "POST",
-        &format!("/api/office/past?region={region}&file=a.zip"),
+        &format!("/api/office/past?region={region}&year=2024&file=a.zip"),
         &vec![0u8; 65 << 20],
     );
     assert_eq!(status, 413);
@@ -83,13 +83,21 @@ fn hostile_input_is_data_or_refused_whole() {
     // unread, nothing stored.
     let bomb = zip(&[("炸弹.json", vec![b' '; 64 << 20])]);
     assert!(bomb.len() < 200_000, "{}", bomb.len());
-    let (status, _, body) =
-        office.call(Some(&reviewer), "POST", &format!("/api/office/past?region={region}&file=bomb.zip"), &bomb);
+    let (status, _, body) = office.call(
+        Some(&reviewer),
+        "POST",
+        &format!("/api/office/past?region={region}&year=2024&file=bomb.zip"),
+        &bomb,
+    );
     assert_eq!(status, 422, "{}", String::from_utf8_lossy(&body));
     assert!(String::from_utf8_lossy(&body).contains("解压后超过 32 MB"));
     let many = zip(&(0..501).map(|i| (format!("{i}.json"), b"{}".to_vec())).collect::<Vec<_>>());
-    let (status, _, body) =
-        office.call(Some(&reviewer), "POST", &format!("/api/office/past?region={region}&file=many.zip"), &many);
+    let (status, _, body) = office.call(
+        Some(&reviewer),
+        "POST",
+        &format!("/api/office/past?region={region}&year=2024&file=many.zip"),
+        &many,
+    );
     assert_eq!(status, 422);
     assert!(String::from_utf8_lossy(&body).contains("一次最多 500 个"));
 
@@ -99,8 +107,12 @@ fn hostile_input_is_data_or_refused_whole() {
     let upload =
         zip(&[("../../../../tmp/escaped.json", last_year.into_bytes()), ("other/无名.txt", "不是报告".into())]);
     let (status, result) = {
-        let (s, _, b) =
-            office.call(Some(&reviewer), "POST", &format!("/api/office/past?region={region}&file=past.zip"), &upload);
+        let (s, _, b) = office.call(
+            Some(&reviewer),
+            "POST",
+            &format!("/api/office/past?region={region}&year=2024&file=past.zip"),
+            &upload,
+        );
         (s, serde_json::from_slice::<Value>(&b).unwrap())
     };
     assert_eq!(status, 200, "{result}");
@@ -108,6 +120,33 @@ fn hostile_input_is_data_or_refused_whole() {
     assert_eq!(result["matched"][0]["agency"], json!(agencies[2].0));
     assert_eq!(result["unmatched"][0]["file"], json!("无名.txt"));
     assert!(!std::path::Path::new("/tmp/escaped.json").exists());
+
+    // This year's report is not a past one: listed, not stored.
+    let this_year = report_text(&agencies[1].0, 2024, |_| {});
+    let (_, _, body) = office.call(
+        Some(&reviewer),
+        "POST",
+        &format!("/api/office/past?region={region}&year=2024&file=now.json"),
+        this_year.as_bytes(),
+    );
+    let body: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(body["matched"], json!([]), "{body}");
+    assert!(body["unmatched"][0]["error"].as_str().unwrap().contains("不是 2024 年以前的"), "{body}");
+
+    // Out of range, over long, twice.
+    let (status, body) =
+        office.json(Some(&reviewer), "GET", &format!("/api/office/board?region={region}&year=1"), &Value::Null);
+    assert!(status == 400 && body["error"].as_str().unwrap().contains("年度 1 不对"), "{body}");
+    let long = format!("/{}", "a".repeat(300));
+    let (status, _) = office.json(
+        Some(&reviewer),
+        "POST",
+        &format!("/api/office/reports/{id}/comments"),
+        &json!({ "version": v, "path": long, "text": "x" }),
+    );
+    assert_eq!(status, 400);
+    let (status, _) = office.json(Some(&admin), "POST", "/api/office/regions", &json!({ "name": "某县" }));
+    assert_eq!(status, 409, "a region its parent has already");
 
     // A roster as Excel on a Chinese Windows saves it: GBK, quotes around
     // names, a comma inside quotes, doubled quotes; and one in UTF-8 with
