@@ -15,12 +15,12 @@ use crate::layout::{Document, Face};
 
 /// The Fandol fonts, compiled into the binary so that an installed binary
 /// needs nothing else. Each stands in for one official face.
-static BUNDLED: &[(Face, &[u8])] = &[
-    (Face::Title, include_bytes!("../fonts/FandolSong-Bold.otf")),
-    (Face::Hei, include_bytes!("../fonts/FandolHei-Regular.otf")),
-    (Face::Kai, include_bytes!("../fonts/FandolKai-Regular.otf")),
-    (Face::Fang, include_bytes!("../fonts/FandolFang-Regular.otf")),
-    (Face::Song, include_bytes!("../fonts/FandolSong-Regular.otf")),
+static BUNDLED: &[(Face, &str, &[u8])] = &[
+    (Face::Title, "FandolSong-Bold.otf", include_bytes!("../fonts/FandolSong-Bold.otf")),
+    (Face::Hei, "FandolHei-Regular.otf", include_bytes!("../fonts/FandolHei-Regular.otf")),
+    (Face::Kai, "FandolKai-Regular.otf", include_bytes!("../fonts/FandolKai-Regular.otf")),
+    (Face::Fang, "FandolFang-Regular.otf", include_bytes!("../fonts/FandolFang-Regular.otf")),
+    (Face::Song, "FandolSong-Regular.otf", include_bytes!("../fonts/FandolSong-Regular.otf")),
 ];
 
 /// The wide-coverage fallback at the end of every face's chain: Noto Serif
@@ -33,7 +33,25 @@ static FALLBACK_SANS: &[u8] = include_bytes!("../fonts/fallback/NotoSansCJKsc-Fa
 
 /// A bundled face's font file, as compiled in.
 pub fn bundled_file(face: Face) -> &'static [u8] {
-    BUNDLED.iter().find(|(f, _)| *f == face).map_or(BUNDLED[0].1, |(_, bytes)| bytes)
+    BUNDLED.iter().find(|(f, ..)| *f == face).map_or(BUNDLED[0].2, |(_, _, bytes)| bytes)
+}
+
+/// The bundled font files a Typst export of `text` (its `layout.json`)
+/// carries, by file name, so that the folder compiles anywhere: the five
+/// Fandol faces, and the two fallbacks when a character of `text` is in
+/// none of them.
+pub fn export_files(text: &str) -> Vec<(&'static str, &'static [u8])> {
+    static FANDOL: OnceLock<Vec<Font>> = OnceLock::new();
+    let fandol = FANDOL.get_or_init(|| {
+        BUNDLED.iter().map(|(_, _, data)| Font::new(Bytes::new(*data), 0).expect("bundled font parses")).collect()
+    });
+    let mut files: Vec<_> = BUNDLED.iter().map(|(_, name, data)| (*name, *data)).collect();
+    let beyond = |c: char| !c.is_ascii() && !fandol.iter().any(|f| f.info().coverage.contains(c as u32));
+    if text.chars().any(beyond) {
+        files.push(("NotoSerifCJKsc-Fallback.otf", FALLBACK_SERIF));
+        files.push(("NotoSansCJKsc-Fallback.otf", FALLBACK_SANS));
+    }
+    files
 }
 
 /// The fallback of a face: sans for 黑体, serif for the others.
@@ -137,7 +155,7 @@ impl Fonts {
             }
         }
         let user = fonts.len();
-        for (_, data) in BUNDLED {
+        for (_, _, data) in BUNDLED {
             fonts.push(Font::new(Bytes::new(*data), 0).expect("bundled font parses"));
         }
         let wide = fonts.len();
@@ -146,7 +164,7 @@ impl Fonts {
         }
 
         let mut chains = BTreeMap::new();
-        for (i, (face, _)) in BUNDLED.iter().enumerate() {
+        for (i, (face, ..)) in BUNDLED.iter().enumerate() {
             let mut chain = official_fonts(&names, *face);
             chain.push(user + i);
             chain.push(wide + fallback(*face));

@@ -76,11 +76,31 @@ pub fn render(doc: &Document, fonts: &Fonts, standards: &[PdfStandard]) -> Resul
 /// by every export, unlike the template beside it.
 pub const DATA_FILE: &str = "layout.json";
 
-/// The Typst source of a document: `main.typ` (the embedded template,
-/// unchanged) and `layout.json` (the data it reads). `typst compile
-/// main.typ --font-path fonts/` gives the same pages as [`render`].
+/// How to compile an export, in its folder.
+const EXPORT_README: &str = "\
+这是 nianbao 导出的 Typst 源文件：main.typ 是排版模板，layout.json 是报告的内容和版式，
+.otf 是排版用的字体（内置的 Fandol 字体；个别生僻字另有 Noto 字体）。
+
+在本文件夹里用 Typst 排版，得到与 nianbao 相同的页面：
+
+    typst compile main.typ --font-path .
+
+或用 typst-py：typst.compile(\"main.typ\", font_paths=[\".\"])。
+导出时用了 --font-path 指定的正式字体的，编译时请再加上同样的 --font-path。
+";
+
+/// The Typst source of a document, a folder that compiles anywhere:
+/// `main.typ` (the embedded template, unchanged), `layout.json` (the data
+/// it reads), the bundled fonts it sets the text in
+/// ([`crate::fonts::export_files`]) and a `README.txt` saying how.
+/// `typst compile main.typ --font-path .` in the folder gives the same
+/// pages as [`render`].
 pub fn export(doc: &Document, fonts: &Fonts) -> Vec<(&'static str, Vec<u8>)> {
     let mut data = serde_json::to_vec_pretty(&world::Data::new(doc, fonts)).expect("layout serializes");
     data.push(b'\n');
-    vec![("main.typ", world::TEMPLATE.as_bytes().to_vec()), (DATA_FILE, data)]
+    let faces = crate::fonts::export_files(&String::from_utf8_lossy(&data));
+    let mut files = vec![("main.typ", world::TEMPLATE.as_bytes().to_vec()), (DATA_FILE, data)];
+    files.push(("README.txt", EXPORT_README.as_bytes().to_vec()));
+    files.extend(faces.into_iter().map(|(name, bytes)| (name, bytes.to_vec())));
+    files
 }

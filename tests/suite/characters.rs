@@ -59,6 +59,14 @@ fn the_fallback_is_used_only_for_what_fandol_lacks() {
     assert!(text.contains("武汉市硚口区人民政府本年度依法公开政府信息。"), "{text}");
     let fonts = pdffonts(&pdf);
     assert!(fonts.contains("FandolFang") && fonts.contains("NotoSerifCJKsc"), "{fonts}");
+    // Its Typst export carries the fallback too (beiguan's does not:
+    // tests/suite/cli.rs), so that it compiles where no font is installed.
+    let export = dir.join("district.typst");
+    let out = run(bin().arg("render").arg(&input).args(["--format", "typst", "-o"]).arg(&export));
+    assert!(out.status.success(), "{}", stderr(&out));
+    for font in ["NotoSerifCJKsc-Fallback.otf", "NotoSansCJKsc-Fallback.otf", "FandolFang-Regular.otf"] {
+        assert!(export.join(font).is_file(), "{font}");
+    }
 }
 
 /// A document holding every character of CJK Unified Ideographs

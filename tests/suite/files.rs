@@ -33,7 +33,7 @@ fn a_typst_folder_replaces_only_nianbaos_own_files() {
     }
     let names: Vec<String> =
         std::fs::read_dir(&own).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
-    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names.len(), 8, "the template, the data, the README and five fonts: {names:?}");
     // The agency edited its template: refused, the edit kept.
     let main = own.join("main.typ");
     let edited = format!("{}\n// 本机关的修改\n", std::fs::read_to_string(&main).unwrap());
