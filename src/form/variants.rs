@@ -337,6 +337,65 @@ fn nearest_distinct(source: &str, spellings: &[Vec<String>], name: impl Fn(usize
     }
 }
 
+/// How alike a label must be to the one slot its neighbours leave it, to
+/// be read as it: looser than [`ALIKE`], since the order already names
+/// the slot; above one half, which any two labels of a group share by
+/// their common words (全部公开 and 予以公开, 另案申请 and 重复申请).
+const IN_PLACE: f64 = 0.6;
+
+/// Labels the matcher could not place alone (`None` or ambiguous), read by
+/// their order: a run of such labels between two placed neighbours (or a
+/// table's end) takes the slots between those neighbours that no label
+/// took, one to one in the template's order — as a diff aligns two
+/// sequences — when there are as many slots as labels and each label is
+/// alike enough to its slot ([`IN_PLACE`]). `placed[r]` is the slot of row
+/// `r` or `None`; the answer, for each row placed here, its slot and how.
+pub fn align_in_order(lines: &[Line], labels: &[&str], placed: &[Option<usize>]) -> Vec<(usize, usize, String)> {
+    let mut out = Vec::new();
+    let taken: Vec<usize> = placed.iter().flatten().copied().collect();
+    let mut r = 0;
+    while r < labels.len() {
+        if placed[r].is_some() {
+            r += 1;
+            continue;
+        }
+        let start = r;
+        while r < labels.len() && placed[r].is_none() {
+            r += 1;
+        }
+        let before = placed[..start].iter().rev().flatten().next().copied();
+        let after = placed[r..].iter().flatten().next().copied();
+        let from = before.map_or(0, |b| b + 1);
+        let to = after.unwrap_or(lines.len());
+        let slots: Vec<usize> = (from..to.max(from)).filter(|i| !taken.contains(i)).collect();
+        if slots.len() != r - start {
+            continue;
+        }
+        let pairs: Vec<(usize, usize, f64)> = (start..r)
+            .zip(slots)
+            .map(|(row, slot)| {
+                let own = lines[slot].labels.last().expect("labelled");
+                let alike = [lines[slot].own_label(), own.to_string()]
+                    .iter()
+                    .map(|s| likeness(&normalize(unnumbered(labels[row])), &normalize(unnumbered(s))))
+                    .fold(0.0, f64::max);
+                (row, slot, alike)
+            })
+            .collect();
+        if pairs.iter().all(|(_, _, alike)| *alike >= IN_PLACE) {
+            out.extend(pairs.into_iter().map(|(row, slot, alike)| {
+                let how = format!(
+                    "“{}”在前后两行之间，按行的顺序读作“{}”（相似度 {alike:.2}）",
+                    normalize(labels[row]),
+                    lines[slot].name()
+                );
+                (row, slot, how)
+            }));
+        }
+    }
+    out
+}
+
 /// The table B line (index into `lines`) a source label names: the own
 /// label as printed, or without its numbering, or without its bracketed
 /// aside, or a listed variant.
@@ -410,6 +469,34 @@ mod tests {
         assert_eq!(run_in_section("一、总体情况。2023年，本局……"), Some((0, "一、总体情况。".len())));
         assert_eq!(run_in_section("总体情况。2023年"), None);
         assert_eq!(run_in_section("一、总体情况"), None);
+    }
+
+    #[test]
+    fn labels_left_unplaced_are_read_by_their_order() {
+        let lines = applications::lines(Version::F2021);
+        let slot = |path: &str| lines.iter().position(|l| l.path == path).unwrap();
+        let (query, not_held, creation) = (
+            slot("results/withheld/query_matters"),
+            slot("results/unable/not_held"),
+            slot("results/unable/needs_creation"),
+        );
+        // Too unlike 1.本机关不掌握相关政府信息 alone (0.67), but it stands
+        // between 8.属于行政查询事项 and 2.没有现成信息需要另行制作: the one
+        // slot left.
+        let label = "1.本机关未掌握该信息";
+        assert_eq!(match_table_b(lines, label), Match::None);
+        let labels = ["8.属于行政查询事项", label, "2.没有现成信息需要另行制作"];
+        let placed = [Some(query), None, Some(creation)];
+        let aligned = align_in_order(lines, &labels, &placed);
+        assert_eq!(aligned.iter().map(|(r, s, _)| (*r, *s)).collect::<Vec<_>>(), [(1, not_held)]);
+        assert!(aligned[0].2.contains("按行的顺序") && aligned[0].2.contains("0.67"), "{}", aligned[0].2);
+        // Other words that share only the group's common ones: not read.
+        let (carried, partly) = (slot("carried_over"), slot("results/partially_granted"));
+        let labels = ["二、上年结转政府信息公开申请数量", "（一）全部公开", "（二）部分公开"];
+        assert!(align_in_order(lines, &labels, &[Some(carried), None, Some(partly)]).is_empty());
+        // Two rows for one slot: not read.
+        let labels = ["8.属于行政查询事项", label, label, "2.没有现成信息需要另行制作"];
+        assert!(align_in_order(lines, &labels, &[Some(query), None, None, Some(creation)]).is_empty());
     }
 
     #[test]

@@ -308,18 +308,35 @@ fn applications(
     // rows of （六）其他处理, added up into the 2019 row.
     let mut other_2021: Vec<(usize, &[String], &Place)> = Vec::new();
     let other_2019 = lines.iter().position(|l| l.path == "results/other");
+    // Each data row with its label and the matcher's reading; then the
+    // rows it could not place alone, read by their order among the rest.
+    let mut data: Vec<(&[String], &Place, usize, Match)> = Vec::new();
     for (cells, at) in rows(items) {
         if is_b_header(cells) {
             check_b_columns(cells, at)?;
             continue;
         }
         let Some(k) = cells.iter().rposition(|c| is_texty(c)) else { continue };
+        data.push((cells, at, k, variants::match_table_b(lines, &cells[k])));
+    }
+    let labels: Vec<&str> = data.iter().map(|(cells, _, k, _)| cells[*k].as_str()).collect();
+    let placed: Vec<Option<usize>> = data
+        .iter()
+        .map(|(.., m)| match m {
+            Match::Exact(i) | Match::Variant(i, _) => Some(*i),
+            _ => None,
+        })
+        .collect();
+    for (row, slot, how) in variants::align_in_order(lines, &labels, &placed) {
+        data[row].3 = Match::Variant(slot, how);
+    }
+    for (cells, at, k, m) in &data {
+        let (cells, at, k) = (*cells, *at, *k);
         let label = &cells[k];
-        let m = variants::match_table_b(lines, label);
-        match &m {
+        match m {
             Match::Exact(i) | Match::Variant(i, _) => {
                 let path = format!("/applications/{}", lines[*i].path);
-                matched(notes, at, "表三", &m, label, &lines[*i].name(), path);
+                matched(notes, at, "表三", m, label, &lines[*i].name(), path);
                 found.push((*i, &cells[k + 1..], at));
             }
             Match::Ambiguous(names) => return Err(ambiguous(at, "表三", label, names)),

@@ -135,6 +135,25 @@ fn damaged_sources_are_refused_with_the_place() {
     assert!(run.status.success(), "{}", stderr(&run));
     let note = explain.lines().find(|l| l.contains("重複申请")).unwrap_or_default();
     assert!(note.contains(&format!("第 {} 行", line_of("2.重复申请"))) && note.contains("相似度"), "{explain}");
+    // A label in other words, too unlike its row to be read alone, in the
+    // one slot its neighbours leave: read by its order, the same numbers.
+    let reworded = dir.join("reworded.txt");
+    let text = std::fs::read_to_string(published("pingtan_2023.txt")).unwrap();
+    assert!(text.contains("1.本机关不掌握相关政府信息"));
+    std::fs::write(&reworded, text.replace("1.本机关不掌握相关政府信息", "1.本机关未掌握该信息")).unwrap();
+    let out = crate::common::run(
+        bin().arg("import").arg(&reworded).arg("-o").arg(dir.join("reworded.json")).arg("--explain"),
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let explain = String::from_utf8_lossy(&out.stdout);
+    let note = explain.lines().find(|l| l.contains("本机关未掌握该信息")).unwrap_or_default();
+    assert!(
+        note.contains("按行的顺序") && note.contains(&format!("第 {} 行", line_of("1.本机关不掌握相关政府信息"))),
+        "{explain}"
+    );
+    let read = nianbao::model::parse_str(&std::fs::read_to_string(dir.join("reworded.json")).unwrap()).unwrap();
+    let plain = nianbao::model::parse_str(&std::fs::read_to_string(dir.join("report.json")).unwrap()).unwrap();
+    assert_eq!(read.applications, plain.applications, "every number where it was");
     let err = refused("row-doubled", |t| {
         t.lines()
             .flat_map(|l| if l.starts_with("行政许可") { vec![l, l] } else { vec![l] })
