@@ -223,6 +223,7 @@ def main():
         wait(driver, lambda d: d.find_element(By.ID, "clash-banner").is_displayed(), "both versions shown")
         differences = text_of(driver, "#clash-banner tbody")
         assert "同事在另一台电脑上改写的前言" in differences and "办理台账" in differences, differences
+        assert "一、总体情况 · 第 1 段" in differences, differences
         shot(driver, "writer-clash")
         driver.find_element(By.ID, "clash-mine").click()
         # The status line is shared with the checks; the office's own line

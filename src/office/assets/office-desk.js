@@ -47,15 +47,8 @@
     if (r.may.review || r.may.publish) reviewButtons(box);
   }
 
-  // The name of a place as the form shows it: its part's heading and its
-  // own label (both from the server), else its path.
-  function label(path) {
-    const input = document.querySelector(`[data-path="${CSS.escape(path)}"]`);
-    if (!input) return path;
-    const own = input.getAttribute("aria-label") || input.closest("label")?.textContent?.trim() || path;
-    const part = input.closest("section")?.querySelector("h2")?.textContent?.trim();
-    return part && !own.startsWith(part) ? `${part} · ${own}` : own;
-  }
+  // The name of a place as the form shows it (the desk's own naming).
+  const label = (path) => placeName(path);
 
   // Cells with comments are marked, the comment as their title.
   function mark() {

@@ -494,6 +494,16 @@ async function save() {
   }
 }
 
+// A place of the form by its part's heading and its own label (both from
+// the server), else its JSON path.
+function placeName(path) {
+  const el = document.querySelector(`[data-path="${CSS.escape(path)}"]`);
+  const own = el?.getAttribute("aria-label") || el?.closest("label")?.textContent?.trim();
+  if (!own) return path;
+  const part = el.closest("section")?.querySelector("h2")?.textContent?.trim();
+  return part && !own.startsWith(part) ? `${part} · ${own}` : own;
+}
+
 // Someone else saved the report since it was opened (a server that keeps
 // versions sends theirs back): both are shown, value by value, and the
 // writer chooses — theirs, or theirs overwritten by theirs' mine knowingly.
@@ -504,8 +514,7 @@ function clash(message, theirs) {
   for (const path of new Set([...mine.keys(), ...them.keys()])) {
     if (mine.get(path) === them.get(path)) continue;
     const tr = body.insertRow();
-    const place = document.querySelector(`[data-path="${CSS.escape(path)}"]`);
-    for (const t of [place?.getAttribute("aria-label") || path, mine.get(path) ?? "（无）", them.get(path) ?? "（无）"]) tr.insertCell().textContent = String(t);
+    for (const t of [placeName(path), mine.get(path) ?? "（无）", them.get(path) ?? "（无）"]) tr.insertCell().textContent = String(t);
   }
   $("#clash-message").textContent = message;
   $("#clash-banner").hidden = false;
