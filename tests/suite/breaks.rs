@@ -2,7 +2,9 @@
 //! read off the printed pages with `pdftotext`: no page ends with a
 //! section heading; no table starts at the foot of a page with fewer than
 //! three rows of numbers; the signature never stands alone (the agency
-//! and the date together, and with text before them on their page). Over
+//! and the date together, and with text before them on their page); no
+//! paragraph leaves its first line alone at the foot of a page (an
+//! orphan) or its last line alone at the top of one (a widow). Over
 //! generated reports of varied lengths, the corpus, and the same reports'
 //! DOCX printed by LibreOffice.
 
@@ -32,6 +34,66 @@ fn pages(pdf: &Path) -> Vec<Vec<String>> {
         })
         .filter(|p| !p.is_empty())
         .collect()
+}
+
+/// A line of body text (16 pt): whether it opens a paragraph (two
+/// characters in from the margin) and whether it runs to the right margin.
+#[derive(Clone, Copy, Debug)]
+struct Body {
+    indented: bool,
+    full: bool,
+}
+
+/// Each page's lines, top to bottom, as `pdftotext -bbox` places their
+/// words: `Some` for a line of body text (16 pt, from the left margin or
+/// two characters in), `None` for anything else (titles, tables, the
+/// signature, the page number).
+fn body_lines(pdf: &Path) -> Vec<Vec<Option<Body>>> {
+    let (left, right) = (28.0 * MM, (210.0 - 26.0) * MM);
+    let mut pages: Vec<Vec<Option<Body>>> = Vec::new();
+    let mut lines: Vec<(usize, f64, f64, f64, f64)> = Vec::new();
+    for w in words(pdf) {
+        match lines.last_mut() {
+            Some((page, y0, _, x1, _)) if *page == w.page && (w.y0 - *y0).abs() < 2.0 => *x1 = x1.max(w.x1),
+            _ => lines.push((w.page, w.y0, w.x0, w.x1, w.y1 - w.y0)),
+        }
+    }
+    for (page, _, x0, x1, height) in lines {
+        while pages.len() < page {
+            pages.push(Vec::new());
+        }
+        let body = (height - 16.0).abs() < 1.5 && ((x0 - left).abs() < 4.0 || (x0 - left - 32.0).abs() < 4.0);
+        pages[page - 1].push(body.then_some(Body { indented: x0 > left + 16.0, full: x1 > right - 20.0 }));
+    }
+    pages
+}
+
+/// How many page breaks fall inside a paragraph (a page opens with a
+/// line of body text that continues one): where a widow or an orphan
+/// could have been.
+fn breaks_in_paragraphs(pages: &[Vec<Option<Body>>]) -> usize {
+    pages.iter().skip(1).filter(|p| p.first().copied().flatten().is_some_and(|b| !b.indented)).count()
+}
+
+/// Widows and orphans, in words.
+fn lone_lines(pages: &[Vec<Option<Body>>]) -> Vec<String> {
+    let mut bad = Vec::new();
+    for (n, page) in pages.iter().enumerate() {
+        let next = pages.get(n + 1).and_then(|p| p.first().copied().flatten());
+        // The first line of a paragraph, and its paragraph goes on overleaf.
+        if let (Some(Some(last)), Some(first)) = (page.last(), next) {
+            if last.indented && last.full && !first.indented {
+                bad.push(format!("第 {} 页末只有一段的第一行（孤行）", n + 1));
+            }
+        }
+        // The last line of a paragraph begun on the page before.
+        if let (Some(Some(first)), true) = (page.first(), n > 0) {
+            if !first.indented && !first.full {
+                bad.push(format!("第 {} 页开头只有上一段的最后一行（寡行）", n + 1));
+            }
+        }
+    }
+    bad
 }
 
 /// A table row's line: it ends in a number.
@@ -81,13 +143,29 @@ fn bad_breaks(report: &Report, pages: &[Vec<String>]) -> Vec<String> {
     bad
 }
 
+/// The widow and orphan rules themselves, on pages described by hand.
+#[test]
+fn a_lone_first_or_last_line_is_named() {
+    let (start, full, end) = (
+        Some(Body { indented: true, full: true }),
+        Some(Body { indented: false, full: true }),
+        Some(Body { indented: false, full: false }),
+    );
+    let heading = Some(Body { indented: true, full: false });
+    // Page 1 ends with a paragraph's first line, page 2 opens with its last.
+    let bad = lone_lines(&[vec![full, end, start], vec![end, start, full], vec![None]]);
+    assert_eq!(bad, ["第 1 页末只有一段的第一行（孤行）", "第 2 页开头只有上一段的最后一行（寡行）"]);
+    // Two lines each side, a heading at the foot, a table overleaf: none.
+    assert!(lone_lines(&[vec![start, full], vec![full, end, heading], vec![None, start]]).is_empty());
+}
+
 /// Generated reports of varied lengths (prose added so that the page ends
 /// fall everywhere), rendered to PDF: none breaks against the rules.
 #[test]
 fn generated_reports_break_pages_by_the_rules() {
     let dir = scratch("breaks");
     let fonts = Fonts::bundled();
-    let n = std::env::var("BREAK_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(90);
+    let n = std::env::var("BREAK_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
     let mut reports = nianbao::example::reports(n, 22);
     // More prose in some, so that sections and the signature land at every
     // height of a page.
@@ -102,7 +180,7 @@ fn generated_reports_break_pages_by_the_rules() {
             r["signature"] = serde_json::json!({"agency": r["agency"].clone(), "date": "2025年1月20日"});
         }
     }
-    let (mut broken, mut pages_seen) = (Vec::new(), 0);
+    let (mut broken, mut pages_seen, mut inside) = (Vec::new(), 0, 0);
     for (i, (_, value)) in reports.iter().enumerate() {
         let report = nianbao::model::parse_str(&value.to_string()).unwrap();
         let doc = nianbao::layout::build(&report);
@@ -110,11 +188,17 @@ fn generated_reports_break_pages_by_the_rules() {
         std::fs::write(&pdf, nianbao::pdf::render(&doc, &fonts, &[]).unwrap()).unwrap();
         let pages = pages(&pdf);
         pages_seen += pages.len();
-        for b in bad_breaks(&report, &pages) {
+        let body = body_lines(&pdf);
+        inside += breaks_in_paragraphs(&body);
+        for b in bad_breaks(&report, &pages).into_iter().chain(lone_lines(&body)) {
             broken.push(format!("报告 {i}：{b}"));
         }
     }
-    eprintln!("{n} generated reports, {pages_seen} pages: {} bad breaks", broken.len());
+    eprintln!(
+        "{n} generated reports, {pages_seen} pages, {inside} breaking inside a paragraph: {} bad breaks",
+        broken.len()
+    );
+    assert!(inside * 4 > n, "the generated reports break pages inside paragraphs ({inside}): widows could be seen");
     assert!(broken.is_empty(), "{}", broken.join("\n"));
 }
 
@@ -139,7 +223,7 @@ fn the_corpus_breaks_pages_by_the_rules_in_pdf_and_docx() {
         let report = nianbao::model::parse_str(&std::fs::read_to_string(input).unwrap()).unwrap();
         let pdf = dir.join(format!("{name}.pdf"));
         render(input, &pdf, &["--allow-inconsistent"]);
-        for b in bad_breaks(&report, &pages(&pdf)) {
+        for b in bad_breaks(&report, &pages(&pdf)).into_iter().chain(lone_lines(&body_lines(&pdf))) {
             broken.push(format!("{name}.pdf：{b}"));
         }
         let word = dir.join(format!("{name}.docx"));
@@ -148,7 +232,7 @@ fn the_corpus_breaks_pages_by_the_rules_in_pdf_and_docx() {
         reports.push((name, report));
     }
     for ((name, report), printed) in reports.iter().zip(libreoffice_all(&docx, "pdf", &lo)) {
-        for b in bad_breaks(report, &pages(&printed)) {
+        for b in bad_breaks(report, &pages(&printed)).into_iter().chain(lone_lines(&body_lines(&printed))) {
             broken.push(format!("{name}.docx：{b}"));
         }
     }

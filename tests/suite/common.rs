@@ -95,6 +95,7 @@ pub struct Word {
     pub x0: f64,
     pub y0: f64,
     pub x1: f64,
+    pub y1: f64,
     pub text: String,
 }
 
@@ -134,7 +135,8 @@ pub fn words(pdf: &Path) -> Vec<Word> {
         } else if line.trim_start().starts_with("<word ") {
             let text = line.split('>').nth(1).unwrap().split('<').next().unwrap();
             let text = text.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&");
-            out.push(Word { page, x0: attr(line, "xMin"), y0: attr(line, "yMin"), x1: attr(line, "xMax"), text });
+            let (x0, y0, x1, y1) = (attr(line, "xMin"), attr(line, "yMin"), attr(line, "xMax"), attr(line, "yMax"));
+            out.push(Word { page, x0, y0, x1, y1, text });
         }
     }
     // Reading order: page, then top to bottom, then left to right.
