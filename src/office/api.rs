@@ -13,8 +13,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::access::{may_administer, may_read, Place};
+use super::auth::{self, good_login, LOGIN_RULE};
 use super::store::{Account, Role};
-use super::{auth, Office, Who};
+use super::{Office, Who};
 use crate::serve::http::{blocking, Peer};
 use crate::serve::{Body, DeskError, JsonBody, Param};
 
@@ -28,14 +29,6 @@ pub fn routes() -> Router<Arc<Office>> {
         .route("/api/office/regions/{id}/roster", post(roster))
         .route("/api/office/regions/{id}/agencies", get(agencies))
         .route("/api/office/accounts", get(accounts).post(add_account))
-}
-
-/// What a login may be made of.
-pub const LOGIN_RULE: &str = "账号只能用 2 到 40 个字母、数字、汉字或 . _ - @";
-
-pub fn good_login(login: &str) -> bool {
-    let n = login.chars().count();
-    (2..=40).contains(&n) && login.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c))
 }
 
 /// A name typed by a person (a region, an agency, an account's holder):
@@ -76,10 +69,6 @@ fn peer(office: &Office, headers: &HeaderMap, Peer(connected): Peer) -> IpAddr {
         ip => ip,
     }
 }
-
-/// Argon2 takes 19 MiB and tens of milliseconds a hash: at most this many
-/// at once, however many sign-ins arrive.
-pub(super) const HASHING: usize = 2;
 
 /// Starts a fresh session for `account` (ending the one the request came
 /// with, if any): the answer carries its cookie.

@@ -12,6 +12,18 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use sha2::{Digest, Sha256};
 
+/// What a login may be made of.
+pub const LOGIN_RULE: &str = "账号只能用 2 到 40 个字母、数字、汉字或 . _ - @";
+
+pub fn good_login(login: &str) -> bool {
+    let n = login.chars().count();
+    (2..=40).contains(&n) && login.chars().all(|c| c.is_alphanumeric() || "._-@".contains(c))
+}
+
+/// Argon2 takes 19 MiB and tens of milliseconds a hash: at most this many
+/// at once, however many sign-ins arrive.
+pub const HASHING: usize = 2;
+
 /// The fewest characters a password may have.
 pub const MIN_PASSWORD: usize = 10;
 

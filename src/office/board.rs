@@ -277,7 +277,7 @@ async fn chart(
         for year in office.store.years_under(q.region)? {
             let (members, _) = approved(&office, q.region, year)?;
             if let Ok(summed) = sum::sum(&members, &found.name, false) {
-                years.push(chart::Year::of(&summed.report));
+                years.push(chart::Figures::of(&summed.report));
             }
         }
         let title = format!("{}：依申请公开与复议、诉讼（已通过和往年已发布的报告）", found.name);

@@ -10,9 +10,9 @@ use crate::form::applications::{self, LineRole};
 use crate::form::review_litigation::{GROUPS, LITIGATION, REVIEW};
 use crate::model::Report;
 
-/// One year's figures.
+/// One year's main figures.
 #[derive(Debug, PartialEq)]
-pub struct Year {
+pub struct Figures {
     pub year: i64,
     /// 本年新收.
     pub received: u128,
@@ -23,9 +23,9 @@ pub struct Year {
     pub lawsuits: u128,
 }
 
-impl Year {
+impl Figures {
     /// The figures of a 汇总.
-    pub fn of(report: &Report) -> Year {
+    pub fn of(report: &Report) -> Figures {
         let lines = applications::lines(report.applications.version);
         let total =
             |i: usize| report.applications.rows.get(i).and_then(|r| r.as_ref()).and_then(|c| c.total()).unwrap_or(0);
@@ -52,7 +52,7 @@ impl Year {
                 .and_then(|c| c.total())
                 .unwrap_or(0)
         };
-        Year {
+        Figures {
             year: report.year,
             received,
             results,
@@ -71,7 +71,7 @@ fn escaped(text: &str) -> String {
 const SHADES: &[&str] = &["#2f6f4f", "#6aa56f", "#c0504d", "#e0a030", "#8064a2", "#7f7f7f", "#4f81bd"];
 
 /// The chart of `years` (oldest first), `title` above it.
-pub fn svg(title: &str, years: &[Year]) -> String {
+pub fn svg(title: &str, years: &[Figures]) -> String {
     let (width, height, left, top, bottom) = (760.0, 420.0, 60.0, 40.0, 110.0);
     let plot = height - top - bottom;
     let most = years
@@ -157,7 +157,7 @@ mod tests {
     #[test]
     fn figures_and_their_drawing() {
         let report = crate::model::parse_str(include_str!("../../fixtures/beiguan-2023.json")).unwrap();
-        let year = Year::of(&report);
+        let year = Figures::of(&report);
         let received = report.applications.rows[0].as_ref().and_then(|c| c.total()).unwrap();
         assert_eq!((year.year, year.received), (2023, received));
         let headings: Vec<&str> = year.results.iter().map(|(h, _)| h.as_str()).collect();

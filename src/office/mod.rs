@@ -90,7 +90,7 @@ pub struct Office {
     store: Arc<Store>,
     fonts: Arc<Fonts>,
     throttle: auth::Throttle,
-    /// Slots for Argon2 (see [`api::HASHING`]).
+    /// Slots for Argon2 (see [`auth::HASHING`]).
     hashing: tokio::sync::Semaphore,
     /// Typesetting (approval's files, the 汇总's PDF, the archive), one at
     /// a time: a few of them would take every core and much memory.
@@ -241,7 +241,7 @@ pub fn run(config: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&str)) -> Resul
             store,
             fonts,
             throttle: auth::Throttle::default(),
-            hashing: tokio::sync::Semaphore::new(api::HASHING),
+            hashing: tokio::sync::Semaphore::new(auth::HASHING),
             typesetting: Mutex::new(()),
             proxied: config.public_url.is_some(),
             public: public.clone(),
@@ -318,8 +318,8 @@ async fn guard(State(office): State<Arc<Office>>, request: Request, next: Next) 
 /// administrator. The id, or why not.
 pub fn init(db: &std::path::Path, login: &str, name: &str, password: &str) -> Result<i64, String> {
     let login = login.trim();
-    if !api::good_login(login) {
-        return Err(api::LOGIN_RULE.into());
+    if !auth::good_login(login) {
+        return Err(auth::LOGIN_RULE.into());
     }
     if let Some(why) = auth::weak(password) {
         return Err(why);
