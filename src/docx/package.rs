@@ -229,6 +229,7 @@ pub const SCHEMA_ORDER: &[(&str, &[&str])] = &[
             "w:tblStylePr",
         ],
     ),
+    ("w:settings", &["w:zoom", "w:defaultTabStop", "w:evenAndOddHeaders", "w:characterSpacingControl", "w:compat"]),
 ];
 
 type XmlError = Box<dyn std::error::Error + Send + Sync>;
@@ -381,6 +382,23 @@ fn no_auto_space(nodes: &mut [Node]) {
     }
 }
 
+/// Sets the document to compress punctuation (Word's 压缩标点符号,
+/// `characterSpacingControl`), as the PDF sets it: a bracket or a stop
+/// at a line's edge, or two side by side, take half a character, so a
+/// line holds what it holds in the PDF and the pages break alike.
+fn compress_punctuation(nodes: &mut [Node]) {
+    for node in nodes {
+        let Node::Element { start, children } = node else { continue };
+        if start.name().as_ref() == b"w:settings" {
+            let mut control = BytesStart::new("w:characterSpacingControl");
+            control.push_attribute(("w:val", "compressPunctuation"));
+            children.push(Node::Element { start: control, children: vec![] });
+        } else {
+            compress_punctuation(children);
+        }
+    }
+}
+
 /// Marks the first `header_rows[t]` rows of the `t`-th table to repeat at
 /// the top of each page.
 fn mark_header_rows(nodes: &mut [Node], header_rows: &mut std::slice::Iter<usize>) {
@@ -409,6 +427,7 @@ fn mend(xml: &[u8], header_rows: &[usize], para_ids: &mut u32) -> Result<Vec<u8>
     mark_header_rows(&mut nodes, &mut header_rows.iter());
     first_line_chars(&mut nodes, super::page::MM * super::page::CHAR_PITCH);
     no_auto_space(&mut nodes);
+    compress_punctuation(&mut nodes);
     reorder(&mut nodes);
     number_paragraphs(&mut nodes, para_ids);
     let mut w = Writer::new(Vec::new());

@@ -346,6 +346,10 @@ fn page_setup_styles_and_page_number_fields() {
     // Odd and even footers with a PAGE field between 一字线.
     let settings = part(&parts, "word/settings.xml");
     assert!(settings.child("w:settings").unwrap().child("w:evenAndOddHeaders").is_some());
+    // Punctuation compressed as the PDF sets it (Word's 压缩标点符号), in
+    // the settings' schema order.
+    let control = settings.child("w:settings").unwrap().child("w:characterSpacingControl").expect("compression set");
+    assert_eq!(control.attr("w:val"), Some("compressPunctuation"));
     let refs = sect.find_all("w:footerReference");
     assert_eq!(refs.iter().map(|r| r.attr("w:type").unwrap()).collect::<Vec<_>>(), ["default", "even"]);
     for (file, jc) in [("word/footer1.xml", "right"), ("word/footer2.xml", "left")] {
