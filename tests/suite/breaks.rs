@@ -75,32 +75,6 @@ fn breaks_in_paragraphs(pages: &[Vec<Option<Body>>]) -> usize {
     pages.iter().skip(1).filter(|p| p.first().copied().flatten().is_some_and(|b| !b.indented)).count()
 }
 
-/// Each page's text in the order it was drawn (`pdftotext -raw`: a
-/// cell's lines together), white space left out.
-fn raw_pages(pdf: &Path) -> Vec<String> {
-    pdftotext_stream(pdf).split('\u{c}').map(|p| p.chars().filter(|c| !c.is_whitespace()).collect()).collect()
-}
-
-/// Table B's merged labels (三、本年度办理结果, （三）不予公开 …) on every
-/// page their rows stand on: a row's own label on a page whose text lacks
-/// one of the labels merged over it, in words.
-fn unlabelled_rows(report: &Report, pages: &[String]) -> Vec<String> {
-    let mut bad = Vec::new();
-    for (n, text) in pages.iter().enumerate() {
-        for line in nianbao::form::applications::lines(report.applications.version) {
-            let Some((own, merged)) = line.labels.split_last() else { continue };
-            let squeezed = |l: &str| l.chars().filter(|c| !c.is_whitespace()).collect::<String>();
-            if merged.is_empty() || !text.contains(&squeezed(own)) {
-                continue;
-            }
-            for label in merged.iter().filter(|l| !text.contains(&squeezed(l))) {
-                bad.push(format!("第 {} 页有“{own}”一行，却没有合并在它上面的“{label}”", n + 1));
-            }
-        }
-    }
-    bad
-}
-
 /// Widows and orphans, in words.
 fn lone_lines(pages: &[Vec<Option<Body>>]) -> Vec<String> {
     let mut bad = Vec::new();
@@ -216,8 +190,7 @@ fn generated_reports_break_pages_by_the_rules() {
         pages_seen += pages.len();
         let body = body_lines(&pdf);
         inside += breaks_in_paragraphs(&body);
-        let unlabelled = unlabelled_rows(&report, &raw_pages(&pdf));
-        for b in bad_breaks(&report, &pages).into_iter().chain(lone_lines(&body)).chain(unlabelled) {
+        for b in bad_breaks(&report, &pages).into_iter().chain(lone_lines(&body)) {
             broken.push(format!("报告 {i}：{b}"));
         }
     }
@@ -250,9 +223,7 @@ fn the_corpus_breaks_pages_by_the_rules_in_pdf_and_docx() {
         let report = nianbao::model::parse_str(&std::fs::read_to_string(input).unwrap()).unwrap();
         let pdf = dir.join(format!("{name}.pdf"));
         render(input, &pdf, &["--allow-inconsistent"]);
-        let printed = pages(&pdf);
-        let unlabelled = unlabelled_rows(&report, &raw_pages(&pdf));
-        for b in bad_breaks(&report, &printed).into_iter().chain(lone_lines(&body_lines(&pdf))).chain(unlabelled) {
+        for b in bad_breaks(&report, &pages(&pdf)).into_iter().chain(lone_lines(&body_lines(&pdf))) {
             broken.push(format!("{name}.pdf：{b}"));
         }
         let word = dir.join(format!("{name}.docx"));
