@@ -29,6 +29,7 @@ pub fn routes() -> Router<Arc<Office>> {
         .route("/api/office/regions/{id}/roster", post(roster))
         .route("/api/office/regions/{id}/agencies", get(agencies))
         .route("/api/office/accounts", get(accounts).post(add_account))
+        .route("/api/office/accounts/{id}/{action}", post(account_action))
 }
 
 /// A name typed by a person (a region, an agency, an account's holder):
@@ -309,7 +310,9 @@ async fn accounts(State(office): State<Arc<Office>>, Who(who): Who) -> Result<Js
     let list = blocking(move || Ok(o.store.accounts()?)).await?;
     let list: Vec<Value> = list
         .into_iter()
-        .map(|(a, active)| json!({ "account": a, "role_title": a.role.title(), "active": active }))
+        .map(|(a, active, stopped)| {
+            json!({ "account": a, "role_title": a.role.title(), "active": active, "stopped": stopped })
+        })
         .collect();
     Ok(Json(json!(list)))
 }
@@ -327,6 +330,39 @@ struct NewAccount {
 
 /// How long an invitation link stays good.
 const INVITED_FOR: i64 = 7 * 24 * 3600;
+
+/// An administrator's step on an account: `stop` it (its sessions end, it
+/// signs in no more), `start` it again, or `invite` it anew (a forgotten
+/// password: the old one stops working, a new one-time link is made).
+/// Never on one's own account.
+async fn account_action(
+    State(office): State<Arc<Office>>,
+    Who(who): Who,
+    Param((id, action)): Param<(i64, String)>,
+) -> Result<Json<Value>, DeskError> {
+    admin_only(&who)?;
+    if id == who.id {
+        return Err(DeskError::Refused("不能停用或重新邀请自己的账号".into()));
+    }
+    let secret = auth::secret()?;
+    let stored = auth::stored(&secret);
+    let o = office.clone();
+    let step = action.clone();
+    let found = blocking(move || match step.as_str() {
+        "stop" => Ok(o.store.stop_account(id, true)?),
+        "start" => Ok(o.store.stop_account(id, false)?),
+        "invite" => Ok(o.store.reinvite(id, &stored, super::store::now() + INVITED_FOR)?),
+        other => Err(DeskError::NotFound(format!("操作“{other}”"))),
+    })
+    .await?;
+    if !found {
+        return Err(DeskError::NotFound(format!("编号为 {id} 的账号")));
+    }
+    Ok(Json(match action.as_str() {
+        "invite" => json!({ "invitation": format!("{}/invite/{secret}", office.public) }),
+        _ => json!({ "stopped": action == "stop" }),
+    }))
+}
 
 /// Adds an account and answers its one-time invitation link.
 async fn add_account(

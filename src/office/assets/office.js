@@ -169,7 +169,7 @@ async function uploadPast(e) {
 // ---------------------------------------------------------------- setup
 
 async function adminPage() {
-  await bar();
+  setup.me = (await bar()).login;
   $("#region-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const f = new FormData(e.target);
@@ -199,7 +199,7 @@ async function adminPage() {
   await loadSetup();
 }
 
-const setup = { regions: [], agencies: [] };
+const setup = { regions: [], agencies: [], me: null };
 
 async function loadSetup() {
   setup.regions = await api("GET", "/api/office/regions");
@@ -232,7 +232,25 @@ async function loadSetup() {
   body.replaceChildren();
   for (const a of await api("GET", "/api/office/accounts")) {
     const tr = document.createElement("tr");
-    cell(tr, a.account.login); cell(tr, a.account.name); cell(tr, a.role_title); cell(tr, a.active ? "是" : "否（邀请未用）");
+    cell(tr, a.account.login); cell(tr, a.account.name); cell(tr, a.role_title);
+    cell(tr, a.stopped ? "已停用" : a.active ? "是" : "否（邀请未用）");
+    const actions = cell(tr, "");
+    if (a.account.login !== setup.me) {
+      const steps = [[a.stopped ? "start" : "stop", a.stopped ? "启用" : "停用"], ["invite", "重新邀请"]];
+      for (const [step, title] of steps) {
+        const b = document.createElement("button");
+        b.type = "button"; b.textContent = title; b.dataset.step = step; b.dataset.login = a.account.login;
+        b.addEventListener("click", async () => {
+          try {
+            const done = await api("POST", `/api/office/accounts/${a.account.id}/${step}`);
+            if (done.invitation) $("#invitation").textContent = done.invitation;
+            status(step === "invite" ? `已为 ${a.account.name} 生成新的邀请链接，原密码不再有效` : `已${title} ${a.account.name}`);
+            await loadSetup();
+          } catch (err) { status(err.message); }
+        });
+        actions.append(b, " ");
+      }
+    }
     body.append(tr);
   }
   places();

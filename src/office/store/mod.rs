@@ -98,6 +98,13 @@ impl Store {
     }
 }
 
+impl Store {
+    /// The schema version the database is at (its last migration).
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.with(|c| Ok(c.query_row("SELECT MAX(version) FROM migrations", [], |r| r.get(0))?))
+    }
+}
+
 /// Runs the migrations this database has not had yet.
 fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     conn.execute_batch("CREATE TABLE IF NOT EXISTS migrations (version BIGINT PRIMARY KEY, applied BIGINT NOT NULL)")?;
@@ -118,4 +125,40 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
 /// One optional row.
 fn optional<T>(r: rusqlite::Result<T>) -> Result<Option<T>, StoreError> {
     Ok(r.optional()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database made before a migration is brought up to date on open,
+    /// its rows kept; one made by a newer nianbao is refused.
+    #[test]
+    fn migrations_run_once_in_order() {
+        let dir = std::env::temp_dir().join(format!("nianbao-migrate-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("old.db");
+        let _ = std::fs::remove_file(&path);
+        {
+            // As the first version of nianbao's office left it.
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch("CREATE TABLE migrations (version BIGINT PRIMARY KEY, applied BIGINT NOT NULL)").unwrap();
+            c.execute_batch(&schema::spelled(schema::MIGRATIONS[0].1)).unwrap();
+            c.execute("INSERT INTO migrations VALUES (1, 0)", []).unwrap();
+            c.execute(
+                "INSERT INTO accounts (login, name, role, password, created) VALUES ('a', 'A', 'admin', 'x', 0)",
+                [],
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        let last = schema::MIGRATIONS.last().unwrap().0;
+        assert_eq!(store.schema_version().unwrap(), last);
+        assert!(store.account_by_login("a").unwrap().is_some(), "its rows kept, not stopped");
+        drop(store);
+        assert_eq!(Store::open(&path).unwrap().schema_version().unwrap(), last, "again: nothing to run");
+        Connection::open(&path).unwrap().execute("INSERT INTO migrations VALUES (?, 0)", [last + 1]).unwrap();
+        assert!(matches!(Store::open(&path), Err(StoreError::Newer(_, v)) if v == last + 1));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

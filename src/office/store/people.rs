@@ -232,10 +232,14 @@ impl Store {
         })
     }
 
-    pub fn accounts(&self) -> Result<Vec<(Account, bool)>, StoreError> {
+    /// Every account, with whether it has a password and whether it is
+    /// stopped.
+    pub fn accounts(&self) -> Result<Vec<(Account, bool, bool)>, StoreError> {
         self.with(|c| {
-            let mut q = c.prepare_cached(&format!("{ACCOUNT}, password IS NOT NULL FROM accounts ORDER BY id"))?;
-            let rows = q.query_map([], |r| Ok((account(r)?, r.get(6)?)))?;
+            let mut q = c.prepare_cached(&format!(
+                "{ACCOUNT}, password IS NOT NULL, disabled IS NOT NULL FROM accounts ORDER BY id"
+            ))?;
+            let rows = q.query_map([], |r| Ok((account(r)?, r.get(6)?, r.get(7)?)))?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
     }
@@ -244,9 +248,11 @@ impl Store {
     /// invitation is taken up).
     pub fn account_by_login(&self, login: &str) -> Result<Option<(Account, Option<String>)>, StoreError> {
         self.with(|c| {
-            optional(c.query_row(&format!("{ACCOUNT}, password FROM accounts WHERE login = ?"), [login], |r| {
-                Ok((account(r)?, r.get(6)?))
-            }))
+            optional(c.query_row(
+                &format!("{ACCOUNT}, password FROM accounts WHERE login = ? AND disabled IS NULL"),
+                [login],
+                |r| Ok((account(r)?, r.get(6)?)),
+            ))
         })
     }
 
@@ -254,7 +260,7 @@ impl Store {
     pub fn invitation_open(&self, invitation: &str) -> Result<bool, StoreError> {
         self.with(|c| {
             Ok(c.query_row(
-                "SELECT EXISTS (SELECT 1 FROM accounts WHERE invitation = ? AND invited_until >= ?)",
+                "SELECT EXISTS (SELECT 1 FROM accounts WHERE invitation = ? AND invited_until >= ? AND disabled IS NULL)",
                 params![invitation, now()],
                 |r| r.get(0),
             )?)
@@ -268,7 +274,7 @@ impl Store {
         self.with(|c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let found = optional(tx.query_row(
-                &format!("{ACCOUNT}, password FROM accounts WHERE invitation = ? AND invited_until >= ?"),
+                &format!("{ACCOUNT}, password FROM accounts WHERE invitation = ? AND invited_until >= ? AND disabled IS NULL"),
                 params![invitation, now()],
                 account,
             ))?;
@@ -310,7 +316,7 @@ impl Store {
         self.with(|c| {
             let found = optional(c.query_row(
                 "SELECT a.id, a.login, a.name, a.role, a.region, a.agency, s.seen, s.created
-                 FROM sessions s JOIN accounts a ON a.id = s.account WHERE s.id = ?",
+                 FROM sessions s JOIN accounts a ON a.id = s.account WHERE s.id = ? AND a.disabled IS NULL",
                 [id],
                 |r| Ok((account(r)?, r.get::<_, i64>(6)?, r.get::<_, i64>(7)?)),
             ))?;
@@ -329,6 +335,34 @@ impl Store {
                 }
                 None => Ok(None),
             }
+        })
+    }
+
+    /// Stops an account (`stop`) or lets it sign in again: its sessions end
+    /// either way. Whether there is such an account.
+    pub fn stop_account(&self, id: i64, stop: bool) -> Result<bool, StoreError> {
+        self.with(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let found = tx.execute("UPDATE accounts SET disabled = ? WHERE id = ?", params![stop.then(now), id])?;
+            tx.execute("DELETE FROM sessions WHERE account = ?", [id])?;
+            tx.commit()?;
+            Ok(found == 1)
+        })
+    }
+
+    /// Gives an account a new invitation (hash `invitation`, good until
+    /// `until`) in place of its password, which stops working; its
+    /// sessions end. Whether there is such an account.
+    pub fn reinvite(&self, id: i64, invitation: &str, until: i64) -> Result<bool, StoreError> {
+        self.with(|c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let found = tx.execute(
+                "UPDATE accounts SET password = NULL, invitation = ?, invited_until = ? WHERE id = ?",
+                params![invitation, until, id],
+            )?;
+            tx.execute("DELETE FROM sessions WHERE account = ?", [id])?;
+            tx.commit()?;
+            Ok(found == 1)
         })
     }
 

@@ -18,9 +18,10 @@ pub const BYTES: &str = "BLOB";
 
 /// The migrations, by number. Never edit one that has shipped: add the
 /// next.
-pub const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "
+pub const MIGRATIONS: &[(i64, &str)] = &[
+    (
+        1,
+        "
 CREATE TABLE regions (
     id {ID},
     parent BIGINT REFERENCES regions(id),
@@ -117,7 +118,16 @@ CREATE TABLE frozen (
     PRIMARY KEY (report, format)
 );
 ",
-)];
+    ),
+    (
+        2,
+        "
+-- An account the administrator stopped (when): it signs in no more, its
+-- sessions are ended, its invitation is void.
+ALTER TABLE accounts ADD COLUMN disabled BIGINT;
+",
+    ),
+];
 
 /// Migration `sql` as this database spells it.
 pub fn spelled(sql: &str) -> String {

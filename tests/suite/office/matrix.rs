@@ -52,6 +52,13 @@ fn every_endpoint_for_every_role_and_place() {
     let (r2, v2) = office.write_report(&cookie(Writer2).unwrap(), "丙市财政局", 2024);
     assert_eq!(office.step(&cookie(Writer2).unwrap(), r2, "submit", v2).0, 200);
     let unknown = r2 + 1000;
+    // An account no actor uses, for the administrator's steps on accounts.
+    office.person(&admin, "spare", "reviewer", Some(city2));
+    let (_, accounts) = office.json(Some(&admin), "GET", "/api/office/accounts", &Value::Null);
+    let spare = accounts.as_array().unwrap().iter().find(|a| a["account"]["login"] == json!("spare")).unwrap()
+        ["account"]["id"]
+        .as_i64()
+        .unwrap();
 
     let readers1 = [Admin, Reviewer1, Writer1];
     let readers2 = [Admin, Reviewer2, Writer2];
@@ -117,6 +124,8 @@ fn every_endpoint_for_every_role_and_place() {
             json!({ "login": "admin", "name": "x", "role": "admin", "place": null }).to_string(),
             vec![Admin],
         ),
+        ("POST", format!("/api/office/accounts/{spare}/stop"), String::new(), vec![Admin]),
+        ("POST", format!("/api/office/accounts/{spare}/invite"), String::new(), vec![Admin]),
         // The writer's desk: each writer's own agency only.
         ("GET", "/api/reports".into(), String::new(), vec![Writer1, Writer2]),
         ("GET", "/api/report/2024.json".into(), String::new(), vec![Writer1, Writer2]),

@@ -163,3 +163,44 @@ fn invitations_idle_sessions_and_https() {
     let (status, _, _) = with(&cookie, "GET", "/api/office/me", b"");
     assert_eq!(status, 401, "an idle session ends");
 }
+
+/// An administrator stops an account (its sessions end at once, it signs
+/// in no more) and invites it anew (a forgotten password: the old one
+/// stops working, the new link sets another); never their own.
+#[test]
+fn accounts_are_stopped_and_invited_anew() {
+    let office = Office::start(&init("office-stop"));
+    let admin = office.admin();
+    let region = office.region(&admin, None, "某县");
+    let reviewer = office.person(&admin, "li", "reviewer", Some(region));
+    let (_, list) = office.json(Some(&admin), "GET", "/api/office/accounts", &Value::Null);
+    let id = |login: &str| {
+        list.as_array().unwrap().iter().find(|a| a["account"]["login"] == json!(login)).unwrap()["account"]["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (li, me) = (id("li"), id("admin"));
+    let act = |who: i64, action: &str| {
+        office.json(Some(&admin), "POST", &format!("/api/office/accounts/{who}/{action}"), &Value::Null)
+    };
+
+    assert_eq!(act(li, "stop").0, 200);
+    assert_eq!(office.json(Some(&reviewer), "GET", "/api/office/me", &Value::Null).0, 401, "its session ended");
+    let body = json!({ "login": "li", "password": "li password" }).to_string();
+    assert_eq!(office.call(None, "POST", "/api/office/login", body.as_bytes()).0, 401, "it signs in no more");
+    assert_eq!(act(li, "start").0, 200);
+    let again = office.login("li", "li password");
+
+    let (status, invited) = act(li, "invite");
+    assert_eq!(status, 200, "{invited}");
+    assert_eq!(office.json(Some(&again), "GET", "/api/office/me", &Value::Null).0, 401, "its sessions end");
+    assert_eq!(office.call(None, "POST", "/api/office/login", body.as_bytes()).0, 401, "the old password is void");
+    let secret = invited["invitation"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let accept = json!({ "secret": secret, "password": "new li password" }).to_string();
+    assert_eq!(office.call(None, "POST", "/api/office/invitation", accept.as_bytes()).0, 200);
+    office.login("li", "new li password");
+
+    let (status, body) = act(me, "stop");
+    assert_eq!(status, 409, "never one's own: {body}");
+    assert_eq!(act(li + 100, "stop").0, 404);
+}
