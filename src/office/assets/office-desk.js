@@ -107,7 +107,7 @@
     h.textContent = `与 ${data.last_year.year} 年报告（${data.last_year.state_title}）对照`;
     const changed = data.cells.filter((c) => c.changed);
     const note = document.createElement("p");
-    note.textContent = `表格共 ${data.cells.length} 格，${changed.length} 格与上年不同：`;
+    note.textContent = changed.length ? `表格共 ${data.cells.length} 格，${changed.length} 格与上年不同：` : `表格共 ${data.cells.length} 格，都与上年相同。`;
     const table = document.createElement("table");
     const head = table.createTHead().insertRow();
     for (const t of ["", "上年", "本年"]) { const th = document.createElement("th"); th.textContent = t; head.append(th); }
@@ -116,7 +116,8 @@
       const tr = body.insertRow();
       for (const t of [c.name, c.before ?? "（无此格）", c.now]) tr.insertCell().textContent = t;
     }
-    panel.append(note, table);
+    panel.append(note);
+    if (changed.length) panel.append(table);
     for (const t of data.texts) {
       const h3 = document.createElement("h3");
       h3.textContent = t.title;
