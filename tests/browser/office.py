@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import urllib.request
 import zipfile
 
@@ -81,6 +82,21 @@ def fill(driver, form, **values):
         box = driver.find_element(By.CSS_SELECTOR, f"{form} [name={name}]")
         box.clear()
         box.send_keys(value)
+
+
+def press(driver, css):
+    """Clicks a button as a person would, after bringing it to the middle of
+    the window (the desk's toolbar stays at the top and would cover it);
+    found again if the page drew it anew meanwhile."""
+    for _ in range(20):
+        try:
+            element = driver.find_element(By.CSS_SELECTOR, css)
+            driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+            element.click()
+            return
+        except StaleElementReferenceException:
+            time.sleep(0.1)
+    raise AssertionError(f"{css} kept being drawn anew")
 
 
 def accept_alert(driver):
@@ -187,11 +203,11 @@ def main():
         wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, paragraph), "the report read-only")
         first = driver.find_element(By.CSS_SELECTOR, paragraph)
         assert first.get_attribute("readonly") is not None, "the reviewer cannot type into the report"
-        driver.find_element(By.ID, "compare-last-year").click()
+        press(driver, "#compare-last-year")
         wait(driver, lambda d: "与 2023 年报告" in text_of(d, "#office-compare h2"), "last year's report beside")
         assert "两年相同" in text_of(driver, "#office-compare"), text_of(driver, "#office-compare")[:300]
         shot(driver, "review-compare")
-        driver.find_element(By.ID, "compare-last-year").click()
+        press(driver, "#compare-last-year")
         first.click()
         wait(driver, lambda d: "意见写在" in text_of(d, "#comment-where"), "the place of the comment")
         driver.find_element(By.CSS_SELECTOR, "#comment-form textarea").send_keys("第一段请写明本年度的新做法，<b>不要</b>照抄去年。")
@@ -199,7 +215,7 @@ def main():
         wait(driver, lambda d: "照抄去年" in text_of(d, "#office-comments ul"), "the comment listed")
         assert "<b>不要</b>" in text_of(driver, "#office-comments ul"), "markup shown as text"
         shot(driver, "review-comment")
-        driver.find_element(By.CSS_SELECTOR, "button[data-step=return]").click()
+        press(driver, "button[data-step=return]")
         wait(driver, lambda d: "已退回" in text_of(d, "#office-state"), "the report returned")
 
         # The writer: the comment at its paragraph; fixed, saved, resubmitted.
@@ -225,7 +241,7 @@ def main():
         assert "同事在另一台电脑上改写的前言" in differences and "办理台账" in differences, differences
         assert "一、总体情况 · 第 1 段" in differences, differences
         shot(driver, "writer-clash")
-        driver.find_element(By.ID, "clash-mine").click()
+        press(driver, "#clash-mine")
         # The status line is shared with the checks; the office's own line
         # says which version the report is at.
         wait(driver, lambda d: "已退回" in text_of(d, "#office-state") and "第 3 版" in text_of(d, "#office-state"), "mine saved over theirs as version 3")
@@ -239,7 +255,7 @@ def main():
         wait(driver, lambda d: "尚未通过或未报送（3）" in text_of(d, "#sum-missing"), "nothing in the 汇总 yet")
         driver.find_element(By.LINK_TEXT, "某县教育局").click()
         wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "button[data-step=approve]"), "the approve button")
-        driver.find_element(By.CSS_SELECTOR, "button[data-step=approve]").click()
+        press(driver, "button[data-step=approve]")
         wait(driver, lambda d: "已通过" in text_of(d, "#office-state"), "the report approved", timeout=60)
         board(driver, url, 2024)
         wait(driver, lambda d: "已计入 1 份" in text_of(d, "#sum-included"), "the 汇总 counts the approved report")
