@@ -36,15 +36,14 @@ pub fn routes() -> Router<Arc<Office>> {
 /// trimmed, one line, not empty, not too long.
 fn plain_name(what: &str, path: &str, name: &str) -> Result<String, DeskError> {
     let name = name.trim();
-    let bad = |m: String| DeskError::Request { message: m, path: Some(path.into()), line: None, column: None };
     if name.is_empty() {
-        return Err(bad(format!("{what}不能为空")));
+        return Err(DeskError::request_at(path, format!("{what}不能为空")));
     }
     if name.chars().count() > 100 {
-        return Err(bad(format!("{what}不能超过 100 个字")));
+        return Err(DeskError::request_at(path, format!("{what}不能超过 100 个字")));
     }
     if name.chars().any(char::is_control) {
-        return Err(bad(format!("{what}里不能有换行或控制字符")));
+        return Err(DeskError::request_at(path, format!("{what}里不能有换行或控制字符")));
     }
     Ok(name.to_string())
 }
@@ -69,6 +68,22 @@ fn peer(office: &Office, headers: &HeaderMap, Peer(connected): Peer) -> IpAddr {
         ip if ip.is_loopback() && office.proxied => forwarded().unwrap_or(ip),
         ip => ip,
     }
+}
+
+/// A hashing slot for an attempt to sign in (`login`) or take up an
+/// invitation (`None`), the attempt counted once the slot is had; or,
+/// when too many `what` (登录失败…) came before, how long to wait.
+async fn attempt<'a>(
+    office: &'a Office,
+    login: Option<&str>,
+    from: IpAddr,
+    what: &str,
+) -> Result<tokio::sync::SemaphorePermit<'a>, DeskError> {
+    let slot = office.hashing.acquire().await.map_err(|_| DeskError::Internal("服务正在停止".into()))?;
+    office.throttle.attempt(login, from).map_err(|wait| {
+        DeskError::TooMany(format!("{what}的次数太多，请 {} 分钟后再试", wait.as_secs().div_ceil(60).max(1)))
+    })?;
+    Ok(slot)
 }
 
 /// Starts a fresh session for `account` (ending the one the request came
@@ -102,13 +117,7 @@ async fn login(
     let account_key = good_login(&login).then_some(login.as_str());
     // Sign-ins are checked one hashing slot at a time, the count read
     // after the slot is had: parallel guesses queue, and are counted.
-    let _slot = office.hashing.acquire().await.map_err(|_| DeskError::Internal("服务正在停止".into()))?;
-    if let Err(wait) = office.throttle.attempt(account_key, from) {
-        return Err(DeskError::TooMany(format!(
-            "登录失败的次数太多，请 {} 分钟后再试",
-            wait.as_secs().div_ceil(60).max(1)
-        )));
-    }
+    let _slot = attempt(&office, account_key, from, "登录失败").await?;
     let o = office.clone();
     let name = login.clone();
     let (account, good) = blocking(move || {
@@ -153,16 +162,10 @@ async fn accept(
     JsonBody(a): JsonBody<Acceptance>,
 ) -> Result<Response, DeskError> {
     if let Some(why) = auth::weak(&a.password) {
-        return Err(DeskError::Request { message: why, path: Some("/password".into()), line: None, column: None });
+        return Err(DeskError::request_at("/password", why));
     }
     let from = peer(&office, &headers, connected);
-    let _slot = office.hashing.acquire().await.map_err(|_| DeskError::Internal("服务正在停止".into()))?;
-    if let Err(wait) = office.throttle.attempt(None, from) {
-        return Err(DeskError::TooMany(format!(
-            "失败的次数太多，请 {} 分钟后再试",
-            wait.as_secs().div_ceil(60).max(1)
-        )));
-    }
+    let _slot = attempt(&office, None, from, "失败").await?;
     let o = office.clone();
     let invitation = auth::stored(a.secret.trim());
     let account = blocking(move || {
@@ -208,19 +211,21 @@ async fn regions(State(office): State<Arc<Office>>, Who(who): Who) -> Result<Jso
     let o = office.clone();
     let list = blocking(move || {
         let all = o.store.regions()?;
-        let mut seen = Vec::new();
-        for r in all {
-            let place = Place { agency: None, regions: o.store.region_chain(r.id)? };
-            let writer_home = who.role == Role::Writer
-                && who.agency.and_then(|a| o.store.agency(a).ok().flatten()).is_some_and(|a| a.region == r.id);
-            if may_read(&who, &place) || writer_home {
-                seen.push(r);
-            }
-        }
-        Ok(seen)
+        // Each region's chain up to the root, from the list itself.
+        let parent: std::collections::HashMap<i64, Option<i64>> = all.iter().map(|r| (r.id, r.parent)).collect();
+        let chain = |id: i64| std::iter::successors(Some(id), |r| parent.get(r).copied().flatten()).collect();
+        let home = match who.agency {
+            Some(a) => o.store.agency(a)?.map(|a| a.region),
+            None => None,
+        };
+        let seen: Vec<_> = all
+            .iter()
+            .filter(|r| may_read(&who, &Place { agency: None, regions: chain(r.id) }) || home == Some(r.id))
+            .collect();
+        Ok(json!(seen))
     })
     .await?;
-    Ok(Json(json!(list)))
+    Ok(Json(list))
 }
 
 fn admin_only(who: &Account) -> Result<(), DeskError> {
@@ -371,14 +376,13 @@ async fn add_account(
     JsonBody(n): JsonBody<NewAccount>,
 ) -> Result<(StatusCode, Json<Value>), DeskError> {
     admin_only(&who)?;
-    let at =
-        |path: &str, message: String| DeskError::Request { message, path: Some(path.into()), line: None, column: None };
     let login = n.login.trim().to_string();
     if !good_login(&login) {
-        return Err(at("/login", LOGIN_RULE.into()));
+        return Err(DeskError::request_at("/login", LOGIN_RULE));
     }
     let name = plain_name("姓名", "/name", &n.name)?;
-    let role = Role::parse(&n.role).ok_or_else(|| at("/role", "角色只能是 admin、reviewer 或 writer".into()))?;
+    let role =
+        Role::parse(&n.role).ok_or_else(|| DeskError::request_at("/role", "角色只能是 admin、reviewer 或 writer"))?;
     let secret = auth::secret()?;
     let stored = auth::stored(&secret);
     let o = office.clone();
@@ -387,9 +391,9 @@ async fn add_account(
             (Role::Admin, None) => {}
             (Role::Reviewer, Some(r)) if o.store.region(r)?.is_some() => {}
             (Role::Writer, Some(a)) if o.store.agency(a)?.is_some() => {}
-            (Role::Admin, Some(_)) => return Err(at("/place", "管理员不属于某个地区或机关".into())),
-            (Role::Reviewer, _) => return Err(at("/place", "审核人要指定一个已有的地区".into())),
-            (Role::Writer, _) => return Err(at("/place", "填报人要指定名单里已有的一个机关".into())),
+            (Role::Admin, Some(_)) => return Err(DeskError::request_at("/place", "管理员不属于某个地区或机关")),
+            (Role::Reviewer, _) => return Err(DeskError::request_at("/place", "审核人要指定一个已有的地区")),
+            (Role::Writer, _) => return Err(DeskError::request_at("/place", "填报人要指定名单里已有的一个机关")),
         }
         let until = super::store::now() + INVITED_FOR;
         o.store.add_account(&login, &name, role, n.place, &stored, until)?.ok_or(DeskError::Exists)

@@ -12,6 +12,8 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use sha2::{Digest, Sha256};
 
+use crate::serve::http::{random, token};
+
 /// What a login may be made of.
 pub const LOGIN_RULE: &str = "账号只能用 2 到 40 个字母、数字、汉字或 . _ - @";
 
@@ -42,9 +44,7 @@ pub fn weak(password: &str) -> Option<String> {
 /// The Argon2id hash of `password` (PHC string: algorithm, parameters,
 /// salt and hash).
 pub fn hash_password(password: &str) -> std::io::Result<String> {
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| std::io::Error::other(format!("系统随机数不可用：{e}")))?;
-    let salt = SaltString::encode_b64(&salt).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let salt = SaltString::encode_b64(&random::<16>()?).map_err(|e| std::io::Error::other(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -68,24 +68,18 @@ pub fn verify_password(hash: Option<&str>, password: &str) -> bool {
 /// A fresh secret: 256 bits from the operating system's random source, in
 /// hex.
 pub fn secret() -> std::io::Result<String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(format!("系统随机数不可用：{e}")))?;
-    Ok(hex(&bytes))
+    token::<32>()
 }
 
 /// What the database keeps of a secret: its SHA-256, so that a copy of
 /// the database opens no session and no invitation.
 pub fn stored(secret: &str) -> String {
-    hex(&Sha256::digest(secret.as_bytes()))
+    sha256(secret.as_bytes())
 }
 
 /// The SHA-256 of bytes, in hex.
 pub fn sha256(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// How many failed sign-ins are let through within [`WINDOW`]: per

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use super::access::{may_read, may_review, Place};
-use super::reports::attachment;
+use super::reports::download;
 use super::store::{Account, BoardRow, Region, State as Stage};
 use super::{chart, Office, Who, Year};
 use crate::check::{self, Severity};
@@ -37,7 +37,7 @@ pub fn routes() -> Router<Arc<Office>> {
 }
 
 /// What the board shows of one version of a report.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Default, Serialize)]
 pub struct Summary {
     /// Why its text cannot be read, if it cannot.
     unreadable: Option<String>,
@@ -55,16 +55,7 @@ impl Summary {
     fn of(body: &str, last: Option<&str>) -> Summary {
         let report = match model::parse_str(body) {
             Ok(r) => r,
-            Err(e) => {
-                return Summary {
-                    unreadable: Some(e.to_string()),
-                    refusals: Vec::new(),
-                    notes: 0,
-                    carried: Vec::new(),
-                    repeated_overview: None,
-                    repeated_problems: None,
-                }
-            }
+            Err(e) => return Summary { unreadable: Some(e.to_string()), ..Summary::default() },
         };
         let findings = check::findings(&report);
         let last = last.and_then(|l| model::parse_str(l).ok());
@@ -156,14 +147,19 @@ async fn board(
     .await
 }
 
-/// The approved reports of a region's year, and the roster's agencies
-/// without one.
-fn approved(office: &Office, region: i64, year: i64) -> Result<(Vec<Member>, Vec<String>), DeskError> {
+/// A region's year: every agency under it with its report, and the name
+/// each is counted and filed under ([`distinct_names`]).
+fn roll(office: &Office, region: i64, year: i64) -> Result<(Vec<BoardRow>, Vec<String>), DeskError> {
     let rows = office.store.board(region, year)?;
     let names = distinct_names(office, &rows)?;
+    Ok((rows, names))
+}
+
+/// The approved reports of a [`roll`], and the agencies without one.
+fn approved(rows: &[BoardRow], names: &[String]) -> Result<(Vec<Member>, Vec<String>), DeskError> {
     let mut members = Vec::new();
     let mut missing = Vec::new();
-    for (row, name) in rows.iter().zip(names) {
+    for (row, name) in rows.iter().zip(names.iter().cloned()) {
         match (&row.report, &row.body) {
             (Some(r), Some(body)) if r.state.approved() => {
                 let mut report = model::parse_str(body)?;
@@ -215,7 +211,8 @@ async fn summed(
 ) -> Result<Response, DeskError> {
     blocking(move || {
         let (found, _) = region(&office, &who, q.region)?;
-        let (members, missing) = approved(&office, q.region, q.year.0)?;
+        let (rows, names) = roll(&office, q.region, q.year.0)?;
+        let (members, missing) = approved(&rows, &names)?;
         let format = q.format.as_deref().unwrap_or("json");
         if members.is_empty() {
             return match format {
@@ -253,12 +250,6 @@ async fn summed(
     .await
 }
 
-fn download(mime: &str, name: &str, bytes: Vec<u8>) -> Response {
-    let mut response = ([(header::CONTENT_TYPE, mime.to_string())], bytes).into_response();
-    response.headers_mut().insert(header::CONTENT_DISPOSITION, attachment(name));
-    response
-}
-
 #[derive(Deserialize)]
 struct RegionQuery {
     region: i64,
@@ -275,7 +266,8 @@ async fn chart(
         let (found, _) = region(&office, &who, q.region)?;
         let mut years = Vec::new();
         for year in office.store.years_under(q.region)? {
-            let (members, _) = approved(&office, q.region, year)?;
+            let (rows, names) = roll(&office, q.region, year)?;
+            let (members, _) = approved(&rows, &names)?;
             if let Ok(summed) = sum::sum(&members, &found.name, false) {
                 years.push(chart::Figures::of(&summed.report));
             }
@@ -300,7 +292,7 @@ async fn archive(
 ) -> Result<Response, DeskError> {
     blocking(move || {
         let (found, _) = region(&office, &who, q.region)?;
-        let rows = office.store.board(q.region, q.year.0)?;
+        let (rows, names) = roll(&office, q.region, q.year.0)?;
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)
@@ -310,7 +302,6 @@ async fn archive(
             zip.start_file(name, options).map_err(|e| fail(&e))?;
             zip.write_all(bytes).map_err(|e| fail(&e))
         };
-        let names = distinct_names(&office, &rows)?;
         for (row, agency) in rows.iter().zip(&names) {
             let Some(report) = row.report.as_ref().filter(|r| r.state.approved()) else { continue };
             for ext in ["pdf", "docx", "html"] {
@@ -320,7 +311,7 @@ async fn archive(
                 }
             }
         }
-        let (members, missing) = approved(&office, q.region, q.year.0)?;
+        let (members, missing) = approved(&rows, &names)?;
         if !members.is_empty() {
             let summed = sum_of(&found, &members)?;
             let text = model::to_json_text(&summed.report);

@@ -45,7 +45,7 @@ use axum::Router;
 
 use crate::fonts::Fonts;
 use crate::model::limits::MAX_INPUT_BYTES;
-use crate::serve::http::{blocking, cookie, hosts, serve, Arrived, Timeouts};
+use crate::serve::http::{blocking, cookie, serve, Arrived, Names, Timeouts};
 use crate::serve::tools::{self, HasFonts};
 use crate::serve::DeskError;
 use store::{Account, Store, StoreError};
@@ -102,11 +102,9 @@ pub struct Office {
     public: String,
     /// Whether the public address is https: cookies are `Secure`.
     secure: bool,
-    /// The `host:port` names requests may give.
-    hosts: Vec<String>,
-    /// Listening on every address (`0.0.0.0`): a request may also name
-    /// the address it arrived at.
-    any_address: Option<u16>,
+    /// The names requests may give: the listening address's, the public
+    /// one's.
+    names: Names,
     /// Each version's findings for the board.
     summaries: Mutex<board::Summaries>,
     /// Idle and longest session, in seconds.
@@ -228,14 +226,14 @@ pub fn run(config: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&str)) -> Resul
         let listener =
             tokio::net::TcpListener::bind(config.listen).await.map_err(|e| OfficeError::Listen(config.listen, e))?;
         let addr = listener.local_addr()?;
-        let mut names = hosts(addr);
-        let shown = names[0].clone();
+        let mut names = Names::of(addr);
+        let shown = names.shown().to_string();
         let (public, secure) = match &config.public_url {
             Some(url) => origin_of(url).ok_or_else(|| OfficeError::PublicUrl(url.clone()))?,
             None => (format!("http://{shown}"), false),
         };
         if let Some(host) = public.split_once("://").map(|(_, h)| h.to_string()) {
-            names.push(host);
+            names.add(&host);
         }
         let office = Arc::new(Office {
             store,
@@ -246,8 +244,7 @@ pub fn run(config: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&str)) -> Resul
             proxied: config.public_url.is_some(),
             public: public.clone(),
             secure,
-            hosts: names,
-            any_address: addr.ip().is_unspecified().then_some(addr.port()),
+            names,
             summaries: Mutex::default(),
             idle: secs("NIANBAO_OFFICE_IDLE_SECS", IDLE),
             longest: secs("NIANBAO_OFFICE_LONGEST_SECS", LONGEST),
@@ -281,12 +278,8 @@ async fn signed_in(_: Who, request: Request, next: Next) -> Response {
 async fn guard(State(office): State<Arc<Office>>, request: Request, next: Next) -> Response {
     let headers = request.headers();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    let arrived = request
-        .extensions()
-        .get::<Arrived>()
-        .zip(office.any_address)
-        .map(|(a, port)| std::net::SocketAddr::new(a.0.ip().to_canonical(), port).to_string());
-    let names_me = |h: &str| office.hosts.iter().chain(arrived.as_ref()).any(|n| n.eq_ignore_ascii_case(h));
+    let arrived = request.extensions().get::<Arrived>().map(|a| a.0);
+    let names_me = |h: &str| office.names.names(h, arrived);
     if !names_me(host) {
         return DeskError::Forbidden(format!("请求的主机名“{host}”不是本服务的地址")).into_response();
     }

@@ -91,8 +91,6 @@ async fn start(
     Who(who): Who,
     JsonBody(s): JsonBody<Start>,
 ) -> Result<(StatusCode, Json<Value>), DeskError> {
-    let at =
-        |path: &str, message: String| DeskError::Request { message, path: Some(path.into()), line: None, column: None };
     let agency = who.agency.ok_or_else(|| DeskError::Forbidden("只有填报人可以新建本机关的报告".into()))?;
     let year = s.year.0;
     let format = template(s.format.as_deref(), year)?;
@@ -101,7 +99,7 @@ async fn start(
         office
             .store
             .create_report(agency, year, Stage::Draft, &text, Some(who.id), "created")?
-            .ok_or_else(|| at("/year", format!("{year} 年的报告已经有了")))
+            .ok_or_else(|| DeskError::request_at("/year", format!("{year} 年的报告已经有了")))
     })
     .await?;
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
@@ -206,12 +204,7 @@ pub(super) fn same_year(year: i64, parsed: &model::Report) -> Result<(), DeskErr
     if parsed.year == year {
         return Ok(());
     }
-    Err(DeskError::Invalid {
-        message: format!("这是 {year} 年的报告，年度不能写成 {}", parsed.year),
-        path: Some("/year".into()),
-        line: None,
-        column: None,
-    })
+    Err(DeskError::invalid_at("/year", format!("这是 {year} 年的报告，年度不能写成 {}", parsed.year)))
 }
 
 /// Stores `canonical` (the text of `parsed`) as `report`'s next version
@@ -309,32 +302,30 @@ async fn comment(
     Param(id): Param<i64>,
     JsonBody(c): JsonBody<NewComment>,
 ) -> Result<(StatusCode, Json<Value>), DeskError> {
-    let at = |path: &str, message: &str| DeskError::Request {
-        message: message.into(),
-        path: Some(path.into()),
-        line: None,
-        column: None,
-    };
     let body = c.text.trim().to_string();
     if body.is_empty() || body.chars().count() > 2000 {
-        return Err(at("/text", "意见要写 1 到 2000 个字"));
+        return Err(DeskError::request_at("/text", "意见要写 1 到 2000 个字"));
     }
     if !c.path.starts_with('/') || c.path.len() > 200 {
-        return Err(at("/path", "意见要写在报告里的一个格子或一段文字上（path 是以 / 开头的位置）"));
+        return Err(DeskError::request_at("/path", "意见要写在报告里的一个格子或一段文字上（path 是以 / 开头的位置）"));
     }
     blocking(move || {
         let (_, place) = readable(&office, &who, id)?;
         if !may_review(&who, &place) {
             return Err(DeskError::Forbidden("只有审核人可以写意见".into()));
         }
-        let version = office.store.version(id, c.version)?.ok_or_else(|| at("/version", "没有这一版"))?;
+        let version =
+            office.store.version(id, c.version)?.ok_or_else(|| DeskError::request_at("/version", "没有这一版"))?;
         // The page names places in the form's canonical shape (rows as
         // arrays); a script may name them as the text has them.
         let stored: Value = serde_json::from_str(&version.body).map_err(|e| DeskError::Internal(e.to_string()))?;
         let canonical = model::parse_str(&version.body).map(|r| model::to_json(&r.canonical())).ok();
         let names = |v: &Value| v.pointer(&c.path).is_some();
         if c.path != "/" && !names(&stored) && !canonical.as_ref().is_some_and(names) {
-            return Err(at("/path", "意见要写在报告里的一个格子或一段文字上（path 指的位置这一版没有）"));
+            return Err(DeskError::request_at(
+                "/path",
+                "意见要写在报告里的一个格子或一段文字上（path 指的位置这一版没有）",
+            ));
         }
         let id = office.store.add_comment(id, c.version, who.id, &c.path, &body)?;
         Ok((StatusCode::CREATED, Json(json!({ "id": id }))))
@@ -389,7 +380,7 @@ async fn step(
                 office.typeset(|| {
                     for format in [ExportFormat::Pdf, ExportFormat::Docx, ExportFormat::Html] {
                         let (_, bytes) = export(&body, format, false, &office.fonts)?;
-                        files.push((extension(format), auth::sha256(&bytes), bytes));
+                        files.push((format.format().extension(), auth::sha256(&bytes), bytes));
                     }
                     Ok::<_, DeskError>(())
                 })?;
@@ -406,15 +397,6 @@ async fn step(
     .await
 }
 
-fn extension(format: ExportFormat) -> &'static str {
-    match format {
-        ExportFormat::Pdf => "pdf",
-        ExportFormat::Docx => "docx",
-        ExportFormat::Html => "html",
-        ExportFormat::Json => "json",
-    }
-}
-
 /// A file frozen at approval: the same bytes every time, with their
 /// SHA-256 in `ETag`.
 async fn file(
@@ -422,7 +404,7 @@ async fn file(
     Who(who): Who,
     Param((id, format)): Param<(i64, ExportFormat)>,
 ) -> Result<Response, DeskError> {
-    let ext = extension(format);
+    let ext = format.format().extension();
     let (report, frozen) = blocking(move || {
         let (report, _) = readable(&office, &who, id)?;
         let frozen = office.store.frozen(id, ext)?.ok_or_else(|| DeskError::NotFound("通过审核时定稿的文件".into()))?;
@@ -430,15 +412,20 @@ async fn file(
     })
     .await?;
     let name = format!("{}-{}.{ext}", report.agency_name, report.year);
-    let mut response = ([(header::CONTENT_TYPE, format.format().mime())], frozen.bytes).into_response();
-    let headers = response.headers_mut();
-    headers.insert(header::ETAG, HeaderValue::from_str(&format!("\"{}\"", frozen.sha256)).expect("hex"));
-    headers.insert(header::CONTENT_DISPOSITION, attachment(&name));
+    let mut response = download(format.format().mime(), &name, frozen.bytes);
+    response.headers_mut().insert(header::ETAG, HeaderValue::from_str(&format!("\"{}\"", frozen.sha256)).expect("hex"));
     Ok(response)
 }
 
-/// `Content-Disposition: attachment` with a UTF-8 file name (RFC 6266).
-pub(super) fn attachment(name: &str) -> HeaderValue {
+/// A file to download as `name`: its media type, and
+/// `Content-Disposition: attachment` with the UTF-8 name (RFC 6266).
+pub(super) fn download(mime: &str, name: &str, bytes: Vec<u8>) -> Response {
+    let mut response = ([(header::CONTENT_TYPE, mime.to_string())], bytes).into_response();
+    response.headers_mut().insert(header::CONTENT_DISPOSITION, attachment(name));
+    response
+}
+
+fn attachment(name: &str) -> HeaderValue {
     let encoded: String = name
         .bytes()
         .map(|b| match b {

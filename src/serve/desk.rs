@@ -459,12 +459,8 @@ pub fn create(
 pub fn template(format: Option<&str>, year: i64) -> Result<Version, DeskError> {
     match format.map(str::trim).filter(|f| !f.is_empty()) {
         None => Ok(Version::for_year(year)),
-        Some(f) => Version::parse(f).ok_or_else(|| DeskError::Request {
-            message: format!("模板版本只能是 2019 或 2021，不是“{f}”"),
-            path: Some("/format".into()),
-            line: None,
-            column: None,
-        }),
+        Some(f) => Version::parse(f)
+            .ok_or_else(|| DeskError::request_at("/format", format!("模板版本只能是 2019 或 2021，不是“{f}”"))),
     }
 }
 

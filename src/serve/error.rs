@@ -80,6 +80,16 @@ impl DeskError {
         DeskError::Request { message: message.into(), path: None, line: None, column: None }
     }
 
+    /// A request refused for its value at JSON path `path`.
+    pub fn request_at(path: &str, message: impl Into<String>) -> DeskError {
+        DeskError::Request { message: message.into(), path: Some(path.into()), line: None, column: None }
+    }
+
+    /// A text that is not a report for its value at JSON path `path`.
+    pub fn invalid_at(path: &str, message: impl Into<String>) -> DeskError {
+        DeskError::Invalid { message: message.into(), path: Some(path.into()), line: None, column: None }
+    }
+
     /// A text that is not a report, with no where.
     pub fn invalid(message: impl Into<String>) -> DeskError {
         DeskError::Invalid { message: message.into(), path: None, line: None, column: None }

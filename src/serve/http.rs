@@ -49,12 +49,17 @@ pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
 }
 
-/// A per-run secret: 128 bits from the operating system's random source,
-/// in hex.
-pub(crate) fn token() -> std::io::Result<String> {
-    let mut bytes = [0u8; 16];
+/// `N` bytes from the operating system's random source.
+pub(crate) fn random<const N: usize>() -> std::io::Result<[u8; N]> {
+    let mut bytes = [0u8; N];
     getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(format!("系统随机数不可用：{e}")))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(bytes)
+}
+
+/// A secret of `N` random bytes, in hex: the desk's per-run token (16),
+/// the office's sessions and invitations (32).
+pub(crate) fn token<const N: usize>() -> std::io::Result<String> {
+    Ok(random::<N>()?.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// Sets its flag when dropped.
@@ -74,24 +79,56 @@ pub(crate) async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(f).await?
 }
 
-/// The names a request may give in `Host` for a desk listening at
-/// `addr`: the address itself, and for loopback `localhost`; on every
-/// address (`0.0.0.0`, `::`), the loopback names (and, per request, the
-/// address it arrived at).
-pub(crate) fn hosts(addr: SocketAddr) -> Vec<String> {
-    let port = addr.port();
-    let ip = addr.ip();
-    let mut hosts = Vec::new();
-    if ip.is_unspecified() {
-        hosts.push(SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port).to_string());
-        hosts.push(SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port).to_string());
-    } else {
-        hosts.push(addr.to_string());
+/// The names a request may give in `Host` (or a page's `Origin`) for a
+/// server listening at an address: the address itself, and for loopback
+/// `localhost`; on every address (`0.0.0.0`, `::`), the loopback names
+/// and, per request, the address it arrived at; and any name added (a
+/// public address). Refusing every other name stops DNS rebinding.
+#[derive(Debug)]
+pub(crate) struct Names {
+    hosts: Vec<String>,
+    port: u16,
+    any_address: bool,
+}
+
+impl Names {
+    pub(crate) fn of(addr: SocketAddr) -> Names {
+        let (ip, port) = (addr.ip(), addr.port());
+        let mut hosts = Vec::new();
+        if ip.is_unspecified() {
+            let (v4, v6) = (IpAddr::V4(Ipv4Addr::LOCALHOST), IpAddr::V6(Ipv6Addr::LOCALHOST));
+            // The family listened on first: it is the address printed.
+            let loopbacks = if ip.is_ipv6() { [v6, v4] } else { [v4, v6] };
+            hosts.extend(loopbacks.map(|l| SocketAddr::new(l, port).to_string()));
+        } else {
+            hosts.push(addr.to_string());
+        }
+        if ip.is_unspecified() || ip.is_loopback() {
+            hosts.push(format!("localhost:{port}"));
+        }
+        Names { hosts, port, any_address: ip.is_unspecified() }
     }
-    if ip.is_unspecified() || ip.is_loopback() {
-        hosts.push(format!("localhost:{port}"));
+
+    /// Another name the server is reached by (`host[:port]`).
+    pub(crate) fn add(&mut self, host: &str) {
+        self.hosts.push(host.to_string());
     }
-    hosts
+
+    /// The address to print: loopback when listening on every address.
+    pub(crate) fn shown(&self) -> &str {
+        &self.hosts[0]
+    }
+
+    /// Whether `host` names this server, for a request that arrived at
+    /// `arrived` (its `Arrived` extension).
+    pub(crate) fn names(&self, host: &str, arrived: Option<SocketAddr>) -> bool {
+        let here = arrived.filter(|_| self.any_address).map(|a| SocketAddr::new(a.ip().to_canonical(), self.port));
+        let named = |h: &str| {
+            h.eq_ignore_ascii_case(host)
+                || (self.port == 80 && h.strip_suffix(":80").is_some_and(|h| h.eq_ignore_ascii_case(host)))
+        };
+        self.hosts.iter().any(|h| named(h)) || here.is_some_and(|a| named(&a.to_string()))
+    }
 }
 
 /// Serves each connection with hyper's HTTP/1 (a request's head must

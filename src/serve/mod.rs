@@ -42,7 +42,7 @@ pub use desk::{
 pub use error::DeskError;
 pub use extract::{json_body, Body, BodyTimeout, JsonBody, Param, Params, Text};
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -58,7 +58,7 @@ use serde_json::json;
 
 use crate::fonts::Fonts;
 use crate::model::limits::MAX_INPUT_BYTES;
-use http::{blocking, cookie, hosts, same, serve, token, Arrived, Timeouts};
+use http::{blocking, cookie, same, serve, token, Arrived, Names, Timeouts};
 use tools::HasFonts;
 
 const INDEX: &str = include_str!("assets/index.html");
@@ -103,12 +103,8 @@ struct Desk {
     /// The token's cookie: named for the port, since a browser sends a
     /// host's cookies to every port of it.
     cookie: String,
-    port: u16,
-    /// The `host:port` requests may name, whatever the connection.
-    hosts: Vec<String>,
-    /// Listening on every address: a request may also name the address
-    /// it arrived at.
-    any_address: bool,
+    /// The names requests may give.
+    names: Names,
     fonts: Arc<Fonts>,
     /// The reports being saved or drafted, each held by one writer at a
     /// time.
@@ -118,17 +114,6 @@ struct Desk {
 }
 
 impl Desk {
-    /// Whether `host` (a `Host` header) names this desk, for a request
-    /// that arrived at `arrived`.
-    fn names_me(&self, host: &str, arrived: Option<SocketAddr>) -> bool {
-        let here = arrived.filter(|_| self.any_address).map(|a| SocketAddr::new(a.ip().to_canonical(), self.port));
-        let named = |h: &str| {
-            h.eq_ignore_ascii_case(host)
-                || (self.port == 80 && h.strip_suffix(":80").is_some_and(|h| h.eq_ignore_ascii_case(host)))
-        };
-        self.hosts.iter().any(|h| named(h)) || here.is_some_and(|a| named(&a.to_string()))
-    }
-
     /// The cookie that carries the token, for a response that sets it.
     fn set_cookie(&self) -> HeaderValue {
         let cookie = format!("{}={}; HttpOnly; SameSite=Strict; Path=/", self.cookie, self.token);
@@ -161,20 +146,15 @@ pub fn run(options: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&Started)) -> 
             tokio::net::TcpListener::bind(options.listen).await.map_err(|e| ServeError::Listen(options.listen, e))?;
         let addr = listener.local_addr()?;
         let port = addr.port();
+        let names = Names::of(addr);
         // On every address, the URL names loopback, which it answers on.
-        let shown = match addr.ip() {
-            IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), port),
-            IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), port),
-            _ => addr,
-        };
-        let code = token()?;
+        let shown = names.shown().to_string();
+        let code = token::<16>()?;
         let desk = Arc::new(Desk {
             dir,
-            token: token()?,
+            token: token::<16>()?,
             cookie: format!("nianbao_token_{port}"),
-            port,
-            hosts: hosts(addr),
-            any_address: addr.ip().is_unspecified(),
+            names,
             fonts,
             writing: Writing::default(),
             opening: Mutex::new(Some((code.clone(), Instant::now()))),
@@ -220,7 +200,7 @@ async fn guard(State(desk): State<Arc<Desk>>, request: Request, next: Next) -> R
     let headers = request.headers();
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     let arrived = request.extensions().get::<Arrived>().map(|a| a.0);
-    if !desk.names_me(host, arrived) {
+    if !desk.names.names(host, arrived) {
         return refuse(format!("请求的主机名“{host}”不是本服务的地址"));
     }
     let path = request.uri().path();
@@ -244,7 +224,7 @@ async fn guard(State(desk): State<Arc<Desk>>, request: Request, next: Next) -> R
     }
     if request.method() != Method::GET {
         let origin = headers.get(header::ORIGIN).and_then(|h| h.to_str().ok()).unwrap_or("");
-        let same_desk = origin.strip_prefix("http://").is_some_and(|h| desk.names_me(h, arrived));
+        let same_desk = origin.strip_prefix("http://").is_some_and(|h| desk.names.names(h, arrived));
         if !same_desk {
             return refuse(format!("来源“{origin}”不是本服务的页面"));
         }

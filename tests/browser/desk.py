@@ -8,22 +8,19 @@ Each step is asserted and photographed (SCREENSHOT_DIR/NN-step.png).
 """
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
-from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
+import chrome
+
 BIN, DIR, SHOTS = sys.argv[1], sys.argv[2], sys.argv[3]
-os.makedirs(SHOTS, exist_ok=True)
 DOWNLOADS = tempfile.mkdtemp()
 
 
@@ -34,30 +31,11 @@ def serve():
 
 
 def browser():
-    options = webdriver.ChromeOptions()
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1600,1000",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]:
-        options.add_argument(flag)
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    options.add_experimental_option("prefs", {"download.default_directory": DOWNLOADS,
-                                              "download.prompt_for_download": False})
-    return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+    return chrome.browser(1600, DOWNLOADS)
 
 
-step = [0]
-
-
-def shot(driver, name):
-    step[0] += 1
-    driver.save_screenshot(os.path.join(SHOTS, f"{step[0]:02d}-{name}.png"))
-
-
-def wait(driver, condition, what, timeout=20):
-    try:
-        return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: condition(d))
-    except Exception:
-        shot(driver, "failed")
-        raise AssertionError(f"timed out waiting for: {what}\nstatus: {driver.find_element(By.ID, 'status').text}")
+steps = chrome.Steps(SHOTS, "", 20)
+shot, wait = steps.shot, steps.wait
 
 
 def cell(driver, path):
@@ -257,7 +235,7 @@ try:
     findings = driver.find_element(By.ID, "findings")
     assert findings.location["x"] > driver.find_element(By.ID, "form").location["x"] + 200, "beside the form, not below it"
     shot(driver, "new-report-findings")
-    print("browser steps passed:", step[0], "screenshots in", SHOTS)
+    print("browser steps passed:", steps.count, "screenshots in", SHOTS)
 finally:
     driver.quit()
     proc.kill()

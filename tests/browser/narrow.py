@@ -6,19 +6,12 @@ scroll inside their boxes. Screenshots of both.
     python3 tests/browser/narrow.py PAGE.html PHONE.png DESKTOP.png
 """
 import pathlib
-import shutil
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
+import chrome
 
 page, shot, desktop = pathlib.Path(sys.argv[1]).resolve(), sys.argv[2], sys.argv[3]
-options = webdriver.ChromeOptions()
-for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]:
-    options.add_argument(flag)
-options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+driver = chrome.browser(1280)
 try:
     driver.get(page.as_uri())
     driver.execute_script("document.querySelectorAll('div.table')[1].scrollIntoView()")

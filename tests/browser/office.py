@@ -17,23 +17,21 @@ read back with pdftotext. Each step is asserted and photographed
 import io
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
 import urllib.request
 import zipfile
 
-from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+import chrome
+
 BIN, WORK, REPORT_HTML, SHOTS = sys.argv[1:5]
 PAST = sys.argv[5:]
-os.makedirs(SHOTS, exist_ok=True)
 DB = os.path.join(WORK, "office.db")
 
 
@@ -46,30 +44,8 @@ def start():
     return proc, proc.stdout.readline().strip()
 
 
-def browser():
-    options = webdriver.ChromeOptions()
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1500,1000",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]:
-        options.add_argument(flag)
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
-    return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
-
-
-step = [0]
-
-
-def shot(driver, name):
-    step[0] += 1
-    driver.save_screenshot(os.path.join(SHOTS, f"office-{step[0]:02d}-{name}.png"))
-
-
-def wait(driver, condition, what, timeout=30):
-    try:
-        return WebDriverWait(driver, timeout, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: condition(d))
-    except Exception:
-        shot(driver, "failed")
-        status = driver.find_elements(By.ID, "status")
-        raise AssertionError(f"timed out waiting for: {what}\nstatus: {status[0].text if status else '?'}\nurl: {driver.current_url}")
+steps = chrome.Steps(SHOTS, "office-", 30)
+shot, wait = steps.shot, steps.wait
 
 
 def text_of(driver, css):
@@ -144,7 +120,7 @@ def row_of(driver, agency):
 
 def main():
     proc, url = start()
-    driver = browser()
+    driver = chrome.browser(1500)
     try:
         # The administrator: the county, its roster, two invitations.
         sign_in(driver, url, "admin", "admin password 1")

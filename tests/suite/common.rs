@@ -426,3 +426,25 @@ pub fn spawn_server(cmd: &mut Command) -> (std::process::Child, String) {
     std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
     (child, line.trim().to_string())
 }
+
+/// Runs `tests/browser/SCRIPT` (Selenium driving headless Chromium) with
+/// the binary and `args`; a failure shows what the script printed.
+pub fn browser_test(script: &str, args: &[&Path]) {
+    let out = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser").join(script))
+        .arg(env!("CARGO_BIN_EXE_nianbao"))
+        .args(args)
+        .output()
+        .expect("python3 runs the browser test");
+    assert!(
+        out.status.success(),
+        "browser test failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Where the browser tests put their screenshots.
+pub fn screenshots() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots")
+}

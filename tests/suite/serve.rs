@@ -537,18 +537,5 @@ fn ctrl_c_stops_it_cleanly() {
 #[test]
 fn in_a_real_browser() {
     let dir = folder("serve-browser");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/desk.py");
-    let out = std::process::Command::new("python3")
-        .arg(&script)
-        .arg(env!("CARGO_BIN_EXE_nianbao"))
-        .arg(&dir)
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots"))
-        .output()
-        .expect("python3 runs the browser test");
-    assert!(
-        out.status.success(),
-        "browser test failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    browser_test("desk.py", &[&dir, &screenshots()]);
 }

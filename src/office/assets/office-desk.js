@@ -19,11 +19,15 @@
   // the account may do.
   async function load(id) {
     office.report = await api("GET", `/api/office/reports/${id}`);
+    show();
+    return office.report;
+  }
+
+  function show() {
     const r = office.report;
     $("#office-state").textContent = `${r.agency_name} ${r.year} 年 · ${r.state_title} · 第 ${r.number} 版`;
     $("#office-submit").hidden = !r.may.submit;
     showComments();
-    return r;
   }
 
   function showComments() {
@@ -195,14 +199,15 @@
 
   async function review() {
     const id = Number(location.pathname.split("/").pop());
-    const r = await load(id);
+    // Shown once the form is drawn: the comments are named by its labels.
+    const r = office.report = await api("GET", `/api/office/reports/${id}`);
     state.name = `${r.year}.json`; state.version = String(r.version);
     await start(r.text);
     for (const sel of ["#save", "#fill-totals", "#zero-blanks", "#file-name", "#draft-banner"]) { const el = $(sel); if (el) el.hidden = true; }
     $("#back").textContent = "返回审核台";
     $("#back").addEventListener("click", () => { location.href = "/board"; });
     new MutationObserver(mark).observe($("#form"), { childList: true, subtree: true });
-    showComments();
+    show();
     status("");
   }
 

@@ -3,8 +3,6 @@
 //! returning, fixing, approving, the 汇总 and the archive, with a
 //! screenshot of each step in docs/screenshots/office-*.
 
-use std::path::Path;
-
 use super::report_from;
 use crate::common::*;
 
@@ -27,20 +25,6 @@ fn the_review_in_a_real_browser() {
         page("pingtan-2023.json", "某县教育局", 2023, "教育局2023年报告"),
         page("pdf/zonghe_2025_b_break_repeat.json", "某县民政局", 2023, "民政局2023年报告"),
     ];
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = std::process::Command::new("python3")
-        .arg(root.join("tests/browser/office.py"))
-        .arg(env!("CARGO_BIN_EXE_nianbao"))
-        .arg(&dir)
-        .arg(&html)
-        .arg(root.join("docs/screenshots"))
-        .args(&past)
-        .output()
-        .expect("python3 runs the browser test");
-    assert!(
-        out.status.success(),
-        "browser test failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let shots = screenshots();
+    browser_test("office.py", &[&dir, &html, &shots, &past[0], &past[1]]);
 }
