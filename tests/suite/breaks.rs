@@ -75,6 +75,44 @@ fn breaks_in_paragraphs(pages: &[Vec<Option<Body>>]) -> usize {
     pages.iter().skip(1).filter(|p| p.first().copied().flatten().is_some_and(|b| !b.indented)).count()
 }
 
+/// Each page's text in the order it was drawn (`pdftotext -raw`: a
+/// cell's lines together), white space left out.
+fn raw_pages(pdf: &Path) -> Vec<String> {
+    pdftotext_stream(pdf).split('\u{c}').map(|p| p.chars().filter(|c| !c.is_whitespace()).collect()).collect()
+}
+
+/// Table B's merged labels (三、本年度办理结果, （三）不予公开 …) on every
+/// page their rows stand on: a row's own label on a page whose text lacks
+/// one of the labels merged over it, in words.
+fn unlabelled_rows(report: &Report, pages: &[String]) -> Vec<String> {
+    let mut bad = Vec::new();
+    for (n, text) in pages.iter().enumerate() {
+        for line in nianbao::form::applications::lines(report.applications.version) {
+            let Some((own, merged)) = line.labels.split_last() else { continue };
+            let squeezed = |l: &str| l.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            if merged.is_empty() || !text.contains(&squeezed(own)) {
+                continue;
+            }
+            for label in merged.iter().filter(|l| !text.contains(&squeezed(l))) {
+                bad.push(format!("第 {} 页有“{own}”一行，却没有合并在它上面的“{label}”", n + 1));
+            }
+        }
+    }
+    bad
+}
+
+/// Whether a merged label of table B stands on more than one page: its
+/// rows went on over a page and it was printed again there.
+fn label_repeated(report: &Report, pages: &[String]) -> bool {
+    nianbao::form::applications::lines(report.applications.version).iter().any(|line| {
+        let Some((_, merged)) = line.labels.split_last() else { return false };
+        merged.iter().any(|label| {
+            let label: String = label.chars().filter(|c| !c.is_whitespace()).collect();
+            pages.iter().filter(|text| text.contains(&label)).count() > 1
+        })
+    })
+}
+
 /// Widows and orphans, in words.
 fn lone_lines(pages: &[Vec<Option<Body>>]) -> Vec<String> {
     let mut bad = Vec::new();
@@ -180,7 +218,7 @@ fn generated_reports_break_pages_by_the_rules() {
             r["signature"] = serde_json::json!({"agency": r["agency"].clone(), "date": "2025年1月20日"});
         }
     }
-    let (mut broken, mut pages_seen, mut inside) = (Vec::new(), 0, 0);
+    let (mut broken, mut pages_seen, mut inside, mut repeated) = (Vec::new(), 0, 0, 0);
     for (i, (_, value)) in reports.iter().enumerate() {
         let report = nianbao::model::parse_str(&value.to_string()).unwrap();
         let doc = nianbao::layout::build(&report);
@@ -190,16 +228,21 @@ fn generated_reports_break_pages_by_the_rules() {
         pages_seen += pages.len();
         let body = body_lines(&pdf);
         inside += breaks_in_paragraphs(&body);
-        for b in bad_breaks(&report, &pages).into_iter().chain(lone_lines(&body)) {
+        let raw = raw_pages(&pdf);
+        repeated += usize::from(label_repeated(&report, &raw));
+        for b in bad_breaks(&report, &pages).into_iter().chain(lone_lines(&body)).chain(unlabelled_rows(&report, &raw))
+        {
             broken.push(format!("报告 {i}：{b}"));
         }
     }
     eprintln!(
-        "{n} generated reports, {pages_seen} pages, {inside} breaking inside a paragraph: {} bad breaks",
+        "{n} generated reports, {pages_seen} pages, {inside} breaking inside a paragraph, \
+         {repeated} with a merged label printed again on a later page: {} bad breaks",
         broken.len()
     );
     assert!(inside * 4 > n, "the generated reports break pages inside paragraphs ({inside}): widows could be seen");
     assert!(broken.is_empty(), "{}", broken.join("\n"));
+    assert!(repeated * 2 > n, "table B goes on over a page in most generated reports ({repeated})");
 }
 
 /// The corpus's reports and the fixtures, in PDF and in their DOCX as
@@ -223,7 +266,9 @@ fn the_corpus_breaks_pages_by_the_rules_in_pdf_and_docx() {
         let report = nianbao::model::parse_str(&std::fs::read_to_string(input).unwrap()).unwrap();
         let pdf = dir.join(format!("{name}.pdf"));
         render(input, &pdf, &["--allow-inconsistent"]);
-        for b in bad_breaks(&report, &pages(&pdf)).into_iter().chain(lone_lines(&body_lines(&pdf))) {
+        let printed = pages(&pdf);
+        let unlabelled = unlabelled_rows(&report, &raw_pages(&pdf));
+        for b in bad_breaks(&report, &printed).into_iter().chain(lone_lines(&body_lines(&pdf))).chain(unlabelled) {
             broken.push(format!("{name}.pdf：{b}"));
         }
         let word = dir.join(format!("{name}.docx"));

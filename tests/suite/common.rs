@@ -70,6 +70,12 @@ pub fn pdftotext_raw(pdf: &Path) -> String {
     tool("pdftotext", &[], pdf)
 }
 
+/// `pdftotext -raw`: the text in the order it was drawn (a table cell's
+/// lines together, however narrow the cell).
+pub fn pdftotext_stream(pdf: &Path) -> String {
+    tool("pdftotext", &["-raw"], pdf)
+}
+
 pub fn pdffonts(pdf: &Path) -> String {
     tool("pdffonts", &[], pdf)
 }
