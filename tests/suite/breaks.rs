@@ -82,8 +82,9 @@ fn raw_pages(pdf: &Path) -> Vec<String> {
 }
 
 /// Table B's merged labels (三、本年度办理结果, （三）不予公开 …) on every
-/// page their rows stand on: a row's own label on a page whose text lacks
-/// one of the labels merged over it, in words.
+/// page their rows stand on, once: a row's own label on a page whose text
+/// lacks one of the labels merged over it, or a label printed twice on a
+/// page, in words.
 fn unlabelled_rows(report: &Report, pages: &[String]) -> Vec<String> {
     let mut bad = Vec::new();
     for (n, text) in pages.iter().enumerate() {
@@ -97,20 +98,34 @@ fn unlabelled_rows(report: &Report, pages: &[String]) -> Vec<String> {
                 bad.push(format!("第 {} 页有“{own}”一行，却没有合并在它上面的“{label}”", n + 1));
             }
         }
+        // Once a page: a label split where its rows did not go over a page
+        // (a layout that never settled) would stand twice.
+        for label in merged_labels(report) {
+            let times = text.matches(&label).count();
+            if times > 1 {
+                bad.push(format!("第 {} 页把“{label}”印了 {times} 次", n + 1));
+            }
+        }
     }
     bad
+}
+
+/// Table B's merged labels, white space left out.
+fn merged_labels(report: &Report) -> Vec<String> {
+    let mut labels: Vec<String> = nianbao::form::applications::lines(report.applications.version)
+        .iter()
+        .filter_map(|line| line.labels.split_last())
+        .flat_map(|(_, merged)| merged.iter().map(|l| l.chars().filter(|c| !c.is_whitespace()).collect()))
+        .collect();
+    labels.sort();
+    labels.dedup();
+    labels
 }
 
 /// Whether a merged label of table B stands on more than one page: its
 /// rows went on over a page and it was printed again there.
 fn label_repeated(report: &Report, pages: &[String]) -> bool {
-    nianbao::form::applications::lines(report.applications.version).iter().any(|line| {
-        let Some((_, merged)) = line.labels.split_last() else { return false };
-        merged.iter().any(|label| {
-            let label: String = label.chars().filter(|c| !c.is_whitespace()).collect();
-            pages.iter().filter(|text| text.contains(&label)).count() > 1
-        })
-    })
+    merged_labels(report).iter().any(|label| pages.iter().filter(|text| text.contains(label.as_str())).count() > 1)
 }
 
 /// Widows and orphans, in words.
@@ -195,6 +210,29 @@ fn a_lone_first_or_last_line_is_named() {
     assert_eq!(bad, ["第 1 页末只有一段的第一行（孤行）", "第 2 页开头只有上一段的最后一行（寡行）"]);
     // Two lines each side, a heading at the foot, a table overleaf: none.
     assert!(lone_lines(&[vec![start, full], vec![full, end, heading], vec![None, start]]).is_empty());
+}
+
+/// The merged-label rule itself, on pages described by hand (table B of
+/// the 2021 form).
+#[test]
+fn a_row_without_its_merged_label_or_a_label_twice_is_named() {
+    let report = nianbao::model::parse_str(&std::fs::read_to_string(fixture("beiguan-2023.json")).unwrap()).unwrap();
+    let page = |t: &str| t.to_string();
+    // Page 2 goes on with （三）不予公开's rows and carries both its labels;
+    // page 3 has （七）总计 without 三、本年度办理结果 over it.
+    let good = page("三、本年度办理结果（三）不予公开7.属于行政执法案卷0 0");
+    let unlabelled = page("（七）总计4四、结转下年度继续办理");
+    let twice = page("三、本年度办理结果（七）总计三、本年度办理结果");
+    assert!(unlabelled_rows(&report, &[good.clone()]).is_empty());
+    assert_eq!(
+        unlabelled_rows(&report, &[good, unlabelled, twice]),
+        [
+            "第 2 页有“（七）总计”一行，却没有合并在它上面的“三、本年度办理结果”",
+            "第 3 页把“三、本年度办理结果”印了 2 次"
+        ]
+    );
+    assert!(label_repeated(&report, &[page("三、本年度办理结果"), page("（七）总计三、本年度办理结果")]));
+    assert!(!label_repeated(&report, &[page("三、本年度办理结果"), page("四、政府信息公开行政复议")]));
 }
 
 /// Generated reports of varied lengths (prose added so that the page ends
