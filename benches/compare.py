@@ -19,14 +19,19 @@ Then, interleaved for R rounds (default 5):
 
 - nianbao: `nianbao batch IN -o OUT --format pdf --jobs W --quiet`, one
   process: JSON to PDF, checks and layout included.
-- typst-py: W worker processes (default: one per core), each with one warm
-  `typst.Compiler` (bundled fonts from `fonts/`, no system fonts) compiling
-  its share of the exported folders to PDF, every W-th folder of the sorted
-  list as `--shard` deals them. The same Compiler goes from document to
-  document with `compile(input=DIR/main.typ, root=DIR)`: it keeps its fonts,
-  standard library and memo cache, and reads the files of the new root
-  afresh (every compile resets its file slots and re-reads by content hash).
-  Only the Typst half is measured here: the layout data is already made.
+- typst-py: a pool of W worker processes (default: one per core), each
+  with one warm `typst.Compiler` (bundled fonts from `fonts/`, no system
+  fonts), taking the next exported folder from one queue whenever it has
+  compiled one, as nianbao's jobs take the next report: a worker that got
+  short reports is never idle while another still has long ones (a static
+  split, every W-th folder to a worker, left a core idle at the end and made
+  the ratio look better for nianbao than it is). The same Compiler goes
+  from document to document with `compile(input=DIR/main.typ, root=DIR)`:
+  it keeps its fonts, standard library and memo cache, and reads the files
+  of the new root afresh (every compile resets its file slots and re-reads
+  by content hash). Only the Typst half is measured here: the layout data is
+  already made. Workers are forked from this script, already holding
+  Python and typst-py: their start costs less than a process of its own.
 
 Measured per side: wall time (process start included), CPU time of the
 processes (ru_utime + ru_stime from os.wait4) and peak RSS (ru_maxrss; for
@@ -146,39 +151,52 @@ def run_nianbao(nianbao, inputs, out, jobs, log):
     return secs, cpu, rss
 
 
-def run_typst_py(export, names, out, workers, work):
-    """W worker processes, each compiling every W-th document with one Compiler."""
-    procs, logs = [], []
-    start = time.perf_counter()
-    for w in range(workers):
-        share = os.path.join(work, f"share-{w}.txt")
-        with open(share, "w", encoding="utf-8") as f:
-            f.write("\n".join(names[w::workers]))
-        logs.append(os.path.join(work, f"worker-{w}.log"))
-        with open(logs[-1], "w") as err:
-            procs.append(subprocess.Popen([sys.executable, os.path.abspath(__file__), "--worker", share,
-                                           "--export", export, "--out", out],
-                                          stdout=subprocess.DEVNULL, stderr=err))
-    cpu, rss = wait(procs)
-    secs = time.perf_counter() - start
-    for p, log in zip(procs, logs):
-        if p.returncode != 0:
-            sys.exit(f"typst-py worker failed ({p.returncode}):\n{open(log).read()}")
-    return secs, cpu, rss
+def run_typst_py(export, names, out, workers):
+    """A pool of W worker processes fed from one queue; (seconds, CPU seconds, peak RSS MB of each)."""
+    import multiprocessing
+    import resource
 
-
-def worker(share, export, out):
-    """One worker: one warm Compiler, pointed at each document's folder in turn."""
-    import typst
-
-    with open(share, encoding="utf-8") as f:
-        names = [line for line in f.read().splitlines() if line]
-    compiler = typst.Compiler(font_paths=[FONTS], ignore_system_fonts=True)
+    ctx = multiprocessing.get_context("fork")
+    todo, done = ctx.Queue(), ctx.Queue()
     for name in names:
-        doc = os.path.abspath(os.path.join(export, name + ".typst"))
-        pdf = os.path.join(out, name + ".pdf")
-        os.makedirs(os.path.dirname(pdf), exist_ok=True)
-        compiler.compile(input=os.path.join(doc, "main.typ"), root=doc, output=pdf, format="pdf")
+        todo.put(name)
+    for _ in range(workers):
+        todo.put(None)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    procs = [ctx.Process(target=worker, args=(todo, done, export, out)) for _ in range(workers)]
+    for p in procs:
+        p.start()
+    reports = [done.get() for _ in procs]
+    for p in procs:
+        p.join()
+    secs = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    failed = [r for r in reports if isinstance(r, str)]
+    if failed or any(p.exitcode != 0 for p in procs):
+        sys.exit("typst-py worker failed:\n" + "\n".join(failed))
+    return secs, cpu, reports
+
+
+def worker(todo, done, export, out):
+    """One worker: one warm Compiler, given the next document until the queue says stop."""
+    import resource
+    import traceback
+
+    try:
+        import typst
+
+        compiler = typst.Compiler(font_paths=[FONTS], ignore_system_fonts=True)
+        while (name := todo.get()) is not None:
+            doc = os.path.abspath(os.path.join(export, name + ".typst"))
+            pdf = os.path.join(out, name + ".pdf")
+            os.makedirs(os.path.dirname(pdf), exist_ok=True)
+            compiler.compile(input=os.path.join(doc, "main.typ"), root=doc, output=pdf, format="pdf")
+        done.put(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    except BaseException:
+        done.put(traceback.format_exc())
+        raise
 
 
 def pdf_facts(path):
@@ -227,12 +245,7 @@ def main():
     parser.add_argument("--workers", type=int, default=cores,
                         help=f"typst-py processes and nianbao --jobs (default: cores, {cores})")
     parser.add_argument("--work", help="keep inputs and outputs in this folder (default: a temporary one)")
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--export", help=argparse.SUPPRESS)
-    parser.add_argument("--out", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.worker:
-        return worker(args.worker, args.export, args.out)
     if args.count < 1 or args.rounds < 1 or args.workers < 1:
         parser.error("--count, --rounds and --workers must be at least 1")
 
@@ -271,7 +284,7 @@ def main():
             for side, out in outs.items():
                 shutil.rmtree(out, ignore_errors=True)
             nb = run_nianbao(nianbao, inputs, outs["nianbao"], args.workers, os.path.join(work, "nianbao.log"))
-            tp = run_typst_py(export, names, outs["typst-py"], args.workers, work)
+            tp = run_typst_py(export, names, outs["typst-py"], args.workers)
             sides["nianbao"].append(nb)
             sides["typst-py"].append(tp)
             print(f"round {r + 1}/{args.rounds}:  nianbao batch {nb[0]:6.2f} s {args.count / nb[0]:6.1f} PDFs/s"
