@@ -223,7 +223,7 @@ fn a_row_without_its_merged_label_or_a_label_twice_is_named() {
     let good = page("三、本年度办理结果（三）不予公开7.属于行政执法案卷0 0");
     let unlabelled = page("（七）总计4四、结转下年度继续办理");
     let twice = page("三、本年度办理结果（七）总计三、本年度办理结果");
-    assert!(unlabelled_rows(&report, &[good.clone()]).is_empty());
+    assert!(unlabelled_rows(&report, std::slice::from_ref(&good)).is_empty());
     assert_eq!(
         unlabelled_rows(&report, &[good, unlabelled, twice]),
         [
