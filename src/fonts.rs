@@ -224,7 +224,16 @@ impl Fonts {
                         ),
                     ),
                 };
-                out.push((Finding { severity, place: run.face.name().to_string(), path: source.clone(), message }, c));
+                out.push((
+                    Finding {
+                        severity,
+                        place: run.face.name().to_string(),
+                        path: source.clone(),
+                        message,
+                        blank: false,
+                    },
+                    c,
+                ));
             }
         }
         out

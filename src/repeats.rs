@@ -119,6 +119,7 @@ pub fn findings(this: &Report, last: &Report, threshold: u32) -> Vec<Finding> {
                 last.year,
                 passage.chars().count()
             ),
+            blank: false,
         });
     }
     out

@@ -80,6 +80,7 @@ pub fn carried(this: &Report, last: &Report, strict: bool) -> Vec<Finding> {
                 last.year,
                 show(b)
             ),
+            blank: false,
         });
     }
     out

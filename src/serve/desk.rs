@@ -270,7 +270,7 @@ pub fn check(text: &str, fonts: &Fonts) -> Result<FormState, DeskError> {
         .map(|l| FormFinding {
             path: l.finding.path.clone(),
             refusal: l.finding.severity == Severity::Refusal,
-            blank: crate::check::about_blanks(&l.finding),
+            blank: l.finding.blank,
             place: l.finding.place.clone(),
             message: l.finding.message.clone(),
         })
