@@ -28,9 +28,13 @@ fn html(page: &'static str) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
 }
 
-/// The desk's page, with the office's bar and script beside the desk's.
-fn desk_page() -> Response {
+/// The desk's page, with the office's bar and script beside the desk's;
+/// for review, a page of the one report being reviewed (no list of
+/// reports: a reviewer has none at the desk).
+fn desk_page(review: bool) -> Response {
+    let body = if review { "<body data-one-report>" } else { "<body>" };
     let page = DESK
+        .replace("<body>", body)
         .replace(
             "<script src=\"/assets/app.js\" defer></script>",
             "<script src=\"/assets/app.js\" defer></script>\n<script src=\"/assets/office-desk.js\" defer></script>\n\
@@ -71,8 +75,8 @@ pub fn routes() -> Router<Arc<Office>> {
         .route("/invite/{secret}", get(|| async { html(INVITE) }))
         .route("/board", get(|| async { html(BOARD) }))
         .route("/admin", get(|| async { html(ADMIN) }))
-        .route("/desk", get(|| async { desk_page() }))
-        .route("/review/{id}", get(|| async { desk_page() }))
+        .route("/desk", get(|| async { desk_page(false) }))
+        .route("/review/{id}", get(|| async { desk_page(true) }))
         .route("/assets/office.js", get(|| async { script(OFFICE_JS) }))
         .route("/assets/office-desk.js", get(|| async { script(OFFICE_DESK_JS) }))
         .route("/assets/office.css", get(|| async { style(OFFICE_CSS) }))

@@ -17,10 +17,18 @@ def browser(width, downloads=None):
                  "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]:
         options.add_argument(flag)
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    # The console, for `refused`: what the page asked for and was refused.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     if downloads:
         options.add_experimental_option("prefs", {"download.default_directory": downloads,
                                                   "download.prompt_for_download": False})
     return webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+
+
+def refused(driver):
+    """The requests of the page that the server answered 4xx or 5xx since
+    the last call, as Chromium's console reported them."""
+    return [e["message"] for e in driver.get_log("browser") if "the server responded with a status of" in e["message"]]
 
 
 class Steps:

@@ -174,11 +174,16 @@ def main():
         wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "#past-result li")) == len(PAST), "last year's reports brought in")
         result = text_of(driver, "#past-result")
         assert "→ 某县教育局 2023 年" in result and "→ 某县民政局 2023 年" in result, result
+        chrome.refused(driver)  # what the board asked for is not in question here
         driver.find_element(By.LINK_TEXT, "某县教育局").click()
         paragraph = '#form textarea[data-path="/overview/0"]'
         wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, paragraph), "the report read-only")
         first = driver.find_element(By.CSS_SELECTOR, paragraph)
         assert first.get_attribute("readonly") is not None, "the reviewer cannot type into the report"
+        # The review page asks only for what a reviewer may read: not the
+        # writer's list of reports.
+        refused = chrome.refused(driver)
+        assert not refused, refused
         press(driver, "#compare-last-year")
         wait(driver, lambda d: "与 2023 年报告" in text_of(d, "#office-compare h2"), "last year's report beside")
         assert "两年相同" in text_of(driver, "#office-compare"), text_of(driver, "#office-compare")[:300]

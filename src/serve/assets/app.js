@@ -568,5 +568,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("#pages-next").addEventListener("click", () => preview({ from: view.from + PAGES }));
   document.querySelectorAll("[data-export]").forEach((b) => b.addEventListener("click", () => download(b.dataset.export)));
   $("#restore-draft").addEventListener("click", async () => { $("#draft-banner").hidden = true; await start(state.draft); });
-  loadList().catch((e) => status(e.message));
+  // A page that opens one report chosen elsewhere (the office's review
+  // page) has no list of reports to load.
+  if (!("oneReport" in document.body.dataset)) loadList().catch((e) => status(e.message));
 });
