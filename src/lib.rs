@@ -42,6 +42,7 @@ pub mod model;
 pub mod office;
 pub mod pdf;
 pub mod pipeline;
+mod random;
 pub mod render;
 pub mod repeats;
 pub mod schema;

@@ -37,9 +37,7 @@ fn sibling(target: &Path, what: &str) -> std::io::Result<PathBuf> {
         _ => Path::new("."),
     };
     let name = target.file_name().ok_or_else(|| Error::other("输出路径没有文件名"))?;
-    let mut random = [0u8; 8];
-    getrandom::fill(&mut random).map_err(|e| Error::other(format!("系统随机数不可用：{e}")))?;
-    let random: String = random.iter().map(|b| format!("{b:02x}")).collect();
+    let random = crate::random::hex::<8>()?;
     Ok(dir.join(format!(".{}.{random}.{what}", name.to_string_lossy())))
 }
 

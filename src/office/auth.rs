@@ -12,7 +12,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use sha2::{Digest, Sha256};
 
-use crate::serve::http::{random, token};
+use crate::random;
 
 /// What a login may be made of.
 pub const LOGIN_RULE: &str = "账号只能用 2 到 40 个字母、数字、汉字或 . _ - @";
@@ -44,7 +44,7 @@ pub fn weak(password: &str) -> Option<String> {
 /// The Argon2id hash of `password` (PHC string: algorithm, parameters,
 /// salt and hash).
 pub fn hash_password(password: &str) -> std::io::Result<String> {
-    let salt = SaltString::encode_b64(&random::<16>()?).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let salt = SaltString::encode_b64(&random::bytes::<16>()?).map_err(|e| std::io::Error::other(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -68,7 +68,7 @@ pub fn verify_password(hash: Option<&str>, password: &str) -> bool {
 /// A fresh secret: 256 bits from the operating system's random source, in
 /// hex.
 pub fn secret() -> std::io::Result<String> {
-    token::<32>()
+    random::hex::<32>()
 }
 
 /// What the database keeps of a secret: its SHA-256, so that a copy of

@@ -49,19 +49,6 @@ pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
 }
 
-/// `N` bytes from the operating system's random source.
-pub(crate) fn random<const N: usize>() -> std::io::Result<[u8; N]> {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(format!("系统随机数不可用：{e}")))?;
-    Ok(bytes)
-}
-
-/// A secret of `N` random bytes, in hex: the desk's per-run token (16),
-/// the office's sessions and invitations (32).
-pub(crate) fn token<const N: usize>() -> std::io::Result<String> {
-    Ok(random::<N>()?.iter().map(|b| format!("{b:02x}")).collect())
-}
-
 /// Sets its flag when dropped.
 pub(crate) struct CancelOnDrop(pub Arc<AtomicBool>);
 

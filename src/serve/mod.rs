@@ -58,7 +58,7 @@ use serde_json::json;
 
 use crate::fonts::Fonts;
 use crate::model::limits::MAX_INPUT_BYTES;
-use http::{blocking, cookie, same, serve, token, Arrived, Names, Timeouts};
+use http::{blocking, cookie, same, serve, Arrived, Names, Timeouts};
 use tools::HasFonts;
 
 const INDEX: &str = include_str!("assets/index.html");
@@ -149,10 +149,10 @@ pub fn run(options: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&Started)) -> 
         let names = Names::of(addr);
         // On every address, the URL names loopback, which it answers on.
         let shown = names.shown().to_string();
-        let code = token::<16>()?;
+        let code = crate::random::hex::<16>()?;
         let desk = Arc::new(Desk {
             dir,
-            token: token::<16>()?,
+            token: crate::random::hex::<16>()?,
             cookie: format!("nianbao_token_{port}"),
             names,
             fonts,
