@@ -54,6 +54,7 @@ report shares (the template, the tables' labels).
 import argparse
 import json
 import os
+import queue
 import shutil
 import statistics
 import subprocess
@@ -167,7 +168,15 @@ def run_typst_py(export, names, out, workers):
     procs = [ctx.Process(target=worker, args=(todo, done, export, out)) for _ in range(workers)]
     for p in procs:
         p.start()
-    reports = [done.get() for _ in procs]
+    reports = []
+    while len(reports) < workers:
+        try:
+            reports.append(done.get(timeout=1))
+        except queue.Empty:
+            # A worker killed outright (out of memory, a crash in Typst)
+            # says nothing: seen by its exit code.
+            if any(p.exitcode not in (None, 0) for p in procs):
+                sys.exit(f"typst-py worker died: exit codes {[p.exitcode for p in procs]}")
     for p in procs:
         p.join()
     secs = time.perf_counter() - start
