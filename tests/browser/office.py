@@ -175,6 +175,10 @@ def main():
         result = text_of(driver, "#past-result")
         assert "→ 某县教育局 2023 年" in result and "→ 某县民政局 2023 年" in result, result
         chrome.refused(driver)  # what the board asked for is not in question here
+        # The console reports a refused request as `refused` reads it (so
+        # that the check below can fail).
+        driver.execute_async_script("fetch('/api/office/no-such-thing').then(() => arguments[0]())")
+        assert any("no-such-thing" in m for m in chrome.refused(driver)), "Chromium's console shows refused requests"
         driver.find_element(By.LINK_TEXT, "某县教育局").click()
         paragraph = '#form textarea[data-path="/overview/0"]'
         wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, paragraph), "the report read-only")
