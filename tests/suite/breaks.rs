@@ -236,7 +236,8 @@ fn a_row_without_its_merged_label_or_a_label_twice_is_named() {
 }
 
 /// Generated reports of varied lengths (prose added so that the page ends
-/// fall everywhere), rendered to PDF: none breaks against the rules.
+/// fall everywhere), rendered to PDF, and every eighth also to DOCX as
+/// LibreOffice prints it: none breaks against the rules.
 #[test]
 fn generated_reports_break_pages_by_the_rules() {
     let dir = scratch("breaks");
@@ -257,11 +258,19 @@ fn generated_reports_break_pages_by_the_rules() {
         }
     }
     let (mut broken, mut pages_seen, mut inside, mut repeated) = (Vec::new(), 0, 0, 0);
+    // Every eighth report also as a DOCX (Fandol fonts), printed by
+    // LibreOffice below.
+    let mut word = Vec::new();
     for (i, (_, value)) in reports.iter().enumerate() {
         let report = nianbao::model::parse_str(&value.to_string()).unwrap();
         let doc = nianbao::layout::build(&report);
         let pdf = dir.join(format!("{i}.pdf"));
         std::fs::write(&pdf, nianbao::pdf::render(&doc, &fonts, &[]).unwrap()).unwrap();
+        if i % 8 == 0 {
+            let docx = dir.join(format!("{i}.docx"));
+            std::fs::write(&docx, nianbao::docx::render(&doc, nianbao::docx::DocxFonts::Fandol).unwrap()).unwrap();
+            word.push((i, report.clone(), docx));
+        }
         let pages = pages(&pdf);
         pages_seen += pages.len();
         let body = body_lines(&pdf);
@@ -273,9 +282,19 @@ fn generated_reports_break_pages_by_the_rules() {
             broken.push(format!("报告 {i}：{b}"));
         }
     }
+    let printed = dir.join("printed");
+    std::fs::create_dir_all(&printed).unwrap();
+    let files: Vec<_> = word.iter().map(|(_, _, docx)| docx.clone()).collect();
+    for ((i, report, _), pdf) in word.iter().zip(libreoffice_all(&files, "pdf", &printed)) {
+        for b in bad_breaks(report, &pages(&pdf)).into_iter().chain(lone_lines(&body_lines(&pdf))) {
+            broken.push(format!("报告 {i} 的 DOCX：{b}"));
+        }
+    }
     eprintln!(
-        "{n} generated reports, {pages_seen} pages, {inside} breaking inside a paragraph, \
-         {repeated} with a merged label printed again on a later page: {} bad breaks",
+        "{n} generated reports ({} also as DOCX, printed by LibreOffice), {pages_seen} pages, \
+         {inside} breaking inside a paragraph, {repeated} with a merged label printed again on a later page: \
+         {} bad breaks",
+        word.len(),
         broken.len()
     );
     assert!(inside * 4 > n, "the generated reports break pages inside paragraphs ({inside}): widows could be seen");
