@@ -2,7 +2,7 @@
 //! by editing one style; heading styles carry outline levels so Word's
 //! navigation pane shows the sections.
 
-use docx_rs::{AlignmentType, LineSpacing, RunFonts, SpecialIndentType, StyleType};
+use docx_rs::{AlignmentType, LineSpacing, LineSpacingType, RunFonts, SpecialIndentType, StyleType};
 
 use super::page;
 use crate::fonts::{official_names, Fonts};
@@ -22,7 +22,12 @@ pub enum DocxFonts {
 /// Body text is 3号: 16 pt, in half-points.
 pub const BODY_SIZE: usize = 32;
 const TITLE_SIZE: usize = 44;
-const TABLE_SIZE: usize = 21;
+pub const TABLE_SIZE: usize = 21;
+/// Lines of table text 1.35 em apart, in twips, as the PDF sets them (a
+/// line of 1 em and 0.35 em of leading): exactly, or Word and LibreOffice
+/// take the font's own line height, a fifth taller, and table B's rows
+/// stand taller than the PDF's and break its pages elsewhere.
+pub const TABLE_LINE: usize = (TABLE_SIZE * 10 * 135).div_ceil(100);
 const PAGE_NUMBER_SIZE: usize = 28;
 /// From the bottom edge to the page number's baseline box: the number's
 /// top sits 7 mm below the 35 mm bottom margin.
@@ -118,6 +123,7 @@ pub fn all(fonts: DocxFonts) -> Vec<docx_rs::Style> {
         base(fonts, Style::TableText, "Table Text", Face::Song, TABLE_SIZE)
             .align(AlignmentType::Center)
             .snap_to_grid(false)
+            .line_spacing(LineSpacing::new().line(TABLE_LINE as i32).line_rule(LineSpacingType::Exact))
             .next(style_id(Style::TableText)),
         on_grid(
             base(fonts, Style::Signature, "Signature", Face::Fang, BODY_SIZE).align(AlignmentType::Right).indent(

@@ -7,7 +7,7 @@ use docx_rs::{
     TableRow, VAlignType, VMergeType, WidthType,
 };
 
-use super::styles::{DocxFonts, Style};
+use super::styles::{DocxFonts, Style, TABLE_LINE, TABLE_SIZE};
 use super::{page, paragraph};
 use crate::layout::{self, CellRole, Slot};
 
@@ -74,9 +74,13 @@ pub fn table(t: &layout::Table, fonts: DocxFonts) -> Table {
         .layout(TableLayoutType::Fixed)
         .width(widths.iter().sum(), WidthType::Dxa)
         .set_borders(borders)
-        .margins(TableCellMargins::new().margin(CELL_MARGIN_Y, CELL_MARGIN_X, CELL_MARGIN_Y, CELL_MARGIN_X))
+        .margins(TableCellMargins::new().margin(CELL_MARGIN_TOP, CELL_MARGIN_X, CELL_MARGIN_Y, CELL_MARGIN_X))
 }
 
 /// Cell margins in twips: 2 pt at the sides, 4 pt above and below.
 const CELL_MARGIN_X: usize = 40;
 const CELL_MARGIN_Y: usize = 80;
+/// Above the text, less the leading an exact line of table text carries
+/// above its first line ([`TABLE_LINE`] less the type size): the first
+/// line then stands 4 pt below the rule, as in the PDF.
+const CELL_MARGIN_TOP: usize = CELL_MARGIN_Y - (TABLE_LINE - TABLE_SIZE * 10);
