@@ -119,8 +119,7 @@ async fn board(
     blocking(move || {
         let (found, _) = region(&office, &who, q.region)?;
         let rows = office.store.board(q.region, q.year.0)?;
-        let regions: std::collections::HashMap<i64, String> =
-            office.store.regions()?.into_iter().map(|r| (r.id, r.name)).collect();
+        let regions = region_names(&office)?;
         let mut counts = std::collections::BTreeMap::<&str, usize>::new();
         let list: Vec<Value> = rows
             .iter()
@@ -177,16 +176,23 @@ fn approved(rows: &[BoardRow], names: &[String]) -> Result<(Vec<Member>, Vec<Str
 /// The rows' agencies by name, those of one name in two regions (each
 /// county has its 公安局) told apart by their region's name.
 fn distinct_names(office: &Office, rows: &[BoardRow]) -> Result<Vec<String>, DeskError> {
-    let regions: std::collections::HashMap<i64, String> =
-        office.store.regions()?.into_iter().map(|r| (r.id, r.name)).collect();
-    let named = |name: &str| rows.iter().filter(|r| r.agency_name == name).count();
+    let regions = region_names(office)?;
+    let mut named = std::collections::HashMap::<&str, usize>::new();
+    for row in rows {
+        *named.entry(&row.agency_name).or_default() += 1;
+    }
     Ok(rows
         .iter()
-        .map(|row| match named(&row.agency_name) {
+        .map(|row| match named[row.agency_name.as_str()] {
             1 => row.agency_name.clone(),
             _ => format!("{}（{}）", row.agency_name, regions.get(&row.region).map_or("", String::as_str)),
         })
         .collect())
+}
+
+/// Every region's name by its id.
+fn region_names(office: &Office) -> Result<std::collections::HashMap<i64, String>, DeskError> {
+    Ok(office.store.regions()?.into_iter().map(|r| (r.id, r.name)).collect())
 }
 
 /// The 汇总's name: the region's own.
