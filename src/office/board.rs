@@ -5,6 +5,7 @@
 //! one zip of every approved report's frozen files and the 汇总; and last
 //! year's published reports brought in, matched to the roster by name.
 
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, PoisonError};
@@ -74,7 +75,7 @@ impl Summary {
 
 /// The board's findings by (version, last year's version): a version
 /// never changes, so neither do they.
-pub type Summaries = std::collections::HashMap<(i64, Option<i64>), Arc<Summary>>;
+pub type Summaries = HashMap<(i64, Option<i64>), Arc<Summary>>;
 
 /// A region the account may oversee (its board, 汇总 and archive).
 fn region(office: &Office, who: &Account, id: i64) -> Result<(Region, Place), DeskError> {
@@ -147,10 +148,16 @@ async fn board(
 }
 
 /// A region's year: every agency under it with its report, and the name
-/// each is counted and filed under ([`distinct_names`]).
-fn roll(office: &Office, region: i64, year: i64) -> Result<(Vec<BoardRow>, Vec<String>), DeskError> {
+/// each is counted and filed under ([`distinct_names`], given the
+/// [`region_names`]).
+fn roll(
+    office: &Office,
+    regions: &HashMap<i64, String>,
+    region: i64,
+    year: i64,
+) -> Result<(Vec<BoardRow>, Vec<String>), DeskError> {
     let rows = office.store.board(region, year)?;
-    let names = distinct_names(office, &rows)?;
+    let names = distinct_names(regions, &rows);
     Ok((rows, names))
 }
 
@@ -175,23 +182,21 @@ fn approved(rows: &[BoardRow], names: &[String]) -> Result<(Vec<Member>, Vec<Str
 
 /// The rows' agencies by name, those of one name in two regions (each
 /// county has its 公安局) told apart by their region's name.
-fn distinct_names(office: &Office, rows: &[BoardRow]) -> Result<Vec<String>, DeskError> {
-    let regions = region_names(office)?;
-    let mut named = std::collections::HashMap::<&str, usize>::new();
+fn distinct_names(regions: &HashMap<i64, String>, rows: &[BoardRow]) -> Vec<String> {
+    let mut named = HashMap::<&str, usize>::new();
     for row in rows {
         *named.entry(&row.agency_name).or_default() += 1;
     }
-    Ok(rows
-        .iter()
+    rows.iter()
         .map(|row| match named[row.agency_name.as_str()] {
             1 => row.agency_name.clone(),
             _ => format!("{}（{}）", row.agency_name, regions.get(&row.region).map_or("", String::as_str)),
         })
-        .collect())
+        .collect()
 }
 
 /// Every region's name by its id.
-fn region_names(office: &Office) -> Result<std::collections::HashMap<i64, String>, DeskError> {
+fn region_names(office: &Office) -> Result<HashMap<i64, String>, DeskError> {
     Ok(office.store.regions()?.into_iter().map(|r| (r.id, r.name)).collect())
 }
 
@@ -217,7 +222,7 @@ async fn summed(
 ) -> Result<Response, DeskError> {
     blocking(move || {
         let (found, _) = region(&office, &who, q.region)?;
-        let (rows, names) = roll(&office, q.region, q.year.0)?;
+        let (rows, names) = roll(&office, &region_names(&office)?, q.region, q.year.0)?;
         let (members, missing) = approved(&rows, &names)?;
         let format = q.format.as_deref().unwrap_or("json");
         if members.is_empty() {
@@ -271,8 +276,9 @@ async fn chart(
     blocking(move || {
         let (found, _) = region(&office, &who, q.region)?;
         let mut years = Vec::new();
+        let regions = region_names(&office)?;
         for year in office.store.years_under(q.region)? {
-            let (rows, names) = roll(&office, q.region, year)?;
+            let (rows, names) = roll(&office, &regions, q.region, year)?;
             let (members, _) = approved(&rows, &names)?;
             if let Ok(summed) = sum::sum(&members, &found.name, false) {
                 years.push(chart::Figures::of(&summed.report));
@@ -298,7 +304,7 @@ async fn archive(
 ) -> Result<Response, DeskError> {
     blocking(move || {
         let (found, _) = region(&office, &who, q.region)?;
-        let (rows, names) = roll(&office, q.region, q.year.0)?;
+        let (rows, names) = roll(&office, &region_names(&office)?, q.region, q.year.0)?;
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated)

@@ -75,10 +75,15 @@ fn breaks_in_paragraphs(pages: &[Vec<Option<Body>>]) -> usize {
     pages.iter().skip(1).filter(|p| p.first().copied().flatten().is_some_and(|b| !b.indented)).count()
 }
 
+/// A text with its white space left out.
+fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
 /// Each page's text in the order it was drawn (`pdftotext -raw`: a
 /// cell's lines together), white space left out.
 fn raw_pages(pdf: &Path) -> Vec<String> {
-    pdftotext_stream(pdf).split('\u{c}').map(|p| p.chars().filter(|c| !c.is_whitespace()).collect()).collect()
+    pdftotext_stream(pdf).split('\u{c}').map(squeezed).collect()
 }
 
 /// Table B's merged labels (三、本年度办理结果, （三）不予公开 …) on every
@@ -87,10 +92,10 @@ fn raw_pages(pdf: &Path) -> Vec<String> {
 /// page, in words.
 fn unlabelled_rows(report: &Report, pages: &[String]) -> Vec<String> {
     let mut bad = Vec::new();
+    let labels = merged_labels(report);
     for (n, text) in pages.iter().enumerate() {
         for line in nianbao::form::applications::lines(report.applications.version) {
             let Some((own, merged)) = line.labels.split_last() else { continue };
-            let squeezed = |l: &str| l.chars().filter(|c| !c.is_whitespace()).collect::<String>();
             if merged.is_empty() || !text.contains(&squeezed(own)) {
                 continue;
             }
@@ -100,8 +105,8 @@ fn unlabelled_rows(report: &Report, pages: &[String]) -> Vec<String> {
         }
         // Once a page: a label split where its rows did not go over a page
         // (a layout that never settled) would stand twice.
-        for label in merged_labels(report) {
-            let times = text.matches(&label).count();
+        for label in &labels {
+            let times = text.matches(label.as_str()).count();
             if times > 1 {
                 bad.push(format!("第 {} 页把“{label}”印了 {times} 次", n + 1));
             }
@@ -115,7 +120,7 @@ fn merged_labels(report: &Report) -> Vec<String> {
     let mut labels: Vec<String> = nianbao::form::applications::lines(report.applications.version)
         .iter()
         .filter_map(|line| line.labels.split_last())
-        .flat_map(|(_, merged)| merged.iter().map(|l| l.chars().filter(|c| !c.is_whitespace()).collect()))
+        .flat_map(|(_, merged)| merged.iter().map(|l| squeezed(l)))
         .collect();
     labels.sort();
     labels.dedup();
@@ -126,6 +131,13 @@ fn merged_labels(report: &Report) -> Vec<String> {
 /// rows went on over a page and it was printed again there.
 fn label_repeated(report: &Report, pages: &[String]) -> bool {
     merged_labels(report).iter().any(|label| pages.iter().filter(|text| text.contains(label.as_str())).count() > 1)
+}
+
+/// What breaks the rules in a report's DOCX as LibreOffice printed it
+/// (`printed`, a PDF): the page rules and widows and orphans (Word has no
+/// way to print a merged label again).
+fn word_breaks(report: &Report, printed: &Path) -> Vec<String> {
+    bad_breaks(report, &pages(printed)).into_iter().chain(lone_lines(&body_lines(printed))).collect()
 }
 
 /// Widows and orphans, in words.
@@ -286,7 +298,7 @@ fn generated_reports_break_pages_by_the_rules() {
     std::fs::create_dir_all(&printed).unwrap();
     let files: Vec<_> = word.iter().map(|(_, _, docx)| docx.clone()).collect();
     for ((i, report, _), pdf) in word.iter().zip(libreoffice_all(&files, "pdf", &printed)) {
-        for b in bad_breaks(report, &pages(&pdf)).into_iter().chain(lone_lines(&body_lines(&pdf))) {
+        for b in word_breaks(report, &pdf) {
             broken.push(format!("报告 {i} 的 DOCX：{b}"));
         }
     }
@@ -334,7 +346,7 @@ fn the_corpus_breaks_pages_by_the_rules_in_pdf_and_docx() {
         reports.push((name, report));
     }
     for ((name, report), printed) in reports.iter().zip(libreoffice_all(&docx, "pdf", &lo)) {
-        for b in bad_breaks(report, &pages(&printed)).into_iter().chain(lone_lines(&body_lines(&printed))) {
+        for b in word_breaks(report, &printed) {
             broken.push(format!("{name}.docx：{b}"));
         }
     }

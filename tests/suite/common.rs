@@ -66,6 +66,8 @@ pub fn pdftotext_tsv(pdf: &Path) -> String {
     tool("pdftotext", &["-tsv"], pdf)
 }
 
+/// `pdftotext` with no option: the text in reading order (the name is
+/// older than [`pdftotext_stream`], which is `pdftotext -raw`).
 pub fn pdftotext_raw(pdf: &Path) -> String {
     tool("pdftotext", &[], pdf)
 }
