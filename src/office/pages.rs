@@ -12,6 +12,7 @@ use axum::Router;
 
 use super::store::Role;
 use super::{Office, Who};
+use crate::serve::{APP_CSS, APP_JS, COMMON_JS, INDEX as DESK};
 
 const LOGIN: &str = include_str!("assets/login.html");
 const INVITE: &str = include_str!("assets/invite.html");
@@ -20,15 +21,12 @@ const ADMIN: &str = include_str!("assets/admin.html");
 const OFFICE_JS: &str = include_str!("assets/office.js");
 const OFFICE_DESK_JS: &str = include_str!("assets/office-desk.js");
 const OFFICE_CSS: &str = include_str!("assets/office.css");
-const DESK: &str = include_str!("../serve/assets/index.html");
-const APP_JS: &str = include_str!("../serve/assets/app.js");
-const APP_CSS: &str = include_str!("../serve/assets/app.css");
 
 fn html(page: &'static str) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
 }
 
-/// The desk's page, with the office's bar and script beside the desk's;
+/// The desk's page, with the office's bar and scripts beside the desk's;
 /// for review, a page of the one report being reviewed (no list of
 /// reports: a reviewer has none at the desk).
 fn desk_page(review: bool) -> Response {
@@ -37,7 +35,8 @@ fn desk_page(review: bool) -> Response {
         .replace("<body>", body)
         .replace(
             "<script src=\"/assets/app.js\" defer></script>",
-            "<script src=\"/assets/app.js\" defer></script>\n<script src=\"/assets/office-desk.js\" defer></script>\n\
+            "<script src=\"/assets/app.js\" defer></script>\n<script src=\"/assets/office.js\" defer></script>\n\
+             <script src=\"/assets/office-desk.js\" defer></script>\n\
              <link rel=\"stylesheet\" href=\"/assets/office.css\">",
         )
         .replace(
@@ -80,6 +79,7 @@ pub fn routes() -> Router<Arc<Office>> {
         .route("/assets/office.js", get(|| async { script(OFFICE_JS) }))
         .route("/assets/office-desk.js", get(|| async { script(OFFICE_DESK_JS) }))
         .route("/assets/office.css", get(|| async { style(OFFICE_CSS) }))
+        .route("/assets/common.js", get(|| async { script(COMMON_JS) }))
         .route("/assets/app.js", get(|| async { script(APP_JS) }))
         .route("/assets/app.css", get(|| async { style(APP_CSS) }))
 }

@@ -61,9 +61,12 @@ use crate::model::limits::MAX_INPUT_BYTES;
 use http::{blocking, cookie, same, serve, Arrived, Names, Timeouts};
 use tools::HasFonts;
 
-const INDEX: &str = include_str!("assets/index.html");
-const APP_JS: &str = include_str!("assets/app.js");
-const APP_CSS: &str = include_str!("assets/app.css");
+// The desk's page and what it loads; the office serves them too, for its
+// writers' desk and its review page.
+pub(crate) const INDEX: &str = include_str!("assets/index.html");
+pub(crate) const COMMON_JS: &str = include_str!("assets/common.js");
+pub(crate) const APP_JS: &str = include_str!("assets/app.js");
+pub(crate) const APP_CSS: &str = include_str!("assets/app.css");
 /// How long the one-time address the browser is opened on stays good.
 const OPEN_WITHIN: Duration = Duration::from_secs(60);
 
@@ -171,6 +174,10 @@ pub fn run(options: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&Started)) -> 
 fn router(desk: Arc<Desk>) -> Router {
     Router::new()
         .route("/", get(index))
+        .route(
+            "/assets/common.js",
+            get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], COMMON_JS) }),
+        )
         .route("/assets/app.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], APP_JS) }))
         .route("/assets/app.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], APP_CSS) }))
         .route("/api/reports", get(list_reports))

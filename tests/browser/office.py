@@ -233,6 +233,12 @@ def main():
         driver.find_element(By.ID, "office-submit").click()
         accept_alert(driver)
         wait(driver, lambda d: "已提交" in text_of(d, "#office-state"), "the report resubmitted")
+        # Signed out from the desk's bar; the desk without a session leads
+        # to the sign-in (the page is static: its script finds the 401).
+        driver.find_element(By.ID, "office-logout").click()
+        wait(driver, lambda d: d.current_url.endswith("/login"), "signed out from the desk")
+        driver.get(url + "desk")
+        wait(driver, lambda d: d.current_url.endswith("/login"), "the desk without a session leads to the sign-in")
 
         # The reviewer approves; the 汇总 counts it; the zip's PDFs read back.
         sign_in(driver, url, "shenhe", "shenhe password")

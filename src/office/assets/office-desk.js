@@ -1,19 +1,13 @@
-// The desk's page in the office: beside app.js (whose `state`, `api`,
-// `start`, `openReport` and `status` it uses), it shows who is signed in,
-// the report's state and the reviewer's comments at their cells, and lets
-// the writer submit. On /review/ID it opens that report read-only for
+// The desk's page in the office: beside app.js (whose `state`, `start`
+// and `openReport` it uses) and office.js (whose `bar` shows who is signed
+// in), it shows the report's state and the reviewer's comments at their
+// cells, and lets the writer submit. On /review/ID it opens that report read-only for
 // the reviewer, who comments at a cell or paragraph, returns, approves or
 // publishes. User text only ever goes into text nodes.
 "use strict";
 
 (() => {
-  const office = { report: null, me: null, review: location.pathname.startsWith("/review/") };
-
-  async function who() {
-    office.me = await api("GET", "/api/office/me");
-    const where = office.me.agency ? office.me.agency.name : office.me.region ? office.me.region.name : "";
-    $("#office-who").textContent = `${office.me.name}（${office.me.role_title}${where ? "，" + where : ""}）`;
-  }
+  const office = { report: null, review: location.pathname.startsWith("/review/") };
 
   // What the office knows of the open report: its state, comments, what
   // the account may do.
@@ -212,8 +206,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    $("#office-logout").addEventListener("click", async () => { await api("POST", "/api/office/logout"); location.href = "/login"; });
     $("#office-submit").addEventListener("click", submit);
-    who().then(() => (office.review ? review() : follow())).catch((e) => status(e.message));
+    bar().then(() => (office.review ? review() : follow())).catch((e) => status(e.message));
   });
 })();

@@ -4,23 +4,7 @@
 // from the server.
 "use strict";
 
-const $ = (sel) => document.querySelector(sel);
-
-function status(text) { $("#status").textContent = text; }
-
-async function api(method, url, body) {
-  const init = { method, credentials: "same-origin", headers: {} };
-  if (body !== undefined) {
-    const raw = body instanceof Blob || body instanceof ArrayBuffer;
-    init.body = raw ? body : JSON.stringify(body);
-    init.headers["Content-Type"] = raw ? "application/octet-stream" : "application/json";
-  }
-  const response = await fetch(url, init);
-  const data = response.headers.get("Content-Type")?.includes("json") ? await response.json() : null;
-  if (response.status === 401 && !url.endsWith("/login")) { location.href = "/login"; throw new Error("请先登录"); }
-  if (!response.ok) { const e = new Error((data && data.error) || response.statusText); e.status = response.status; e.data = data; throw e; }
-  return data;
-}
+api.signIn = "/login";
 
 function cell(row, content) {
   const td = document.createElement("td");

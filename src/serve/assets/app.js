@@ -2,27 +2,12 @@
 // typed. Plain JavaScript, no build step. User text only ever goes into
 // text nodes and input values, never into markup. Every official heading
 // and label comes from the server (the parts with each check, the labels in
-// the layout's grids); totals are filled by the server's rule.
+// the layout's grids); totals are filled by the server's rule. `$`,
+// `status` and `api` are common.js's.
 "use strict";
 
-const $ = (sel) => document.querySelector(sel);
 const state = { name: null, version: null, report: null, document: null, kinds: {}, parts: [], draft: null, focus: null, filled: new Set() };
 const timers = {};
-
-function status(text) { $("#status").textContent = text; }
-
-async function api(method, url, body, raw) {
-  const init = { method, credentials: "same-origin", headers: {} };
-  if (body !== undefined) {
-    init.body = typeof body === "string" || body instanceof Blob || body instanceof ArrayBuffer ? body : JSON.stringify(body);
-    init.headers["Content-Type"] = typeof body === "string" || !(body instanceof Blob) ? "application/json" : "application/octet-stream";
-  }
-  const response = await fetch(url, init);
-  if (raw) return response;
-  const data = response.headers.get("Content-Type")?.includes("json") ? await response.json() : null;
-  if (!response.ok) { const e = new Error((data && data.error) || response.statusText); e.status = response.status; e.data = data; throw e; }
-  return data;
-}
 
 function later(key, ms, fn) { clearTimeout(timers[key]); timers[key] = setTimeout(fn, ms); }
 
