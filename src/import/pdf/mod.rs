@@ -140,18 +140,28 @@ fn no_body(lines: &[Line]) -> ImportError {
     ImportError::new(&Place::Whole, message)
 }
 /// The edges of the text block: where body lines begin at the leftmost,
-/// and where most of them end (a punctuation mark may hang beyond).
+/// and where most of them end. The right edge is read off the lines that
+/// end in a character, not a punctuation mark: a mark at a line's end may
+/// hang beyond the edge, or be set half its width with its box still
+/// drawn whole (as Typst, Word and WPS set `。` and `，` there), and in a
+/// report where most lines end in one, the edge so read would leave every
+/// line ending in a character short of it, and each a paragraph's last.
 fn text_block<'a>(lines: impl Iterator<Item = &'a Line> + Clone, body: f64) -> (f64, f64) {
     let body_lines = || lines.clone().filter(|l| (l.height() - body).abs() < 0.15 * body);
-    let mut ends: Vec<(i64, usize)> = Vec::new();
-    for line in body_lines() {
-        let key = line.x1().round() as i64;
-        match ends.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, n)) => *n += 1,
-            None => ends.push((key, 1)),
+    let ends_in_character = |l: &&Line| l.text().chars().last().is_some_and(char::is_alphanumeric);
+    let edge = |lines: &mut dyn Iterator<Item = &'a Line>| {
+        let mut ends: Vec<(i64, usize)> = Vec::new();
+        for line in lines {
+            let key = line.x1().round() as i64;
+            match ends.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, n)) => *n += 1,
+                None => ends.push((key, 1)),
+            }
         }
-    }
-    let right = ends.iter().max_by_key(|(k, n)| (*n, *k)).map_or(f64::INFINITY, |(k, _)| *k as f64);
+        ends.iter().max_by_key(|(k, n)| (*n, *k)).map(|(k, _)| *k as f64)
+    };
+    let right =
+        edge(&mut body_lines().filter(ends_in_character)).or_else(|| edge(&mut body_lines())).unwrap_or(f64::INFINITY);
     (body_lines().map(Line::x0).fold(f64::INFINITY, f64::min), right)
 }
 
@@ -182,7 +192,67 @@ fn is_page_number(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_page_number;
+    use super::words::{Line, Word};
+    use super::{is_page_number, Item, Prose};
+
+    /// The paragraphs `Prose` makes of lines given as (left, right, text),
+    /// 16 pt high, one a line.
+    fn paragraphs(lines: &[(f64, f64, &str)]) -> Vec<String> {
+        let lines: Vec<Line> = lines
+            .iter()
+            .enumerate()
+            .map(|(i, &(x0, x1, text))| {
+                let y0 = 30.0 * i as f64;
+                let word = Word { page: 1, line: i + 1, x0, y0, x1, y1: y0 + 16.0, text: text.into(), spaced: None };
+                Line { words: vec![word] }
+            })
+            .collect();
+        let mut prose = Prose::new(lines.iter(), 16.0);
+        let mut out = Vec::new();
+        for line in &lines {
+            prose.line(line, &mut out);
+        }
+        prose.end(&mut out);
+        out.into_iter()
+            .map(|item| match item {
+                Item::Para { text, .. } => text,
+                Item::Row { .. } => unreachable!("prose makes no rows"),
+            })
+            .collect()
+    }
+
+    /// Lines as a generated report's PDF set them (河口区乡村振兴局 2022):
+    /// a stop at a line's end is set half its width with its box drawn
+    /// whole, 8 pt past the text block's edge at 521.8 pt, and here as
+    /// many lines end in one as in a character. Read off every line's end,
+    /// the edge was 530, the lines ending in a character fell short of it,
+    /// and each ended a paragraph.
+    #[test]
+    fn lines_ending_in_a_character_run_on_where_most_end_in_a_stop() {
+        let got = paragraphs(&[
+            (111.0, 521.8, "2022年，河口区乡村振兴局健全信息发布审查机制，严守保密"),
+            (79.4, 529.7, "审查要求。加强政府网站和政务新媒体建设，提升信息发布质量。"),
+            (79.4, 521.8, "开展政务公开业务培训，提高工作人员业务水平。开展政务公开"),
+            (79.4, 332.3, "业务培训，提高工作人员业务水平。"),
+            (111.0, 521.8, "（一）主动公开方面。全年主动公开政府信息，及时更新政"),
+            (79.4, 529.7, "府信息公开专栏。严格落实《中华人民共和国政府信息公开条例》"),
+            (79.4, 529.6, "的各项要求。将政务公开工作纳入年度绩效考核，强化监督保障。"),
+            (111.0, 529.6, "严格落实《中华人民共和国政府信息公开条例》的各项要求。"),
+            (111.0, 521.7, "2.严格落实《中华人民共和国政府信息公开条例》的各项"),
+            (79.4, 127.0, "要求。"),
+        ]);
+        assert_eq!(
+            got,
+            [
+                "2022年，河口区乡村振兴局健全信息发布审查机制，严守保密审查要求。加强政府网站和政务新媒体建设，\
+                 提升信息发布质量。开展政务公开业务培训，提高工作人员业务水平。开展政务公开业务培训，提高工作人员业务水平。",
+                "（一）主动公开方面。全年主动公开政府信息，及时更新政府信息公开专栏。\
+                 严格落实《中华人民共和国政府信息公开条例》的各项要求。将政务公开工作纳入年度绩效考核，强化监督保障。",
+                "严格落实《中华人民共和国政府信息公开条例》的各项要求。",
+                "2.严格落实《中华人民共和国政府信息公开条例》的各项要求。",
+            ]
+        );
+    }
 
     #[test]
     fn page_numbers_as_offices_print_them() {
