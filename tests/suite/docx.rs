@@ -85,6 +85,7 @@ const WML_XSD_ORDER: &[(&str, &[&str])] = &[
             "w:keepLines",
             "w:pageBreakBefore",
             "w:widowControl",
+            "w:overflowPunct",
             "w:autoSpaceDE",
             "w:autoSpaceDN",
             "w:snapToGrid",
@@ -432,4 +433,50 @@ fn libreoffice_shows_every_label_and_number_in_row_order() {
         assert!((a - b).abs() <= 1, "{name}: LibreOffice {a} pages, PDF backend {b}");
         assert!(pdffonts(&lo).contains("FandolFang"), "{name}: the named fonts were used");
     }
+}
+
+/// The text of every heading, paragraph and signature line, as LibreOffice
+/// prints the DOCX: every character of it on the page, every stop and
+/// comma at a line's end too (LibreOffice let such a mark hang past the
+/// edge of a line of condensed characters and printed nothing of it).
+#[test]
+fn libreoffice_prints_every_character_of_the_text() {
+    let dir = scratch("docx-every-character");
+    let mut docs: Vec<(String, layout::Document)> =
+        FIXTURES.iter().map(|name| (name.to_string(), document(name))).collect();
+    for (name, value) in nianbao::example::reports(12, 4242) {
+        docs.push((name, layout::build(&nianbao::model::parse_str(&value.to_string()).unwrap())));
+    }
+    let files: Vec<PathBuf> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, (_, doc))| {
+            let path = dir.join(format!("{i}.docx"));
+            std::fs::write(&path, nianbao::docx::render(doc, nianbao::docx::DocxFonts::Fandol).unwrap()).unwrap();
+            path
+        })
+        .collect();
+    let mut lost = Vec::new();
+    for ((name, doc), pdf) in docs.iter().zip(libreoffice_all(&files, "pdf", &dir)) {
+        // The page's text without its page numbers (— 3 —), which stand
+        // between the lines of a paragraph that goes on over a page.
+        let page_number = |line: &str| line.trim_matches('—').chars().all(|c| c.is_ascii_digit());
+        let printed: String = pdftotext(&pdf)
+            .lines()
+            .map(|line| line.chars().filter(|c| !c.is_whitespace()).collect::<String>())
+            .filter(|line| !page_number(line))
+            .collect();
+        let texts = doc.blocks.iter().flat_map(|block| match block {
+            Element::Heading { runs, .. } | Element::Paragraph { runs } => vec![runs.as_slice()],
+            Element::Signature { lines } => lines.iter().map(std::slice::from_ref).collect(),
+            _ => vec![],
+        });
+        for runs in texts {
+            let text: String = runs.iter().flat_map(|r| r.text.chars()).filter(|c| !c.is_whitespace()).collect();
+            if !printed.contains(&text) {
+                lost.push(format!("{name}: {text}"));
+            }
+        }
+    }
+    assert!(lost.is_empty(), "not printed whole by LibreOffice:\n{}", lost.join("\n"));
 }
