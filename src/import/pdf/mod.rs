@@ -143,9 +143,9 @@ fn no_body(lines: &[Line]) -> ImportError {
 /// and where most of them end. The right edge is read off the lines that
 /// end in a character, not a punctuation mark: a mark at a line's end may
 /// hang beyond the edge, or be set half its width with its box still
-/// drawn whole (as Typst, Word and WPS set `。` and `，` there), and in a
-/// report where most lines end in one, the edge so read would leave every
-/// line ending in a character short of it, and each a paragraph's last.
+/// drawn whole (as Typst sets `。` and `，` there), and in a report where
+/// most lines end in one, the edge so read would leave every line ending
+/// in a character short of it, and each a paragraph's last.
 fn text_block<'a>(lines: impl Iterator<Item = &'a Line> + Clone, body: f64) -> (f64, f64) {
     let body_lines = || lines.clone().filter(|l| (l.height() - body).abs() < 0.15 * body);
     let ends_in_character = |l: &&Line| l.text().chars().last().is_some_and(char::is_alphanumeric);
