@@ -225,6 +225,14 @@ def main():
         differences = text_of(driver, "#clash-banner tbody")
         assert "同事在另一台电脑上改写的前言" in differences and "办理台账" in differences, differences
         assert "一、总体情况 · 第 1 段" in differences, differences
+        # In the paragraph both changed, what each side lacks is marked:
+        # here the sentence the writer added, and nothing on theirs.
+        row = next(tr for tr in driver.find_elements(By.CSS_SELECTOR, "#clash-banner tbody tr")
+                   if "一、总体情况 · 第 1 段" in tr.find_element(By.CSS_SELECTOR, "td").text)
+        mine, theirs = row.find_elements(By.CSS_SELECTOR, "td")[1:]
+        marked = [m.text for m in mine.find_elements(By.TAG_NAME, "mark")]
+        assert marked == ["本年度新建了依申请公开办理台账。"], marked
+        assert not theirs.find_elements(By.TAG_NAME, "mark"), theirs.text
         shot(driver, "writer-clash")
         press(driver, "#clash-mine")
         # The status line is shared with the checks; the office's own line

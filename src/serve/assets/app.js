@@ -499,12 +499,62 @@ function clash(message, theirs) {
   for (const path of new Set([...mine.keys(), ...them.keys()])) {
     if (mine.get(path) === them.get(path)) continue;
     const tr = body.insertRow();
-    for (const t of [placeName(path), mine.get(path) ?? "（无）", them.get(path) ?? "（无）"]) tr.insertCell().textContent = String(t);
+    tr.insertCell().textContent = placeName(path);
+    const [a, b] = [mine.get(path), them.get(path)];
+    if (typeof a === "string" && typeof b === "string") {
+      const [ours, theirs] = difference(a, b);
+      tr.insertCell().append(...ours);
+      tr.insertCell().append(...theirs);
+    } else {
+      for (const t of [a ?? "（无）", b ?? "（无）"]) tr.insertCell().textContent = String(t);
+    }
   }
   $("#clash-message").textContent = message;
   $("#clash-banner").hidden = false;
   $("#clash-theirs").onclick = async () => { $("#clash-banner").hidden = true; state.version = String(theirs.id); await start(theirs.body); status("已换成对方保存的版本"); };
   $("#clash-mine").onclick = async () => { $("#clash-banner").hidden = true; state.version = String(theirs.id); await save(); };
+}
+
+// Two versions of a text, each as nodes with what the other lacks marked:
+// in a long paragraph the changed words show, not just that it changed.
+// The longest common subsequence of characters between the common start
+// and end; where that middle is too long to compare in a moment, the
+// whole middle is marked.
+function difference(a, b) {
+  const [p, q] = [[...a], [...b]];
+  let start = 0;
+  while (start < p.length && start < q.length && p[start] === q[start]) start++;
+  let end = 0;
+  while (end < p.length - start && end < q.length - start && p[p.length - 1 - end] === q[q.length - 1 - end]) end++;
+  const x = p.slice(start, p.length - end), y = q.slice(start, q.length - end);
+  const keepX = new Array(x.length).fill(false), keepY = new Array(y.length).fill(false);
+  if (x.length && y.length && x.length * y.length <= 4e6) {
+    const w = y.length + 1, len = new Uint16Array((x.length + 1) * w);
+    for (let i = x.length - 1; i >= 0; i--)
+      for (let j = y.length - 1; j >= 0; j--)
+        len[i * w + j] = x[i] === y[j] ? len[(i + 1) * w + j + 1] + 1 : Math.max(len[(i + 1) * w + j], len[i * w + j + 1]);
+    // A text rewritten rather than edited shares only scattered
+    // characters with the other: marked whole.
+    for (let i = 0, j = 0; len[0] * 2 >= Math.min(x.length, y.length) && i < x.length && j < y.length;) {
+      if (x[i] === y[j]) { keepX[i++] = true; keepY[j++] = true; }
+      else if (len[(i + 1) * w + j] >= len[i * w + j + 1]) i++;
+      else j++;
+    }
+  }
+  const nodes = (chars, middle, keep) => {
+    const out = [chars.slice(0, start).join("")];
+    for (let k = 0; k < middle.length;) {
+      let l = k;
+      while (l < middle.length && keep[l] === keep[k]) l++;
+      const piece = middle.slice(k, l).join("");
+      if (keep[k]) out.push(piece);
+      else { const m = document.createElement("mark"); m.textContent = piece; out.push(m); }
+      k = l;
+    }
+    out.push(chars.slice(chars.length - end).join(""));
+    return out.filter((n) => n !== "");
+  };
+  return [nodes(p, x, keepX), nodes(q, y, keepY)];
 }
 
 async function download(format, allow) {
