@@ -219,6 +219,13 @@ def main():
         other = api(url, driver, "GET", "/api/report/2024.json")
         theirs = json.loads(other["text"])
         theirs["preamble"] = ["同事在另一台电脑上改写的前言。"]
+        # …and adds a sentence at the end of the paragraph the writer is
+        # changing at its start.
+        first_para = theirs["overview"][0]
+        if isinstance(first_para, dict):
+            first_para["text"] += "同事补充的一句。"
+        else:
+            theirs["overview"][0] = first_para + "同事补充的一句。"
         api(url, driver, "PUT", "/api/report/2024.json?version=" + other["version"], json.dumps(theirs, ensure_ascii=False))
         driver.find_element(By.ID, "save").click()
         wait(driver, lambda d: d.find_element(By.ID, "clash-banner").is_displayed(), "both versions shown")
@@ -226,13 +233,19 @@ def main():
         assert "同事在另一台电脑上改写的前言" in differences and "办理台账" in differences, differences
         assert "一、总体情况 · 第 1 段" in differences, differences
         # In the paragraph both changed, what each side lacks is marked:
-        # here the sentence the writer added, and nothing on theirs.
+        # the sentence the writer added on theirs, the colleague's on the
+        # colleague's — not the whole paragraph.
         row = next(tr for tr in driver.find_elements(By.CSS_SELECTOR, "#clash-banner tbody tr")
                    if "一、总体情况 · 第 1 段" in tr.find_element(By.CSS_SELECTOR, "td").text)
-        mine, theirs = row.find_elements(By.CSS_SELECTOR, "td")[1:]
-        marked = [m.text for m in mine.find_elements(By.TAG_NAME, "mark")]
-        assert marked == ["本年度新建了依申请公开办理台账。"], marked
-        assert not theirs.find_elements(By.TAG_NAME, "mark"), theirs.text
+        cells = row.find_elements(By.CSS_SELECTOR, "td")[1:]
+        marked = ["".join(m.text for m in c.find_elements(By.TAG_NAME, "mark")) for c in cells]
+        assert "本年度新建了依申请公开办理台账" in marked[0] and len(marked[0]) <= 18, marked
+        assert "同事补充的一句" in marked[1] and len(marked[1]) <= 10, marked
+        # The rewritten preface shares only scattered characters: marked whole.
+        preface = next(tr for tr in driver.find_elements(By.CSS_SELECTOR, "#clash-banner tbody tr")
+                       if "同事在另一台电脑上改写的前言" in tr.text)
+        theirs_preface = preface.find_elements(By.CSS_SELECTOR, "td")[2]
+        assert [m.text for m in theirs_preface.find_elements(By.TAG_NAME, "mark")] == ["同事在另一台电脑上改写的前言"], theirs_preface.text
         shot(driver, "writer-clash")
         press(driver, "#clash-mine")
         # The status line is shared with the checks; the office's own line

@@ -306,34 +306,6 @@ fn varied_reports_round_trip_through_the_pdf() {
     }
 }
 
-/// Generated reports as DOCX, printed by LibreOffice (its own line breaks,
-/// marks hanging past the edge, tables of its own drawing): each PDF
-/// imports back to what the report prints.
-#[test]
-fn generated_reports_printed_by_libreoffice_import_back() {
-    let dir = scratch("import-libreoffice-pdf");
-    let reports: Vec<Report> = nianbao::example::reports(12, 4242)
-        .into_iter()
-        .map(|(_, value)| model::parse_str(&value.to_string()).unwrap())
-        .collect();
-    let files: Vec<std::path::PathBuf> = reports
-        .iter()
-        .enumerate()
-        .map(|(i, report)| {
-            let path = dir.join(format!("report-{i}.docx"));
-            let doc = nianbao::layout::build(report);
-            std::fs::write(&path, nianbao::docx::render(&doc, nianbao::docx::DocxFonts::Fandol).unwrap()).unwrap();
-            path
-        })
-        .collect();
-    let printed_dir = dir.join("printed");
-    std::fs::create_dir_all(&printed_dir).unwrap();
-    for (report, pdf) in reports.iter().zip(libreoffice_all(&files, "pdf", &printed_dir)) {
-        let (imported, _) = import(&pdf);
-        assert_eq!(printed(&imported), printed(report), "{}", pdf.display());
-    }
-}
-
 /// The page of the first word record with `text`, and its visual line:
 /// how many distinct word heights-centres stand above it on the page.
 fn page_line(words: &str, text: &str) -> (usize, usize) {

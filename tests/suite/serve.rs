@@ -367,17 +367,19 @@ fn headings_and_totals_come_from_the_server() {
     assert_eq!(headings, nianbao::form::SECTIONS);
     let tables: Vec<&str> = parts.iter().filter(|p| p["kind"] == "table").map(|p| p["key"].as_str().unwrap()).collect();
     assert_eq!(tables, ["proactive", "applications", "review_litigation"]);
-    // The script names no heading and no table label.
-    let (_, _, script) = desk.call("GET", "/assets/app.js", b"");
-    let script = String::from_utf8(script).unwrap();
-    assert!(!script.contains('、'), "an official heading or label in app.js");
+    // The scripts name no heading and no table label.
+    let (_, _, app) = desk.call("GET", "/assets/app.js", b"");
+    let (_, _, common) = desk.call("GET", "/assets/common.js", b"");
+    let script = String::from_utf8([common, app].concat()).unwrap();
+    assert!(script.contains("async function api("), "common.js is served beside app.js");
+    assert!(!script.contains('、'), "an official heading or label in the desk's scripts");
     // (标题 is also in 小标题, a kind of block the page offers.)
     let labels = nianbao::form::PARTS.iter().map(|p| &p.label).filter(|l| **l != "标题");
     for label in nianbao::form::SECTIONS.iter().chain(labels) {
-        assert!(!script.contains(label), "{label} in app.js");
+        assert!(!script.contains(label), "{label} in the desk's scripts");
     }
     for word in ["总计", "合计", "自然人", "本年新收", "行政复议", "行政诉讼", "主动公开"] {
-        assert!(!script.contains(word), "{word} in app.js");
+        assert!(!script.contains(word), "{word} in the desk's scripts");
     }
     // 补全合计: blank totals from their parts, written ones kept.
     let mut report: serde_json::Value = serde_json::from_str(&seed).unwrap();

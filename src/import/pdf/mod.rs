@@ -223,12 +223,12 @@ mod tests {
 
     /// Lines as a generated report's PDF set them (河口区乡村振兴局 2022):
     /// a stop at a line's end is set half its width with its box drawn
-    /// whole, 8 pt past the text block's edge at 521.8 pt, and here as
-    /// many lines end in one as in a character. Read off every line's end,
+    /// whole, 8 pt past the text block's edge at 521.8 pt, and here more
+    /// lines end in a mark than in a character. Read off every line's end,
     /// the edge was 530, the lines ending in a character fell short of it,
     /// and each ended a paragraph.
     #[test]
-    fn lines_ending_in_a_character_run_on_where_most_end_in_a_stop() {
+    fn lines_ending_in_a_character_run_on_where_most_end_in_a_mark() {
         let got = paragraphs(&[
             (111.0, 521.8, "2022年，河口区乡村振兴局健全信息发布审查机制，严守保密"),
             (79.4, 529.7, "审查要求。加强政府网站和政务新媒体建设，提升信息发布质量。"),
@@ -238,6 +238,7 @@ mod tests {
             (79.4, 529.7, "府信息公开专栏。严格落实《中华人民共和国政府信息公开条例》"),
             (79.4, 529.6, "的各项要求。将政务公开工作纳入年度绩效考核，强化监督保障。"),
             (111.0, 529.6, "严格落实《中华人民共和国政府信息公开条例》的各项要求。"),
+            (111.0, 529.6, "规范依申请公开办理流程，做到依法依规、按时答复，全年。"),
             (111.0, 521.7, "2.严格落实《中华人民共和国政府信息公开条例》的各项"),
             (79.4, 127.0, "要求。"),
         ]);
@@ -249,6 +250,7 @@ mod tests {
                 "（一）主动公开方面。全年主动公开政府信息，及时更新政府信息公开专栏。\
                  严格落实《中华人民共和国政府信息公开条例》的各项要求。将政务公开工作纳入年度绩效考核，强化监督保障。",
                 "严格落实《中华人民共和国政府信息公开条例》的各项要求。",
+                "规范依申请公开办理流程，做到依法依规、按时答复，全年。",
                 "2.严格落实《中华人民共和国政府信息公开条例》的各项要求。",
             ]
         );

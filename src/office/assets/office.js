@@ -1,4 +1,5 @@
-// The office's pages: sign-in, invitation, board, setup. Plain
+// The office's pages: sign-in, invitation, board, setup; on the desk and
+// review pages (beside app.js), the bar of who is signed in. Plain
 // JavaScript, no build step. Everything the server sends is put into text
 // nodes and input values, never into markup; every official label comes
 // from the server.
@@ -24,7 +25,6 @@ async function bar() {
   const me = await api("GET", "/api/office/me");
   const where = me.agency ? me.agency.name : me.region ? me.region.name : "";
   $("#office-who").textContent = `${me.name}（${me.role_title}${where ? "，" + where : ""}）`;
-  $("#office-logout")?.addEventListener("click", async () => { await api("POST", "/api/office/logout"); location.href = "/login"; });
   return me;
 }
 
@@ -250,6 +250,8 @@ function places() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  // Signing out works whatever else on the page failed.
+  $("#office-logout")?.addEventListener("click", async () => { await api("POST", "/api/office/logout"); location.href = "/login"; });
   const page = { login: loginPage, invite: invitePage, board: boardPage, admin: adminPage }[document.body.dataset.page];
   Promise.resolve(page?.()).catch((e) => status(e.message));
 });

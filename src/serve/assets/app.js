@@ -502,9 +502,9 @@ function clash(message, theirs) {
     tr.insertCell().textContent = placeName(path);
     const [a, b] = [mine.get(path), them.get(path)];
     if (typeof a === "string" && typeof b === "string") {
-      const [ours, theirs] = difference(a, b);
-      tr.insertCell().append(...ours);
-      tr.insertCell().append(...theirs);
+      const [left, right] = difference(a, b);
+      tr.insertCell().append(...left);
+      tr.insertCell().append(...right);
     } else {
       for (const t of [a ?? "（无）", b ?? "（无）"]) tr.insertCell().textContent = String(t);
     }

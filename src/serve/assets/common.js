@@ -20,9 +20,9 @@ async function api(method, url, body, raw) {
     init.headers["Content-Type"] = bytes ? "application/octet-stream" : "application/json";
   }
   const response = await fetch(url, init);
+  if (response.status === 401 && api.signIn && !url.endsWith("/login")) { location.href = api.signIn; throw new Error("请先登录"); }
   if (raw) return response;
   const data = response.headers.get("Content-Type")?.includes("json") ? await response.json() : null;
-  if (response.status === 401 && api.signIn && !url.endsWith("/login")) { location.href = api.signIn; throw new Error("请先登录"); }
   if (!response.ok) { const e = new Error((data && data.error) || response.statusText); e.status = response.status; e.data = data; throw e; }
   return data;
 }

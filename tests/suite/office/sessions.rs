@@ -85,7 +85,7 @@ fn sessions_cookies_and_sign_in() {
     assert_eq!(status, 403, "a write without Origin");
 
     // Every page: a strict CSP, no framing, no referrer (invitation links).
-    for page in ["/login", "/board", "/admin", "/desk", "/invite/00", "/assets/office.js"] {
+    for page in ["/login", "/board", "/admin", "/desk", "/invite/00", "/assets/office.js", "/assets/common.js"] {
         let (status, head, _) = office.call(None, "GET", page, b"");
         let head = head.to_ascii_lowercase();
         assert_eq!(status, 200, "{page}");
