@@ -447,12 +447,12 @@ fn unspaced(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// The text of every heading, paragraph and signature line, as LibreOffice
-/// prints the DOCX: every character of it on the page, every stop and
-/// comma at a line's end too (LibreOffice let such a mark hang past the
-/// edge of a line of condensed characters and printed nothing of it). And
-/// the print — LibreOffice's own line breaks and tables — imports back to
-/// what the report prints.
+/// The text of every title, heading, paragraph and signature line, as
+/// LibreOffice prints the DOCX: every character of it on the page, every
+/// stop and comma at a line's end too (LibreOffice let such a mark hang
+/// past the edge of a line of condensed characters and printed nothing of
+/// it). And the print — LibreOffice's own line breaks and tables — imports
+/// back to what the report prints.
 #[test]
 fn libreoffice_prints_every_character_and_the_print_imports_back() {
     let dir = scratch("docx-every-character");
@@ -485,7 +485,7 @@ fn libreoffice_prints_every_character_and_the_print_imports_back() {
             .collect();
         let texts = doc.blocks.iter().flat_map(|block| match block {
             Element::Heading { runs, .. } | Element::Paragraph { runs } => vec![runs.as_slice()],
-            Element::Signature { lines } => lines.iter().map(std::slice::from_ref).collect(),
+            Element::Title { lines } | Element::Signature { lines } => lines.iter().map(std::slice::from_ref).collect(),
             _ => vec![],
         });
         for runs in texts {
