@@ -12,7 +12,7 @@ use axum::Router;
 
 use super::store::Role;
 use super::{Office, Who};
-use crate::serve::{APP_CSS, APP_JS, COMMON_JS, INDEX as DESK};
+use crate::serve::{script, style, APP_CSS, APP_JS, COMMON_JS, INDEX as DESK};
 
 const LOGIN: &str = include_str!("assets/login.html");
 const INVITE: &str = include_str!("assets/invite.html");
@@ -47,14 +47,6 @@ fn desk_page(review: bool) -> Response {
              <aside id=\"office-comments\" hidden aria-label=\"审核意见\"><h2>审核意见</h2><ul></ul></aside>\n<main>",
         );
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], page).into_response()
-}
-
-fn script(text: &'static str) -> Response {
-    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], text).into_response()
-}
-
-fn style(text: &'static str) -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], text).into_response()
 }
 
 /// Where `/` leads: the sign-in, the writer's desk, or the board.

@@ -67,6 +67,16 @@ pub(crate) const INDEX: &str = include_str!("assets/index.html");
 pub(crate) const COMMON_JS: &str = include_str!("assets/common.js");
 pub(crate) const APP_JS: &str = include_str!("assets/app.js");
 pub(crate) const APP_CSS: &str = include_str!("assets/app.css");
+/// A script of the pages, as the desk and the office serve it.
+pub(crate) fn script(text: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], text).into_response()
+}
+
+/// A stylesheet of the pages, as the desk and the office serve it.
+pub(crate) fn style(text: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], text).into_response()
+}
+
 /// How long the one-time address the browser is opened on stays good.
 const OPEN_WITHIN: Duration = Duration::from_secs(60);
 
@@ -174,12 +184,9 @@ pub fn run(options: Config, fonts: Arc<Fonts>, ready: impl FnOnce(&Started)) -> 
 fn router(desk: Arc<Desk>) -> Router {
     Router::new()
         .route("/", get(index))
-        .route(
-            "/assets/common.js",
-            get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], COMMON_JS) }),
-        )
-        .route("/assets/app.js", get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], APP_JS) }))
-        .route("/assets/app.css", get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], APP_CSS) }))
+        .route("/assets/common.js", get(|| async { script(COMMON_JS) }))
+        .route("/assets/app.js", get(|| async { script(APP_JS) }))
+        .route("/assets/app.css", get(|| async { style(APP_CSS) }))
         .route("/api/reports", get(list_reports))
         .route("/api/report/{name}", get(open_report).put(save_report))
         .route("/api/draft/{name}", put(save_draft_of))

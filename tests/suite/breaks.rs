@@ -25,9 +25,7 @@ fn pages(pdf: &Path) -> Vec<Vec<String>> {
                 .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
                 .filter(|l| !l.is_empty())
                 .collect();
-            let is_number =
-                |l: &str| l.trim_matches(|c: char| c == '—' || c == '-' || c.is_whitespace()).parse::<u32>().is_ok();
-            if lines.last().is_some_and(|l| is_number(l)) {
+            if lines.last().is_some_and(|l| page_number(l)) {
                 lines.pop();
             }
             lines
@@ -73,11 +71,6 @@ fn body_lines(pdf: &Path) -> Vec<Vec<Option<Body>>> {
 /// could have been.
 fn breaks_in_paragraphs(pages: &[Vec<Option<Body>>]) -> usize {
     pages.iter().skip(1).filter(|p| p.first().copied().flatten().is_some_and(|b| !b.indented)).count()
-}
-
-/// A text with its white space left out.
-fn squeezed(text: &str) -> String {
-    text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
 /// Each page's text in the order it was drawn (`pdftotext -raw`: a

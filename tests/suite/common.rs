@@ -456,3 +456,14 @@ pub fn browser_test(script: &str, args: &[&Path]) {
 pub fn screenshots() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots")
 }
+
+/// Text without its white space: what a PDF reader's line breaks and
+/// spacing leave of it, to compare with what was written.
+pub fn squeezed(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Whether a line of a page's text is its page number (`— 3 —`, `-3-`).
+pub fn page_number(line: &str) -> bool {
+    line.trim_matches(|c: char| c == '—' || c == '-' || c.is_whitespace()).parse::<u32>().is_ok()
+}

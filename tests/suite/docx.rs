@@ -440,7 +440,7 @@ fn libreoffice_shows_every_label_and_number_in_row_order() {
 /// `条`), the space is on no page, and nothing can read it back.
 fn unspaced(value: serde_json::Value) -> serde_json::Value {
     match value {
-        serde_json::Value::String(s) => serde_json::Value::String(s.chars().filter(|c| !c.is_whitespace()).collect()),
+        serde_json::Value::String(s) => serde_json::Value::String(squeezed(&s)),
         serde_json::Value::Array(items) => items.into_iter().map(unspaced).collect(),
         serde_json::Value::Object(map) => map.into_iter().map(|(k, v)| (k, unspaced(v))).collect(),
         other => other,
@@ -477,19 +477,14 @@ fn libreoffice_prints_every_character_and_the_print_imports_back() {
     for (((name, report), doc), pdf) in reports.iter().zip(&docs).zip(libreoffice_all(&files, "pdf", &dir)) {
         // The page's text without its page numbers (— 3 —), which stand
         // between the lines of a paragraph that goes on over a page.
-        let page_number = |line: &str| line.trim_matches('—').chars().all(|c| c.is_ascii_digit());
-        let page_text: String = pdftotext(&pdf)
-            .lines()
-            .map(|line| line.chars().filter(|c| !c.is_whitespace()).collect::<String>())
-            .filter(|line| !page_number(line))
-            .collect();
+        let page_text: String = pdftotext(&pdf).lines().filter(|line| !page_number(line)).map(squeezed).collect();
         let texts = doc.blocks.iter().flat_map(|block| match block {
             Element::Heading { runs, .. } | Element::Paragraph { runs } => vec![runs.as_slice()],
             Element::Title { lines } | Element::Signature { lines } => lines.iter().map(std::slice::from_ref).collect(),
             _ => vec![],
         });
         for runs in texts {
-            let text: String = runs.iter().flat_map(|r| r.text.chars()).filter(|c| !c.is_whitespace()).collect();
+            let text = squeezed(&runs.iter().map(|r| r.text.as_str()).collect::<String>());
             if !page_text.contains(&text) {
                 wrong.push(format!("{name}: not printed whole: {text}"));
             }
